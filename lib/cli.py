@@ -1,0 +1,196 @@
+"""Command line: ``python -m lib.cli``, a thin shell over the same functions the upload page calls.
+
+Exit codes: 0 success, 1 input rejected (problems on stderr, nothing written),
+2 usage error. Every command reads ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from lib.datasets import DATASETS
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _engine():
+    from lib.db import make_engine, migrate
+
+    engine = make_engine()
+    migrate(engine)
+    return engine
+
+
+def _print_problems(problems, limit: int = 200) -> None:
+    for p in problems[:limit]:
+        where = ", ".join(
+            x for x in (f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x
+        )
+        val = f" [{p.value}]" if p.value not in (None, "") else ""
+        print(f"{p.severity}: {where or 'file'}{val}: {p.message}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"... and {len(problems) - limit} more problem(s).", file=sys.stderr)
+
+
+def cmd_init(args) -> int:
+    from lib.seed import init
+
+    engine = _engine()
+    results = init(engine)
+    for r in results:
+        print(r.summary())
+    print("Database ready." if results else "Database ready (already initialised).")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from lib.ingest import import_bytes
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    res = import_bytes(
+        _engine(),
+        args.dataset,
+        path.read_bytes(),
+        path.name,
+        user=args.user,
+        dry_run=args.dry_run,
+        source=args.source,
+        max_bytes=None if args.no_size_limit else int(args.max_mb * 1024 * 1024),
+    )
+    _print_problems(res.problems)
+    print(res.summary())
+    if res.ok and not res.dry_run:
+        print(f"upload id {res.upload_id}; data version {res.data_version}")
+    return EXIT_OK if res.ok else EXIT_REJECTED
+
+
+def cmd_export(args) -> int:
+    from lib.ingest import export_frame, to_csv_bytes
+
+    df = export_frame(_engine(), args.dataset)
+    Path(args.file).write_bytes(to_csv_bytes(df))
+    print(f"{len(df)} rows written to {args.file}")
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from lib.ingest import template_frame, to_csv_bytes
+
+    Path(args.file).write_bytes(to_csv_bytes(template_frame(args.dataset)))
+    print(f"template for {args.dataset} written to {args.file}")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from lib.ingest import history
+
+    df = history(_engine())
+    if df.empty:
+        print("No uploads yet.")
+        return EXIT_OK
+    cols = [
+        "id",
+        "dataset",
+        "filename",
+        "username",
+        "created_at",
+        "rows_new",
+        "rows_modified",
+        "rows_unchanged",
+        "reverted_at",
+    ]
+    print(df[cols].to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_revert(args) -> int:
+    from lib.ingest import RevertRefused, revert
+
+    try:
+        out = revert(_engine(), args.upload_id, user=args.user)
+    except RevertRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(
+        f"Upload {out['upload_id']} reverted: {out['deleted']} rows removed, {out['restored']} rows restored."
+    )
+    return EXIT_OK
+
+
+def cmd_create_user(args) -> int:
+    from lib.auth import create_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return EXIT_REJECTED
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        create_user(_engine(), args.name, args.role, password=password, email=args.email, actor="cli")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"User {args.name} created with role {args.role}.")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    datasets = list(DATASETS)
+
+    p = sub.add_parser("init", help="migrate the database and load the seed data")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("import", help="import a CSV file (one transaction)")
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument("--user", default="cli", help="who is importing (recorded in the history)")
+    p.add_argument("--source", default=None, help="source label for a UN MDG export (default: UNSD MDG DB)")
+    p.add_argument("--max-mb", type=float, default=50.0, help="largest file accepted, in MB (default 50)")
+    p.add_argument("--no-size-limit", action="store_true", help="accept a file of any size")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export a dataset in its template layout")
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("history", help="list the uploads")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("revert", help="revert an upload exactly")
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--user", default="cli")
+    p.set_defaults(func=cmd_revert)
+
+    p = sub.add_parser("template", help="write a dataset's empty template (header and one example row)")
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("create-user", help="create a user (password read from standard input)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["partner", "hc_office", "staff", "admin"])
+    p.add_argument("--email", default=None)
+    p.set_defaults(func=cmd_create_user)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

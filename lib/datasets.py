@@ -1,0 +1,293 @@
+"""The importable datasets: their columns, keys, vocabularies and templates.
+
+One declaration per dataset drives everything that depends on its shape: the
+validation schema, the template staff download, the CLI's export, and the
+upsert's key. Pages and metrics read frames with exactly these column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- Vocabularies --------------------------------------------------------------
+
+STATUSES = ("not_started", "limited", "substantial", "completed")  # ordinal, low to high
+ASSESSMENTS = ("on_track", "at_risk", "off_track")
+SEXES = ("total", "female", "male")
+LOCATIONS = ("total", "urban", "rural")
+NATURES = ("C", "CA", "E", "G", "M", "N")
+WORK_AREAS = ("rule_of_law", "mainstreaming", "mdgs", "action2", "peace_security", "other")
+PLAN_WORK_AREAS = WORK_AREAS[:5]  # the five the plan names (paragraphs 83, 123, 153)
+REQUESTING_BODIES = (
+    "Security Council",
+    "General Assembly",
+    "ECOSOC",
+    "Peacebuilding Commission",
+    "Human Rights Council",
+    "Secretary-General",
+    "Executive Committee on Peace and Security",
+    "UNDG",
+    "DPKO",
+    "DPA",
+    "Other",
+)
+WORK_KINDS = ("meeting", "briefing", "written_input", "report", "consultation", "other")
+WORK_STATUSES = ("open", "in_progress", "completed")
+ACTIVITY_TYPES = (
+    "training",
+    "hr_adviser",
+    "learning_package",
+    "protection_system",
+    "treaty_reporting",
+    "other",
+)
+ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "cancelled")
+CLUSTERS = {
+    "A": "Country engagement",
+    "B": "Leadership",
+    "C": "Partnership",
+    "D": "United Nations human rights bodies",
+    "E": "Management, staffing and planning",
+}
+
+# Reference sets looked up in the database at validation time.
+REF_ROUND = "round"
+REF_ACTION_POINT = "action_point"
+REF_COUNTRY = "country"
+REF_AGENCY = "agency"
+REF_INDICATOR = "indicator"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a dataset's CSV template."""
+
+    name: str
+    kind: str  # str / int / float / date / bool
+    description: str
+    example: str
+    required: bool = True  # a value must be given in every row
+    optional_column: bool = False  # the column may be left out of the file
+    allowed: tuple[str, ...] | None = None
+    ref: str | None = None
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    lower: bool = False  # compare and store in lower case (total/Total/TOTAL)
+    pattern: str | None = None
+    pattern_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An importable dataset: a table, its key and its columns."""
+
+    name: str
+    table: str
+    title: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Col, ...]
+    # Columns of known layouts that carry no data of ours (e.g. country_name in
+    # the tidy MDG file): accepted in a file and ignored.
+    ignored_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+ROUND_PATTERN = r"^\d{4}-H[12]$"
+ILLUSTRATIVE = Col(
+    "illustrative",
+    "bool",
+    "true when the row is generated illustrative data, not a real report",
+    "false",
+    required=False,
+    optional_column=True,
+)
+
+ROUNDS = Dataset(
+    name="rounds",
+    table="consultation_round",
+    title="Consultation rounds",
+    description="The twice-yearly consultation rounds (paragraph 134 of the plan).",
+    key=("id",),
+    columns=(
+        Col(
+            "id",
+            "str",
+            "round id, YYYY-H1 or YYYY-H2",
+            "2009-H1",
+            pattern=ROUND_PATTERN,
+            pattern_hint="YYYY-H1 or YYYY-H2, e.g. 2009-H1",
+        ),
+        Col("title", "str", "title of the consultation", "First consultation of 2009"),
+        Col("meeting_date", "date", "date of the meeting (YYYY-MM-DD)", "2009-05-15"),
+        Col("cutoff_date", "date", "data cut-off date (YYYY-MM-DD)", "2009-04-30"),
+        ILLUSTRATIVE,
+    ),
+)
+
+ACTION_POINTS = Dataset(
+    name="action-points",
+    table="progress_report",
+    title="Action point progress reports",
+    description="Progress on each action point of section V of the plan, per round.",
+    key=("round_id", "action_point_id"),
+    columns=(
+        Col("round_id", "str", "consultation round", "2008-H2", ref=REF_ROUND),
+        Col("action_point_id", "str", "action point (127a-127e, 128-158)", "134", ref=REF_ACTION_POINT),
+        Col("status", "str", "progress status (ordinal)", "substantial", allowed=STATUSES, lower=True),
+        Col("assessment", "str", "assessment of the trend", "on_track", allowed=ASSESSMENTS, lower=True),
+        Col("percent_complete", "int", "percent complete, 0-100", "60", min=0, max=100),
+        Col(
+            "lead_unit",
+            "str",
+            "OHCHR unit leading the action",
+            "Executive Direction and Management",
+            max_length=200,
+        ),
+        Col("due_date", "date", "due date (YYYY-MM-DD), may be empty", "2009-12-31", required=False),
+        Col(
+            "summary",
+            "str",
+            "short summary shown to all roles",
+            "Consultations held as planned.",
+            max_length=4000,
+        ),
+        Col(
+            "next_steps",
+            "str",
+            "next steps, may be empty",
+            "Prepare the next round.",
+            required=False,
+            max_length=4000,
+        ),
+        Col(
+            "internal_notes",
+            "str",
+            "internal notes, not shown to partner agencies",
+            "",
+            required=False,
+            optional_column=True,
+            max_length=4000,
+        ),
+        Col("reported_by", "str", "who reported", "A. Officer", max_length=200),
+        Col("reported_on", "date", "date of the report (YYYY-MM-DD)", "2008-11-20"),
+        ILLUSTRATIVE,
+    ),
+)
+
+MDG = Dataset(
+    name="mdg",
+    table="observation",
+    title="MDG indicator observations",
+    description=(
+        "Millennium Development Goals data, one value per row (tidy). The UN MDG "
+        "database's own export layout (one column per year) is accepted too."
+    ),
+    key=("indicator_code", "series_code", "country_iso3", "year", "sex", "location", "source"),
+    columns=(
+        Col("indicator_code", "str", "MDG indicator code of the 2008 framework", "4.1", ref=REF_INDICATOR),
+        Col("series_code", "str", "series code (UN MDG database code or label)", "553", max_length=120),
+        Col("country_iso3", "str", "country, ISO 3166-1 alpha-3", "AFG", ref=REF_COUNTRY),
+        Col("year", "int", "year of the observation", "2015", min=1950, max=2100),
+        Col("value", "float", "the value (plain decimal, no thousands separator)", "396"),
+        Col("unit", "str", "unit of the value", "per 100,000 live births", max_length=120),
+        Col("sex", "str", "total, female or male", "total", allowed=SEXES, lower=True),
+        Col("location", "str", "total, urban or rural", "total", allowed=LOCATIONS, lower=True),
+        Col("source", "str", "source (kept apart: sources are never merged)", "UNSD MDG DB", max_length=120),
+        Col(
+            "nature",
+            "str",
+            "UN nature code: C country, CA adjusted, E estimated, G global monitoring, M modelled, N non-relevant",
+            "C",
+            required=False,
+            optional_column=True,
+            allowed=NATURES,
+        ),
+        Col(
+            "footnote",
+            "str",
+            "footnote, may be empty",
+            "",
+            required=False,
+            optional_column=True,
+            max_length=500,
+        ),
+    ),
+    ignored_columns=("goal", "target", "indicator_name", "country_name"),
+)
+
+NY_WORKLOAD = Dataset(
+    name="ny-workload",
+    table="work_item",
+    title="New York office workload",
+    description="Requests handled by the New York office (paragraphs 83, 123 and 153).",
+    key=("id",),
+    columns=(
+        Col("id", "str", "work item id", "NY-2009-001", max_length=32),
+        Col("received_on", "date", "date received (YYYY-MM-DD)", "2009-01-12"),
+        Col("work_area", "str", "work area", "rule_of_law", allowed=WORK_AREAS, lower=True),
+        Col("requesting_body", "str", "requesting body", "Security Council", allowed=REQUESTING_BODIES),
+        Col("kind", "str", "kind of work", "briefing", allowed=WORK_KINDS, lower=True),
+        Col("title", "str", "short title", "Briefing on rule of law", required=False, max_length=300),
+        Col("staff_member", "str", "staff member handling it", "NY officer 1", max_length=120),
+        Col("hours", "float", "hours spent", "6.5", min=0, max=2000),
+        Col(
+            "status", "str", "open, in_progress or completed", "completed", allowed=WORK_STATUSES, lower=True
+        ),
+        Col("completed_on", "date", "date completed, required when completed", "2009-01-20", required=False),
+        ILLUSTRATIVE,
+    ),
+)
+
+ACTION2 = Dataset(
+    name="action2",
+    table="action2_activity",
+    title="Action 2 activity",
+    description="Partner agencies' action 2 activities with UN country teams (paragraphs 107-109, 142-143).",
+    key=("id",),
+    columns=(
+        Col("id", "str", "activity id", "A2-2009-001", max_length=32),
+        Col("agency", "str", "partner agency code", "UNDP", ref=REF_AGENCY),
+        Col("country_iso3", "str", "country, ISO 3166-1 alpha-3", "NPL", ref=REF_COUNTRY),
+        Col("type", "str", "type of activity", "training", allowed=ACTIVITY_TYPES, lower=True),
+        Col("start_date", "date", "start date (YYYY-MM-DD)", "2009-02-01"),
+        Col("end_date", "date", "end date, may be empty", "2009-02-05", required=False),
+        Col("participants_trained", "int", "people trained", "25", min=0, max=1_000_000),
+        Col("advisers_deployed", "int", "human rights advisers deployed", "0", min=0, max=1000),
+        Col(
+            "status",
+            "str",
+            "planned, ongoing, completed or cancelled",
+            "completed",
+            allowed=ACTIVITY_STATUSES,
+            lower=True,
+        ),
+        Col("round_id", "str", "consultation round reported in", "2009-H1", ref=REF_ROUND),
+        Col(
+            "description",
+            "str",
+            "short description",
+            "Training of the UN country team",
+            required=False,
+            max_length=1000,
+        ),
+        ILLUSTRATIVE,
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (ROUNDS, ACTION_POINTS, MDG, NY_WORKLOAD, ACTION2)}
+
+
+def get_dataset(name: str) -> Dataset:
+    """The dataset called ``name``; a KeyError names the allowed ones."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}") from None

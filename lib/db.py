@@ -1,0 +1,104 @@
+"""Database engines, migrations and the data version.
+
+No engine is created at import time: callers ask :func:`make_engine` (the
+Streamlit glue caches one per process). SQLite connections get WAL, foreign
+keys and a busy timeout; PostgreSQL is selected through ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import Connection
+
+from lib.models import DataVersion
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'consultations.db'}"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    """The configured database URL (``DATABASE_URL``), SQLite in ``data/`` by default."""
+    return normalise_url(os.environ.get("DATABASE_URL", "").strip() or DEFAULT_URL)
+
+
+def normalise_url(url: str) -> str:
+    """Route plain libpq URLs (``postgres://``, ``postgresql://``) to psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Per-connection settings: SQLite forgets them when a connection closes.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
+    # busy_timeout instead of failing with "database is locked" on upgrade.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for ``url`` (default: :func:`database_url`)."""
+    url = normalise_url(url) if url else database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, emit BEGIN (pysqlite's own is deferred).
+        event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_sqlite(engine_or_conn: Engine | Connection) -> bool:
+    return engine_or_conn.dialect.name == "sqlite"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def get_data_version(conn: Connection) -> int:
+    """The current data version (0 before anything was written)."""
+    v = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar()
+    return int(v or 0)
+
+
+def bump_data_version(conn: Connection) -> int:
+    """Increase the data version inside the caller's transaction; returns the new one."""
+    now = datetime.now(UTC)
+    res = conn.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, updated_at=now)
+        .returning(DataVersion.version)
+    ).scalar()
+    if res is None:
+        conn.execute(DataVersion.__table__.insert().values(id=1, version=1, updated_at=now))
+        return 1
+    return int(res)

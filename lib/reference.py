@@ -1,0 +1,106 @@
+"""Reference catalogues: countries (pycountry), and the shipped catalogues in data/.
+
+These are not uploads: they are the vocabularies uploads are checked against,
+loaded once by ``init`` (and on a first start) from files the project ships.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+from sqlalchemy import Connection, select
+
+from lib.db import DATA_DIR
+from lib.models import ActionPoint, Agency, ConsultationRound, Country, MdgIndicator, MdgSeries
+
+# UN M49 codes of entities that no longer exist, with the retired ISO 3166 alpha-3
+# codes the UN still uses for their historical data. 736 "Sudan (former)" and 830
+# "Channel Islands" have no ISO3 at all and are reported as skipped on import.
+RETIRED_M49 = {891: "SCG", 890: "YUG", 530: "ANT", 200: "CSK", 810: "SUN", 278: "DDR"}
+NO_ISO3_M49 = {736: "Sudan (former)", 830: "Channel Islands"}
+
+
+@cache
+def m49_to_iso3() -> dict[int, str]:
+    """Every M49 country code mapped to ISO3, current and retired."""
+    mapping = {int(c.numeric): c.alpha_3 for c in pycountry.countries}
+    mapping.update(RETIRED_M49)
+    return mapping
+
+
+def countries_frame() -> pd.DataFrame:
+    """The country table's rows: pycountry's current countries plus the retired codes."""
+    rows = [
+        {
+            "iso3": c.alpha_3,
+            "m49": int(c.numeric),
+            "name": getattr(c, "common_name", None) or c.name,
+            "retired": False,
+        }
+        for c in pycountry.countries
+    ]
+    historic = {c.alpha_3: c.name for c in pycountry.historic_countries}
+    for m49, iso3 in RETIRED_M49.items():
+        rows.append({"iso3": iso3, "m49": m49, "name": historic.get(iso3, iso3), "retired": True})
+    return pd.DataFrame(rows).drop_duplicates("iso3")
+
+
+def m49_string(iso3: str) -> str | None:
+    """The zero-padded numeric code of a country (the world map's feature id)."""
+    c = pycountry.countries.get(alpha_3=iso3)
+    return c.numeric if c else None
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    # NaN -> None so that optional columns arrive as SQL NULL.
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def load_catalogues(conn: Connection, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Insert the shipped catalogues that are still missing; returns rows added per table.
+
+    Idempotent: rows already present (by primary key) are left as they are.
+    """
+    added: dict[str, int] = {}
+    sources = [
+        (Country, "iso3", countries_frame()),
+        (Agency, "code", pd.read_csv(data_dir / "agencies.csv", dtype=str, keep_default_na=False)),
+        (ActionPoint, "id", pd.read_csv(data_dir / "action_points.csv", dtype={"id": str})),
+        (
+            MdgIndicator,
+            "code",
+            pd.read_csv(data_dir / "mdg_indicators.csv", dtype={"code": str, "target": str}),
+        ),
+        (MdgSeries, "code", pd.read_csv(data_dir / "mdg_series.csv", dtype=str)),
+    ]
+    for model, key, df in sources:
+        table = model.__table__
+        have = set(conn.execute(select(table.c[key])).scalars())
+        cols = [c.name for c in table.columns]
+        new = df[~df[key].isin(have)][[c for c in df.columns if c in cols]]
+        if len(new):
+            conn.execute(table.insert(), _records(new))
+        added[table.name] = len(new)
+    return added
+
+
+def load_refs(conn: Connection) -> dict[str, set[str]]:
+    """The code sets uploads are validated against, read from the database."""
+    return {
+        "round": set(conn.execute(select(ConsultationRound.id)).scalars()),
+        "action_point": set(conn.execute(select(ActionPoint.id)).scalars()),
+        "country": set(conn.execute(select(Country.iso3)).scalars()),
+        "agency": set(conn.execute(select(Agency.code)).scalars()),
+        "indicator": set(conn.execute(select(MdgIndicator.code)).scalars()),
+    }
+
+
+def load_series(conn: Connection) -> pd.DataFrame:
+    """The series catalogue (code, indicator_code, name, unit)."""
+    return pd.DataFrame(
+        conn.execute(select(MdgSeries.code, MdgSeries.indicator_code, MdgSeries.name, MdgSeries.unit)).all(),
+        columns=["code", "indicator_code", "name", "unit"],
+    )
