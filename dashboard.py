@@ -1,0 +1,93 @@
+"""Consultations dashboard: entry point. Signs the user in and builds the navigation for their role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import auth
+from lib.webapp import AUTH_MODE, current_user, get_engine
+
+st.set_page_config(page_title="Consultations dashboard", page_icon=":material/balance:", layout="wide")
+
+# (file, title, icon, action that grants it), in menu order. The page files check
+# the same action themselves: this list only decides what the menu shows.
+PAGES = [
+    ("pages/briefing.py", "Briefing overview", ":material/summarize:", "view_briefing"),
+    ("pages/action_points.py", "Action points", ":material/checklist:", "view_action_points"),
+    ("pages/mdg.py", "MDG rights-based indicators", ":material/public:", "view_mdg"),
+    ("pages/workload.py", "New York office workload", ":material/work:", "view_workload"),
+    ("pages/action2.py", "Action 2 activity", ":material/handshake:", "view_action2"),
+    ("pages/upload.py", "Upload data", ":material/upload_file:", "upload"),
+    ("pages/history.py", "Upload history", ":material/history:", "view_history"),
+    ("pages/users.py", "Users", ":material/group:", "manage_users"),
+    ("pages/audit.py", "Audit log", ":material/policy:", "view_audit"),
+]
+
+
+def setup_form(engine) -> None:
+    st.title("Set up the consultations dashboard")
+    st.write(
+        "No user exists yet. Enter the **setup code** printed in the server's console "
+        "(the terminal where `streamlit run dashboard.py` was started) to create the first administrator."
+    )
+    with st.form("setup"):
+        code = st.text_input("Setup code", type="password")
+        username = st.text_input("Administrator user name")
+        email = st.text_input("E-mail (optional)")
+        pw = st.text_input("Password (at least 12 characters)", type="password")
+        pw2 = st.text_input("Password again", type="password")
+        if st.form_submit_button("Create administrator", type="primary"):
+            if pw != pw2:
+                st.error("The two passwords differ.")
+            else:
+                try:
+                    auth.claim_first_admin(engine, code.strip(), username, pw, email=email or None)
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["username"] = auth.normalise_username(username)
+                    st.rerun()
+
+
+def signin_form(engine) -> None:
+    st.title("Consultations dashboard")
+    st.write("Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134).")
+    if AUTH_MODE == "oidc":
+        if st.button("Sign in with your organisation account", type="primary"):
+            st.login()
+        return
+    with st.form("signin"):
+        username = st.text_input("User name", autocomplete="username")
+        pw = st.text_input("Password", type="password", autocomplete="current-password")
+        if st.form_submit_button("Sign in", type="primary"):
+            res = auth.authenticate(engine, username, pw)
+            if res.ok:
+                st.session_state["username"] = res.user["username"]
+                st.rerun()
+            else:
+                st.error(res.message)
+
+
+def main() -> None:
+    engine = get_engine()
+    user = current_user()
+    if user is None:
+        if AUTH_MODE == "local" and auth.needs_setup(engine):
+            nav = st.navigation([st.Page(lambda: setup_form(engine), title="Set up", url_path="setup")])
+        else:
+            nav = st.navigation([st.Page(lambda: signin_form(engine), title="Sign in", url_path="signin")])
+        nav.run()
+        return
+
+    pages = [st.Page(f, title=t, icon=i) for f, t, i, action in PAGES if auth.is_allowed(user["role"], action)]
+    with st.sidebar:
+        st.caption(f"Signed in as **{user['username']}** ({user['role'].replace('_', ' ')})")
+        if st.button("Sign out", icon=":material/logout:"):
+            if AUTH_MODE == "oidc":
+                st.logout()
+            st.session_state.clear()
+            st.rerun()
+    st.navigation(pages).run()
+
+
+main()

@@ -1,0 +1,173 @@
+"""Read queries: each returns a DataFrame in the dataset column names the metrics expect.
+
+SQL stays here (bound parameters only); pages call these through the cached
+loaders in :mod:`lib.webapp`. Observations are always read filtered: a page
+never loads the whole observation table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from lib.models import (
+    Action2Activity,
+    ActionPoint,
+    Agency,
+    ConsultationRound,
+    Country,
+    MdgIndicator,
+    MdgSeries,
+    Observation,
+    ProgressReport,
+    WorkItem,
+)
+
+
+def _frame(engine: Engine, stmt, date_cols: Sequence[str] = ()) -> pd.DataFrame:
+    with engine.connect() as conn:
+        res = conn.execute(stmt)
+        df = pd.DataFrame(res.all(), columns=list(res.keys()))
+    for c in date_cols:
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def rounds(engine: Engine) -> pd.DataFrame:
+    """All rounds, oldest first."""
+    t = ConsultationRound.__table__
+    return _frame(
+        engine,
+        select(t.c.id, t.c.title, t.c.meeting_date, t.c.cutoff_date, t.c.illustrative).order_by(t.c.id),
+        ["meeting_date", "cutoff_date"],
+    )
+
+
+def action_points(engine: Engine) -> pd.DataFrame:
+    """The catalogue of action points in the plan's order."""
+    t = ActionPoint.__table__
+    return _frame(engine, select(t).order_by(t.c.sort_order))
+
+
+def progress_reports(engine: Engine, include_internal: bool = False) -> pd.DataFrame:
+    """Every progress report joined with its action point (cluster, paragraph, text).
+
+    ``internal_notes`` is only selected for roles allowed to see it, so it never
+    reaches a partner's session at all.
+    """
+    r, a = ProgressReport.__table__, ActionPoint.__table__
+    cols = [
+        r.c.round_id,
+        r.c.action_point_id,
+        r.c.status,
+        r.c.assessment,
+        r.c.percent_complete,
+        r.c.lead_unit,
+        r.c.due_date,
+        r.c.summary,
+        r.c.next_steps,
+        r.c.reported_by,
+        r.c.reported_on,
+        r.c.illustrative,
+        a.c.cluster,
+        a.c.cluster_title,
+        a.c.paragraph,
+        a.c.text,
+        a.c.sort_order,
+    ]
+    if include_internal:
+        cols.insert(9, r.c.internal_notes)
+    stmt = select(*cols).join(a, a.c.id == r.c.action_point_id).order_by(r.c.round_id, a.c.sort_order)
+    return _frame(engine, stmt, ["due_date", "reported_on"])
+
+
+def indicators(engine: Engine) -> pd.DataFrame:
+    """The MDG framework with the rights provisions of each indicator."""
+    t = MdgIndicator.__table__
+    df = _frame(engine, select(t))
+    # Sort 1.1 < 1.2 < 1.10 numerically, not as text.
+    parts = df["code"].str.split(".", expand=True).astype(int)
+    return df.assign(_g=parts[0], _i=parts[1]).sort_values(["_g", "_i"]).drop(columns=["_g", "_i"]).reset_index(drop=True)
+
+
+def series(engine: Engine) -> pd.DataFrame:
+    t = MdgSeries.__table__
+    return _frame(engine, select(t.c.code, t.c.indicator_code, t.c.name, t.c.unit))
+
+
+def countries(engine: Engine) -> pd.DataFrame:
+    t = Country.__table__
+    return _frame(engine, select(t.c.iso3, t.c.m49, t.c.name, t.c.retired).order_by(t.c.name))
+
+
+def agencies(engine: Engine) -> pd.DataFrame:
+    t = Agency.__table__
+    return _frame(engine, select(t.c.code, t.c.name).order_by(t.c.code))
+
+
+def observation_catalogue(engine: Engine) -> pd.DataFrame:
+    """What data exists: per indicator, series, source, sex and location, the countries and years (SQL group by)."""
+    o = Observation.__table__
+    stmt = select(
+        o.c.indicator_code,
+        o.c.series_code,
+        o.c.source,
+        o.c.sex,
+        o.c.location,
+        o.c.unit,
+        func.count(func.distinct(o.c.country_iso3)).label("countries"),
+        func.min(o.c.year).label("first_year"),
+        func.max(o.c.year).label("last_year"),
+        func.count().label("values"),
+    ).group_by(o.c.indicator_code, o.c.series_code, o.c.source, o.c.sex, o.c.location, o.c.unit)
+    return _frame(engine, stmt)
+
+
+def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
+    """ISO3 codes that have data for an indicator."""
+    o = Observation.__table__
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(o.c.country_iso3).where(o.c.indicator_code == indicator_code).distinct().order_by(o.c.country_iso3)
+            ).scalars()
+        )
+
+
+def observations(
+    engine: Engine, indicator_codes: Sequence[str], countries: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Observations of some indicators (and countries), tidy, with the country name."""
+    o, c = Observation.__table__, Country.__table__
+    stmt = (
+        select(*[o.c[n] for n in o.c.keys() if n not in ("upload_id", "created_upload_id")], c.c.name.label("country_name"))
+        .join(c, c.c.iso3 == o.c.country_iso3)
+        .where(o.c.indicator_code.in_(list(indicator_codes)))
+    )
+    if countries:
+        stmt = stmt.where(o.c.country_iso3.in_(list(countries)))
+    return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
+
+
+def disaggregation_counts(engine: Engine) -> pd.DataFrame:
+    """Per country and indicator, how many values exist by sex and location (SQL group by)."""
+    o = Observation.__table__
+    stmt = select(
+        o.c.country_iso3, o.c.indicator_code, o.c.sex, o.c.location, func.count().label("values")
+    ).group_by(o.c.country_iso3, o.c.indicator_code, o.c.sex, o.c.location)
+    return _frame(engine, stmt)
+
+
+def work_items(engine: Engine) -> pd.DataFrame:
+    t = WorkItem.__table__
+    cols = [t.c[n] for n in t.c.keys() if n not in ("upload_id", "created_upload_id")]
+    return _frame(engine, select(*cols).order_by(t.c.received_on), ["received_on", "completed_on"])
+
+
+def activities(engine: Engine) -> pd.DataFrame:
+    t, c = Action2Activity.__table__, Country.__table__
+    cols = [t.c[n] for n in t.c.keys() if n not in ("upload_id", "created_upload_id")]
+    stmt = select(*cols, c.c.name.label("country_name"), c.c.m49).join(c, c.c.iso3 == t.c.country_iso3)
+    return _frame(engine, stmt.order_by(t.c.start_date), ["start_date", "end_date"])

@@ -1,0 +1,201 @@
+"""The one Streamlit glue module: cached engine, cached loaders keyed on the data version,
+the current user, the page guard and small shared widgets.
+
+Everything else in ``lib`` is plain Python and never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from lib import auth, queries
+from lib.db import get_data_version, make_engine
+from lib.exports import to_csv_bytes
+from lib.seed import init
+
+log = logging.getLogger("consultations")
+AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
+ILLUSTRATIVE_NOTE = (
+    "Progress reports, New York workload and action 2 figures in the seed data are **illustrative** "
+    "(generated), not real reports. MDG data: United Nations Statistics Division, Millennium Development "
+    "Goals Indicators database; UN Inter-agency Group for Child Mortality Estimation."
+)
+
+
+# --- Engine and data version ------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Preparing the database...")
+def get_engine() -> Engine:
+    """One engine per server process; migrates and seeds an empty database on first use."""
+    engine = make_engine()
+    init(engine)
+    if AUTH_MODE == "local" and auth.needs_setup(engine):
+        code = auth.issue_setup_code(engine)
+        # The console, not the page: only whoever runs the server can claim it.
+        print(f"\n  First-admin setup code: {code}\n  Enter it in the browser to create the first administrator.\n", flush=True)
+    return engine
+
+
+def data_version() -> int:
+    """The database's data version, read on every run (one tiny query)."""
+    with get_engine().connect() as conn:
+        return get_data_version(conn)
+
+
+# --- Cached loaders: the data version is the first argument, so an upload through any
+# server invalidates them on that server's next run.
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_rounds(version: int) -> pd.DataFrame:
+    return queries.rounds(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_reports(version: int, include_internal: bool) -> pd.DataFrame:
+    return queries.progress_reports(get_engine(), include_internal=include_internal)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_indicators(version: int) -> pd.DataFrame:
+    return queries.indicators(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_series(version: int) -> pd.DataFrame:
+    return queries.series(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_countries(version: int) -> pd.DataFrame:
+    return queries.countries(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_observation_catalogue(version: int) -> pd.DataFrame:
+    return queries.observation_catalogue(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_observations(version: int, indicator_codes: tuple[str, ...], countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    return queries.observations(get_engine(), indicator_codes, countries or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_disaggregation(version: int) -> pd.DataFrame:
+    return queries.disaggregation_counts(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_work_items(version: int) -> pd.DataFrame:
+    return queries.work_items(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_activities(version: int) -> pd.DataFrame:
+    return queries.activities(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_agencies(version: int) -> pd.DataFrame:
+    return queries.agencies(get_engine())
+
+
+# --- The current user and the guard -------------------------------------------------------
+
+
+def current_user() -> dict | None:
+    """The signed-in, active user, re-read from the database on every run.
+
+    Re-reading means a role change or a deactivation takes effect at once.
+    """
+    engine = get_engine()
+    if AUTH_MODE == "oidc":
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        return auth.get_user_by_email(engine, str(st.user.get("email", "")))
+    name = st.session_state.get("username")
+    if not name:
+        return None
+    user = auth.get_user(engine, name)
+    if user is None or not user.get("active"):
+        st.session_state.pop("username", None)
+        return None
+    return user
+
+
+def guard(action: str) -> dict:
+    """Stop the page unless a signed-in user may do ``action``. Call before reading any data.
+
+    Needed in every page file: on a fresh server Streamlit runs files in pages/
+    by URL until a session has run st.navigation, so hiding a page is not enough.
+    """
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in to see this page.")
+        st.page_link("dashboard.py", label="Go to sign-in", icon=":material/login:")
+        st.stop()
+    if not auth.is_allowed(user["role"], action):
+        st.error("Your role does not give access to this page.")
+        st.stop()
+    return user
+
+
+def allowed(user: dict, action: str) -> bool:
+    return auth.is_allowed(user["role"], action)
+
+
+# --- Shared widgets ---------------------------------------------------------------------------
+
+
+def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
+    """A round select box (latest by default) and the 'as of' caption; returns the round's row."""
+    ids = list(rounds["id"])
+    if not ids:
+        st.info("No consultation rounds yet: staff can upload them on the Upload page.")
+        st.stop()
+    # The choice is shared by every page through the session.
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = ids[-1]
+    rid = st.selectbox("Consultation round", ids, key=key, help="Rounds are twice yearly (H1, H2).")
+    row = rounds.set_index("id").loc[rid]
+    st.caption(
+        f"Showing round **{rid}** — {row['title']}; meeting {row['meeting_date']:%d %B %Y}; "
+        f"data as of {row['cutoff_date']:%d %B %Y} (cut-off)."
+    )
+    return row
+
+
+def download_csv(df: pd.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
+    """A CSV download of exactly this frame, with formula-like cells neutralised."""
+    st.download_button(label, to_csv_bytes(df), file_name=name, mime="text/csv", key=key or f"dl-{name}", icon=":material/download:")
+
+
+def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
+    """A chart, its table alternative (for screen readers and exact figures) and a CSV download."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander(f"Table: {caption or name}"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_csv(table, f"{name}.csv", key=f"dl-{name}")
+
+
+def illustrative_note() -> None:
+    st.caption(ILLUSTRATIVE_NOTE)
+
+
+def safe(fn: Callable[[], Any], message: str) -> Any:
+    """Run ``fn``; on failure log the traceback for operators and show a plain message."""
+    try:
+        return fn()
+    except Exception:  # noqa: BLE001  (any failure becomes a plain message; the log has the detail)
+        log.exception(message)
+        st.error(message)
+        st.stop()
