@@ -141,7 +141,8 @@ def guard(action: str) -> dict:
     user = current_user()
     if user is None:
         st.warning("Please sign in to see this page.")
-        st.page_link("dashboard.py", label="Go to sign-in", icon=":material/login:")
+        # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.
+        st.markdown("[Go to the sign-in page](/)")
         st.stop()
     if not auth.is_allowed(user["role"], action):
         st.error("Your role does not give access to this page.")
@@ -199,3 +200,32 @@ def safe(fn: Callable[[], Any], message: str) -> Any:
         log.exception(message)
         st.error(message)
         st.stop()
+
+
+@st.cache_data(show_spinner="Comparing with the previous round...", max_entries=16)
+def load_overview(version: int, round_id: str):
+    """The briefing overview of a round (lib.overview), computed once per data version."""
+    from lib import overview
+
+    engine = get_engine()
+    inds = queries.indicators(engine)
+    return overview.round_overview(
+        queries.rounds(engine),
+        round_id,
+        queries.progress_reports(engine),
+        queries.observations(engine, list(inds["code"])),
+        inds,
+        queries.work_items(engine),
+        queries.activities(engine),
+        list(queries.agencies(engine)["code"]),
+    )
+
+
+def link_to(page: str, label: str) -> None:
+    """A link to another page; a plain link when the page runs outside st.navigation (by URL)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(page, label=label, icon=":material/arrow_forward:")
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[{label}](/{page.removeprefix('pages/').removesuffix('.py')})")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from lib.db import make_engine, migrate, normalise_url
+from lib.db import ROOT, make_engine, migrate, normalise_url
 
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests need a server (see README, Testing)"
 
@@ -67,3 +67,58 @@ def engine(empty_db_url) -> Iterator[Engine]:
 BACKENDS = pytest.mark.parametrize(
     "empty_db_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
+
+
+# --- App fixtures: a seeded SQLite database built once per session, copied per test --------
+
+ROLE_USERS = {"partner": "partner1", "hc_office": "hcoffice1", "staff": "staff1", "admin": "admin1"}
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> str:
+    """A SQLite file with the full seed data and one user per role (built once)."""
+    from lib import auth
+    from lib.seed import init
+
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    eng = make_engine(f"sqlite:///{path}")
+    init(eng)
+    for role, name in ROLE_USERS.items():
+        auth.create_user(eng, name, role, password=TEST_PASSWORD, actor="test")
+    # Closing the last connection checkpoints the WAL into the file, so a plain copy is complete.
+    eng.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def seeded_db_url(seeded_template, tmp_path, monkeypatch) -> str:
+    """A private copy of the seeded database, set as DATABASE_URL, with Streamlit caches cleared."""
+    import shutil
+
+    import streamlit as st
+
+    path = tmp_path / "app.db"
+    shutil.copy(seeded_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("AUTH_MODE", "local")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def make_app(seeded_db_url):
+    """Factory: an AppTest of a script (default dashboard.py) signed in as a role (or nobody)."""
+    from streamlit.testing.v1 import AppTest
+
+    def factory(script: str = "dashboard.py", role: str | None = None, timeout: float = 60) -> AppTest:
+        at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+        if role is not None:
+            at.session_state["username"] = ROLE_USERS[role]
+        return at
+
+    return factory

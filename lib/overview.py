@@ -1,0 +1,175 @@
+"""The briefing overview: headline figures per domain and what changed since the previous round.
+
+Pure functions over the loaders' frames. The briefing page and the briefing pack
+both call :func:`round_overview`, so their numbers are the same by construction.
+
+MDG status "as of" a round: a round's data cut-off falls early in a year, when the
+latest published MDG values are at best those of the year before. A round's MDG
+ratings therefore use observations up to ``cutoff year - 1``; "moved" compares the
+rating of the same series (indicator, series, country, sex, location, source)
+with the previous round's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib import metrics
+
+
+@dataclass
+class Change:
+    """A figure now and in the previous round."""
+
+    label: str
+    now: float
+    before: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None else self.now - self.before
+
+
+@dataclass
+class Overview:
+    """Everything the briefing overview shows for one round."""
+
+    round_id: str
+    previous_round_id: str | None
+    cutoff: pd.Timestamp
+    action_points: list[Change] = field(default_factory=list)
+    moves: dict[str, int] = field(default_factory=dict)
+    newly_at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    newly_overdue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mdg: list[Change] = field(default_factory=list)
+    mdg_moved: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mdg_year: int | None = None
+    workload: list[Change] = field(default_factory=list)
+    action2: list[Change] = field(default_factory=list)
+    stale: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def mdg_data_year(cutoff: pd.Timestamp) -> int:
+    """The latest data year a round can rely on (see the module docstring)."""
+    return int(pd.Timestamp(cutoff).year) - 1
+
+
+def mdg_rating_moves(obs: pd.DataFrame, indicators: pd.DataFrame, year_now: int, year_before: int) -> pd.DataFrame:
+    """Series whose rating differs between data up to ``year_before`` and up to ``year_now``.
+
+    Columns: the series keys, rating_before, rating, arrow, direction (better / worse).
+    """
+    keys = metrics.SERIES_KEYS
+    now = metrics.progress_rating(obs.loc[obs["year"] <= year_now], indicators)
+    before = metrics.progress_rating(obs.loc[obs["year"] <= year_before], indicators)
+    rated = ~now["rating"].isin([metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED])
+    both = now.loc[rated].merge(
+        before[[*keys, "rating", "rating_order"]].rename(columns={"rating": "rating_before", "rating_order": "order_before"}),
+        on=keys,
+        how="inner",
+    )
+    both = both.loc[~both["rating_before"].isin([metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED])]
+    moved = both.loc[both["rating"] != both["rating_before"]].copy()
+    moved["direction"] = (moved["rating_order"] < moved["order_before"]).map({True: "better", False: "worse"})
+    return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
+
+
+def _period_sum(df: pd.DataFrame, round_id: str | None, col: str | None = None) -> float | None:
+    if round_id is None:
+        return None
+    rows = df.loc[df["round_id"] == round_id]
+    return float(len(rows) if col is None else rows[col].sum())
+
+
+def round_overview(
+    rounds: pd.DataFrame,
+    round_id: str,
+    reports: pd.DataFrame,
+    obs: pd.DataFrame,
+    indicators: pd.DataFrame,
+    items: pd.DataFrame,
+    acts: pd.DataFrame,
+    agencies: list[str] | None = None,
+) -> Overview:
+    """Headline figures and changes since the previous round, across the four domains."""
+    r = rounds.set_index("id")
+    prev = metrics.previous_round(rounds["id"], round_id)
+    cutoff = pd.Timestamp(r.at[round_id, "cutoff_date"])
+    prev_cutoff = pd.Timestamp(r.at[prev, "cutoff_date"]) if prev else None
+    ov = Overview(round_id, prev, cutoff)
+
+    # Action points
+    now_rows = reports.loc[reports["round_id"] == round_id]
+    prev_rows = reports.loc[reports["round_id"] == prev] if prev else now_rows.iloc[0:0]
+    ov.moves = metrics.move_summary(metrics.status_moves(reports, round_id, prev))
+    od_now = metrics.overdue(reports, round_id, cutoff)
+    od_before = metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
+    was_overdue = set(od_before.loc[od_before["overdue"], "action_point_id"]) if prev else set()
+    ov.newly_overdue = od_now.loc[od_now["overdue"] & ~od_now["action_point_id"].isin(was_overdue)]
+    ov.newly_at_risk = metrics.newly_at_risk(reports, round_id, prev)
+
+    def count(rows: pd.DataFrame, mask_fn) -> float:
+        return float(mask_fn(rows).sum())
+
+    has_prev = prev is not None
+    ov.action_points = [
+        Change("Completed", count(now_rows, lambda d: d["status"] == "completed"),
+               count(prev_rows, lambda d: d["status"] == "completed") if has_prev else None),
+        Change("Substantial progress", count(now_rows, lambda d: d["status"] == "substantial"),
+               count(prev_rows, lambda d: d["status"] == "substantial") if has_prev else None),
+        Change("At risk or off track", count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
+               count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)) if has_prev else None),
+        Change("Overdue", float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if has_prev else None),
+    ]
+
+    # MDG
+    ov.mdg_year = mdg_data_year(cutoff)
+    if not obs.empty:
+        ratings = metrics.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
+        good = ratings["rating"].isin([metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE])
+        bad = ratings["rating"].isin(
+            [metrics.RATING_MOVING_AWAY, metrics.RATING_SUBSTANTIAL_DETERIORATION, metrics.RATING_MODERATE_DETERIORATION]
+        )
+        before_good = before_bad = None
+        if prev_cutoff is not None:
+            rb = metrics.progress_rating(obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators)
+            before_good = float(rb["rating"].isin([metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE]).sum())
+            before_bad = float(
+                rb["rating"].isin(
+                    [metrics.RATING_MOVING_AWAY, metrics.RATING_SUBSTANTIAL_DETERIORATION, metrics.RATING_MODERATE_DETERIORATION]
+                ).sum()
+            )
+            ov.mdg_moved = mdg_rating_moves(obs, indicators, ov.mdg_year, mdg_data_year(prev_cutoff))
+        ov.mdg = [
+            Change("Series progressing", float(good.sum()), before_good),
+            Change("Series deteriorating or moving away", float(bad.sum()), before_bad),
+        ]
+
+    # New York workload
+    wi = metrics.assign_round(items, rounds)
+    bl_now = len(metrics.backlog(items, cutoff))
+    bl_before = float(len(metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
+    ov.workload = [
+        Change("Requests received", _period_sum(wi, round_id), _period_sum(wi, prev)),
+        Change("Hours", _period_sum(wi, round_id, "hours"), _period_sum(wi, prev, "hours")),
+        Change("Open backlog at cut-off", float(bl_now), bl_before),
+    ]
+
+    # Action 2
+    live = acts.loc[acts["status"] != "cancelled"]
+    ov.action2 = [
+        Change("Activities", _period_sum(live, round_id), _period_sum(live, prev)),
+        Change("People trained", _period_sum(live, round_id, "participants_trained"), _period_sum(live, prev, "participants_trained")),
+        Change("Advisers deployed", _period_sum(live, round_id, "advisers_deployed"), _period_sum(live, prev, "advisers_deployed")),
+    ]
+    ov.stale = metrics.stale_agencies(acts, rounds, round_id, agencies)
+    return ov
+
+
+def changes_frame(changes: list[Change]) -> pd.DataFrame:
+    """A table of figures: now, previous round, change."""
+    return pd.DataFrame(
+        [{"figure": c.label, "this round": c.now, "previous round": c.before, "change": c.delta} for c in changes]
+    )
