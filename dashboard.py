@@ -5,24 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import auth
+from lib.navigation import pages_for
 from lib.webapp import AUTH_MODE, current_user, get_engine
 
 st.set_page_config(page_title="Consultations dashboard", page_icon=":material/balance:", layout="wide")
-
-# (file, title, icon, action that grants it), in menu order. The page files check
-# the same action themselves: this list only decides what the menu shows.
-PAGES = [
-    ("pages/briefing.py", "Briefing overview", ":material/summarize:", "view_briefing"),
-    ("pages/action_points.py", "Action points", ":material/checklist:", "view_action_points"),
-    ("pages/mdg.py", "MDG rights-based indicators", ":material/public:", "view_mdg"),
-    ("pages/workload.py", "New York office workload", ":material/work:", "view_workload"),
-    ("pages/action2.py", "Action 2 activity", ":material/handshake:", "view_action2"),
-    ("pages/upload.py", "Upload data", ":material/upload_file:", "upload"),
-    ("pages/history.py", "Upload history", ":material/history:", "view_history"),
-    ("pages/users.py", "Users", ":material/group:", "manage_users"),
-    ("pages/audit.py", "Audit log", ":material/policy:", "view_audit"),
-]
-
 
 def setup_form(engine) -> None:
     st.title("Set up the consultations dashboard")
@@ -68,6 +54,13 @@ def signin_form(engine) -> None:
                 st.error(res.message)
 
 
+def sign_out() -> None:
+    # A callback runs before the next script run, so that run already sees no user.
+    st.session_state.pop("username", None)
+    if AUTH_MODE == "oidc":
+        st.logout()
+
+
 def main() -> None:
     engine = get_engine()
     user = current_user()
@@ -79,14 +72,10 @@ def main() -> None:
         nav.run()
         return
 
-    pages = [st.Page(f, title=t, icon=i) for f, t, i, action in PAGES if auth.is_allowed(user["role"], action)]
+    pages = [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(user["role"])]
     with st.sidebar:
         st.caption(f"Signed in as **{user['username']}** ({user['role'].replace('_', ' ')})")
-        if st.button("Sign out", icon=":material/logout:"):
-            if AUTH_MODE == "oidc":
-                st.logout()
-            st.session_state.clear()
-            st.rerun()
+        st.button("Sign out", icon=":material/logout:", key="signout", on_click=sign_out)
     st.navigation(pages).run()
 
 

@@ -126,7 +126,9 @@ def cmd_revert(args) -> int:
 def cmd_create_user(args) -> int:
     from lib.auth import create_user
 
-    if sys.stdin.isatty():
+    if args.no_password:
+        password = None  # signs in through the organisation's provider (AUTH_MODE=oidc)
+    elif sys.stdin.isatty():
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
             print("error: the passwords differ", file=sys.stderr)
@@ -139,6 +141,38 @@ def cmd_create_user(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"User {args.name} created with role {args.role}.")
+    return EXIT_OK
+
+
+def cmd_briefing(args) -> int:
+    import time
+
+    from lib.briefing import build_pack
+    from lib.queries import rounds
+
+    engine = _engine()
+    known = list(rounds(engine)["id"])
+    if args.round not in known:
+        print(
+            f"error: no round {args.round!r}; rounds: {', '.join(known) or 'none (run init first)'}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"error: no such directory: {out.parent}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+
+    def progress(fraction: float, message: str) -> None:
+        if not args.quiet:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    pdf = build_pack(engine, args.round, progress=progress)
+    out.write_bytes(pdf)
+    print(
+        f"briefing pack for {args.round} written to {out} ({len(pdf):,} bytes, {time.perf_counter() - started:.1f} s)"
+    )
     return EXIT_OK
 
 
@@ -181,8 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("create-user", help="create a user (password read from standard input)")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=["partner", "hc_office", "staff", "admin"])
-    p.add_argument("--email", default=None)
+    p.add_argument("--email", default=None, help="e-mail address (how OIDC sign-in finds the user)")
+    p.add_argument("--no-password", action="store_true", help="an OIDC-only user (needs --email)")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("briefing", help="build the briefing pack (PDF) of a round")
+    p.add_argument("round", help="round id, e.g. 2008-H2")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--quiet", action="store_true", help="no progress messages on standard error")
+    p.set_defaults(func=cmd_briefing)
 
     return parser
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib import metrics
+from lib import metrics, views
 
 
 @dataclass
@@ -56,24 +56,33 @@ def mdg_data_year(cutoff: pd.Timestamp) -> int:
     return int(pd.Timestamp(cutoff).year) - 1
 
 
-def mdg_rating_moves(obs: pd.DataFrame, indicators: pd.DataFrame, year_now: int, year_before: int) -> pd.DataFrame:
-    """Series whose rating differs between data up to ``year_before`` and up to ``year_now``.
+def mdg_rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Series whose rating differs between two :func:`metrics.progress_rating` results.
 
     Columns: the series keys, rating_before, rating, arrow, direction (better / worse).
+    Series without a rating at either time are left out.
     """
     keys = metrics.SERIES_KEYS
-    now = metrics.progress_rating(obs.loc[obs["year"] <= year_now], indicators)
-    before = metrics.progress_rating(obs.loc[obs["year"] <= year_before], indicators)
-    rated = ~now["rating"].isin([metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED])
-    both = now.loc[rated].merge(
-        before[[*keys, "rating", "rating_order"]].rename(columns={"rating": "rating_before", "rating_order": "order_before"}),
+    unrated = [metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED]
+    both = now.loc[~now["rating"].isin(unrated)].merge(
+        before[[*keys, "rating", "rating_order"]].rename(
+            columns={"rating": "rating_before", "rating_order": "order_before"}
+        ),
         on=keys,
         how="inner",
     )
-    both = both.loc[~both["rating_before"].isin([metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED])]
+    both = both.loc[~both["rating_before"].isin(unrated)]
     moved = both.loc[both["rating"] != both["rating_before"]].copy()
     moved["direction"] = (moved["rating_order"] < moved["order_before"]).map({True: "better", False: "worse"})
     return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
+
+
+PROGRESSING = (metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE)
+DETERIORATING = (
+    metrics.RATING_MOVING_AWAY,
+    metrics.RATING_SUBSTANTIAL_DETERIORATION,
+    metrics.RATING_MODERATE_DETERIORATION,
+)
 
 
 def _period_sum(df: pd.DataFrame, round_id: str | None, col: str | None = None) -> float | None:
@@ -115,54 +124,75 @@ def round_overview(
 
     has_prev = prev is not None
     ov.action_points = [
-        Change("Completed", count(now_rows, lambda d: d["status"] == "completed"),
-               count(prev_rows, lambda d: d["status"] == "completed") if has_prev else None),
-        Change("Substantial progress", count(now_rows, lambda d: d["status"] == "substantial"),
-               count(prev_rows, lambda d: d["status"] == "substantial") if has_prev else None),
-        Change("At risk or off track", count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
-               count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)) if has_prev else None),
-        Change("Overdue", float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if has_prev else None),
+        Change(
+            "Completed",
+            count(now_rows, lambda d: d["status"] == "completed"),
+            count(prev_rows, lambda d: d["status"] == "completed") if has_prev else None,
+        ),
+        Change(
+            "Substantial progress",
+            count(now_rows, lambda d: d["status"] == "substantial"),
+            count(prev_rows, lambda d: d["status"] == "substantial") if has_prev else None,
+        ),
+        Change(
+            "At risk or off track",
+            count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
+            count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS))
+            if has_prev
+            else None,
+        ),
+        Change(
+            "Overdue", float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if has_prev else None
+        ),
     ]
 
     # MDG
     ov.mdg_year = mdg_data_year(cutoff)
     if not obs.empty:
-        ratings = metrics.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
-        good = ratings["rating"].isin([metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE])
-        bad = ratings["rating"].isin(
-            [metrics.RATING_MOVING_AWAY, metrics.RATING_SUBSTANTIAL_DETERIORATION, metrics.RATING_MODERATE_DETERIORATION]
-        )
-        before_good = before_bad = None
+        now = metrics.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
+        before = None
         if prev_cutoff is not None:
-            rb = metrics.progress_rating(obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators)
-            before_good = float(rb["rating"].isin([metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE]).sum())
-            before_bad = float(
-                rb["rating"].isin(
-                    [metrics.RATING_MOVING_AWAY, metrics.RATING_SUBSTANTIAL_DETERIORATION, metrics.RATING_MODERATE_DETERIORATION]
-                ).sum()
-            )
-            ov.mdg_moved = mdg_rating_moves(obs, indicators, ov.mdg_year, mdg_data_year(prev_cutoff))
+            before = metrics.progress_rating(obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators)
+            ov.mdg_moved = mdg_rating_moves(now, before)
+
+        def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:
+            return None if ratings is None else float(ratings["rating"].isin(which).sum())
+
         ov.mdg = [
-            Change("Series progressing", float(good.sum()), before_good),
-            Change("Series deteriorating or moving away", float(bad.sum()), before_bad),
+            Change("Series progressing", tally(now, PROGRESSING), tally(before, PROGRESSING)),
+            Change(
+                "Series deteriorating or moving away", tally(now, DETERIORATING), tally(before, DETERIORATING)
+            ),
         ]
 
-    # New York workload
-    wi = metrics.assign_round(items, rounds)
-    bl_now = len(metrics.backlog(items, cutoff))
+    # New York workload: as known at each round's cut-off, as on the workload page.
+    def received(as_of: pd.Timestamp | None, rid: str | None, col: str | None = None) -> float | None:
+        if as_of is None or rid is None:
+            return None
+        rows = views.items_in_round(items.loc[items["received_on"] <= as_of], rounds, rid)
+        return float(len(rows) if col is None else rows[col].sum())
+
     bl_before = float(len(metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
     ov.workload = [
-        Change("Requests received", _period_sum(wi, round_id), _period_sum(wi, prev)),
-        Change("Hours", _period_sum(wi, round_id, "hours"), _period_sum(wi, prev, "hours")),
-        Change("Open backlog at cut-off", float(bl_now), bl_before),
+        Change("Requests received", received(cutoff, round_id), received(prev_cutoff, prev)),
+        Change("Hours", received(cutoff, round_id, "hours"), received(prev_cutoff, prev, "hours")),
+        Change("Open backlog at cut-off", float(len(metrics.backlog(items, cutoff))), bl_before),
     ]
 
     # Action 2
     live = acts.loc[acts["status"] != "cancelled"]
     ov.action2 = [
         Change("Activities", _period_sum(live, round_id), _period_sum(live, prev)),
-        Change("People trained", _period_sum(live, round_id, "participants_trained"), _period_sum(live, prev, "participants_trained")),
-        Change("Advisers deployed", _period_sum(live, round_id, "advisers_deployed"), _period_sum(live, prev, "advisers_deployed")),
+        Change(
+            "People trained",
+            _period_sum(live, round_id, "participants_trained"),
+            _period_sum(live, prev, "participants_trained"),
+        ),
+        Change(
+            "Advisers deployed",
+            _period_sum(live, round_id, "advisers_deployed"),
+            _period_sum(live, prev, "advisers_deployed"),
+        ),
     ]
     ov.stale = metrics.stale_agencies(acts, rounds, round_id, agencies)
     return ov
@@ -171,5 +201,8 @@ def round_overview(
 def changes_frame(changes: list[Change]) -> pd.DataFrame:
     """A table of figures: now, previous round, change."""
     return pd.DataFrame(
-        [{"figure": c.label, "this round": c.now, "previous round": c.before, "change": c.delta} for c in changes]
+        [
+            {"figure": c.label, "this round": c.now, "previous round": c.before, "change": c.delta}
+            for c in changes
+        ]
     )

@@ -1,0 +1,71 @@
+"""AppTest of the entry page: first-admin setup, sign-in, throttling message, sign-out."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete
+
+from lib import auth
+from lib.db import make_engine
+from lib.models import User
+from tests.conftest import ROLE_USERS, TEST_PASSWORD
+
+
+@pytest.fixture
+def empty_users(seeded_db_url):
+    eng = make_engine(seeded_db_url)
+    with eng.begin() as conn:
+        conn.execute(delete(User))
+    yield eng
+    eng.dispose()
+
+
+def test_first_admin_needs_the_console_code(make_app, empty_users):
+    at = make_app()
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Set up the consultations dashboard"
+    code = auth.issue_setup_code(empty_users)  # what the server printed (a fresh one)
+    at.text_input[0].input("not-the-code")
+    at.text_input[1].input("chief")
+    at.text_input[3].input("a long enough password")
+    at.text_input[4].input("a long enough password")
+    at.button[0].click().run()
+    assert any("not correct" in e.value for e in at.error)
+    assert auth.needs_setup(empty_users)
+    at.text_input[0].input(code)
+    at.button[0].click().run()
+    assert not at.exception
+    assert not auth.needs_setup(empty_users)
+    assert any("(admin)" in c.value for c in at.sidebar.caption)
+
+
+def test_sign_in_wrong_then_right(make_app):
+    at = make_app()
+    at.run()
+    assert not at.dataframe and not at.metric
+    assert any("sign in" in m.value for m in at.warning) or at.title[0].value == "Consultations dashboard"
+    at.text_input[0].input(ROLE_USERS["staff"])
+    at.text_input[1].input("wrong password here")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Unknown user name or wrong password."]
+    at.text_input[1].input(TEST_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("staff1" in c.value for c in at.sidebar.caption)
+    at.button(key="signout").click().run()
+    # AppTest stays on the page it was on; that page's guard now asks to sign in.
+    assert not at.dataframe and not at.metric
+    assert any("sign in" in m.value for m in at.warning) or at.title[0].value == "Consultations dashboard"
+
+
+def test_deactivated_user_is_signed_out_on_next_run(make_app, seeded_db_url):
+    at = make_app(role="hc_office")
+    at.run()
+    assert any("hcoffice1" in c.value for c in at.sidebar.caption)
+    eng = make_engine(seeded_db_url)
+    auth.set_active(eng, ROLE_USERS["hc_office"], False, actor="test")
+    eng.dispose()
+    at.run()
+    assert not at.dataframe and not at.metric
+    assert any("sign in" in m.value for m in at.warning) or at.title[0].value == "Consultations dashboard"
