@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from lib import auth, queries
 from lib.db import get_data_version, make_engine
-from lib.exports import to_csv_bytes
+from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.seed import init
 
 log = logging.getLogger("consultations")
@@ -40,7 +40,10 @@ def get_engine() -> Engine:
     if AUTH_MODE == "local" and auth.needs_setup(engine):
         code = auth.issue_setup_code(engine)
         # The console, not the page: only whoever runs the server can claim it.
-        print(f"\n  First-admin setup code: {code}\n  Enter it in the browser to create the first administrator.\n", flush=True)
+        print(
+            f"\n  First-admin setup code: {code}\n  Enter it in the browser to create the first administrator.\n",
+            flush=True,
+        )
     return engine
 
 
@@ -85,7 +88,9 @@ def load_observation_catalogue(version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def load_observations(version: int, indicator_codes: tuple[str, ...], countries: tuple[str, ...] = ()) -> pd.DataFrame:
+def load_observations(
+    version: int, indicator_codes: tuple[str, ...], countries: tuple[str, ...] = ()
+) -> pd.DataFrame:
     return queries.observations(get_engine(), indicator_codes, countries or None)
 
 
@@ -163,10 +168,18 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
     if not ids:
         st.info("No consultation rounds yet: staff can upload them on the Upload page.")
         st.stop()
-    # The choice is shared by every page through the session.
-    if st.session_state.get(key) not in ids:
-        st.session_state[key] = ids[-1]
-    rid = st.selectbox("Consultation round", ids, key=key, help="Rounds are twice yearly (H1, H2).")
+    # The choice is kept under a plain key: Streamlit drops a widget's own state when
+    # another page runs, so each page sets the widget from it before drawing it.
+    chosen = st.session_state.get("chosen_round")
+    st.session_state[key] = chosen if chosen in ids else ids[-1]
+    rid = st.selectbox(
+        "Consultation round",
+        ids,
+        key=key,
+        help="Rounds are twice yearly (H1, H2).",
+        on_change=lambda: st.session_state.update(chosen_round=st.session_state[key]),
+    )
+    st.session_state["chosen_round"] = rid
     row = rounds.set_index("id").loc[rid]
     st.caption(
         f"Showing round **{rid}** — {row['title']}; meeting {row['meeting_date']:%d %B %Y}; "
@@ -176,13 +189,45 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
 
 
 def download_csv(df: pd.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    """A CSV download of exactly this frame, with formula-like cells neutralised."""
-    st.download_button(label, to_csv_bytes(df), file_name=name, mime="text/csv", key=key or f"dl-{name}", icon=":material/download:")
+    """CSV and Excel downloads of exactly this frame, with formula-like cells neutralised in both.
+
+    The Excel file is built only when its button is clicked (a deferred download).
+    """
+    key = key or f"dl-{name}"
+    stem = name.removesuffix(".csv")
+    frame = df.copy()  # the deferred Excel build must not see later changes to the caller's frame
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            label,
+            to_csv_bytes(frame),
+            file_name=name if name.endswith(".csv") else f"{name}.csv",
+            mime="text/csv",
+            key=key,
+            icon=":material/download:",
+        )
+        st.download_button(
+            "Download Excel",
+            lambda: to_excel_bytes(frame),
+            file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx",
+            icon=":material/table_view:",
+            on_click="ignore",
+        )
 
 
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A chart, its table alternative (for screen readers and exact figures) and a CSV download."""
-    st.altair_chart(chart, width="stretch")
+    """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel."""
+    st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
+    st.download_button(
+        "Download chart (PNG)",
+        lambda: chart_png(chart),  # rendered only when clicked
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"png-{name}",
+        icon=":material/image:",
+        on_click="ignore",
+    )
     with st.expander(f"Table: {caption or name}"):
         st.dataframe(table, hide_index=True, width="stretch")
         download_csv(table, f"{name}.csv", key=f"dl-{name}")
@@ -219,6 +264,24 @@ def load_overview(version: int, round_id: str):
         queries.activities(engine),
         list(queries.agencies(engine)["code"]),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_briefing_pack(version: int, round_id: str) -> bytes:
+    """The briefing pack PDF of a round (lib.briefing), built once per data version and round.
+
+    Shows a progress bar while it builds. The bar is created here, inside the cached function,
+    so Streamlit can replay it on a cache hit (where it simply finishes at once).
+    """
+    from lib import briefing
+
+    bar = st.progress(0.0, text="Building the briefing pack...")
+    try:
+        return briefing.build_pack(
+            get_engine(), round_id, progress=lambda fraction, message: bar.progress(fraction, text=message)
+        )
+    finally:
+        bar.empty()
 
 
 def link_to(page: str, label: str) -> None:

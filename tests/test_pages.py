@@ -11,10 +11,12 @@ MATRIX = [(p, role) for p in PAGES for role in (*ROLES, None)]
 
 
 def _shows_data(at) -> bool:
-    return bool(len(at.dataframe) or len(at.get("arrow_vega_lite_chart")) or len(at.metric))
+    return bool(len(at.dataframe) or len(at.get("vega_lite_chart")) or len(at.metric))
 
 
-@pytest.mark.parametrize(("page", "role"), MATRIX, ids=[f"{p.path.split('/')[-1][:-3]}-{r}" for p, r in MATRIX])
+@pytest.mark.parametrize(
+    ("page", "role"), MATRIX, ids=[f"{p.path.split('/')[-1][:-3]}-{r}" for p, r in MATRIX]
+)
 def test_page_guards_itself(make_app, page, role):
     at = make_app(page.path, role=role)
     at.run()
@@ -89,3 +91,13 @@ def test_action_point_filters(make_app):
     at.toggle[0].set_value(True).run()
     overdue = _points_table(at)
     assert overdue["overdue"].all() and set(overdue["cluster"]) == {"A"}
+
+
+def test_round_choice_follows_the_user_across_pages(make_app):
+    at = make_app("dashboard.py", role="staff")
+    at.run()
+    at.selectbox(key="round").set_value("2007-H1").run()
+    assert "Showing round **2007-H1**" in " ".join(c.value for c in at.caption)
+    at.switch_page("pages/action_points.py")
+    at.run()
+    assert at.selectbox(key="round").value == "2007-H1"
