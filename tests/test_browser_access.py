@@ -1,0 +1,62 @@
+"""Real browser: a fresh server leaks nothing to direct page URLs; each role sees exactly its menu."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.auth import ROLES
+from lib.navigation import PAGES, pages_for
+from tests import browser_support
+from tests.browser_support import sign_in, wait_idle
+
+browser, live_app, page = browser_support.browser, browser_support.live_app, browser_support.page
+pytestmark = pytest.mark.browser
+
+DATA_SELECTORS = [
+    '[data-testid="stDataFrame"]',
+    '[data-testid="stVegaLiteChart"]',
+    '[data-testid="stMetric"]',
+    '[data-testid="stFileUploader"]',
+]
+# Text that only appears when data was read: round ids, an action point's words, a country.
+LEAK_TEXTS = ["2008-H2", "Geographic desks at headquarters", "Afghanistan", "Showing round"]
+
+
+def test_direct_urls_on_a_fresh_server_leak_nothing_then_each_role_signs_in(live_app, page):
+    # Nobody has opened the entry page yet: Streamlit serves pages/ files by URL itself.
+    for spec in PAGES:
+        slug = spec.path.removeprefix("pages/").removesuffix(".py")
+        page.goto(f"{live_app.url}/{slug}")
+        page.locator('[data-testid="stApp"]').wait_for()
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        body = page.locator("body").inner_text()
+        for sel in DATA_SELECTORS:
+            assert page.locator(sel).count() == 0, f"{slug}: {sel} rendered without sign-in"
+        for text in LEAK_TEXTS:
+            assert text not in body, f"{slug}: {text!r} shown without sign-in"
+        assert "sign in" in body.lower(), f"{slug}: no sign-in prompt: {body[:300]}"
+        assert "Traceback" not in body
+
+    for role in ROLES:
+        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+        p = context.new_page()
+        try:
+            sign_in(p, live_app, role)
+            nav = p.locator('[data-testid="stSidebarNav"]')
+            # Each link reads "<icon ligature>\n\n<title>": keep the title.
+            links = [t.strip().splitlines()[-1] for t in nav.get_by_role("link").all_inner_texts()]
+            assert links == [s.title for s in pages_for(role)], (role, links)
+            body = p.locator("body").inner_text()
+            assert "Showing round" in body and "Traceback" not in body
+        finally:
+            context.close()
+
+
+def test_wrong_password_is_refused_in_the_browser(live_app, page):
+    page.goto(live_app.url + "/")
+    page.get_by_role("textbox", name="User name").fill("staff1")
+    page.get_by_role("textbox", name="Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Unknown user name or wrong password.").wait_for()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
