@@ -15,12 +15,12 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from sqlalchemy import (
     Column,
     Connection,
@@ -30,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -43,10 +44,11 @@ from sqlalchemy import (
 from lib import reference
 from lib.datasets import MDG, Col, Dataset, get_dataset
 from lib.db import bump_data_version, get_data_version, is_sqlite
+from lib.models import DataVersion, SQLModel, Upload
 from lib.models import Revision as RevisionModel
-from lib.models import SQLModel, Upload
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024  # the CLI's --max-mb and the limit shown to users
+MAX_UPLOAD_BYTES = 50 * MB
 MISSING_TOKENS = {"", "..", "-", "—", "NA", "N/A", "n/a"}
 PREVIEW_LIMIT = 1000
 BOOL_TRUE = {"true", "1", "yes", "y", "t"}
@@ -143,6 +145,11 @@ class ImportResult:
 # --- Stage 1: decode -----------------------------------------------------------------
 
 
+def _size_text(n: int) -> str:
+    """50 MB (52,428,800 bytes); small sizes in bytes only."""
+    return f"{n / MB:g} MB ({n:,} bytes)" if n >= MB else f"{n:,} bytes"
+
+
 def decode(raw: bytes, max_bytes: int | None = MAX_UPLOAD_BYTES) -> tuple[str, str]:
     """Bytes to text: UTF-8 (with or without BOM), else Windows-1252. Returns (text, encoding)."""
     if max_bytes is not None and len(raw) > max_bytes:
@@ -151,8 +158,8 @@ def decode(raw: bytes, max_bytes: int | None = MAX_UPLOAD_BYTES) -> tuple[str, s
                 Problem(
                     None,
                     None,
-                    f"{len(raw) / 1e6:.1f} MB",
-                    f"The file is larger than the limit of {max_bytes / 1e6:.0f} MB. Split it into smaller files.",
+                    f"{len(raw):,} bytes",
+                    f"The file is larger than the limit of {_size_text(max_bytes)}. Split it into smaller files.",
                 )
             ]
         )
@@ -174,30 +181,41 @@ def decode(raw: bytes, max_bytes: int | None = MAX_UPLOAD_BYTES) -> tuple[str, s
             ]
         )
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
+        text, encoding = raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
+        try:
+            text, encoding = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(
+                [
+                    Problem(
+                        None,
+                        None,
+                        f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                        "The file is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'.",
+                    )
+                ]
+            ) from None
+    if not text.strip():
+        # A byte-order mark and blanks only.
         raise ImportRejected(
-            [
-                Problem(
-                    None,
-                    None,
-                    f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                    "The file is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'.",
-                )
-            ]
-        ) from None
+            [Problem(None, None, None, "The file is empty. Upload a CSV with a header row.")]
+        )
+    return text, encoding
 
 
 # --- Stage 2: sniff the delimiter ---------------------------------------------------------
 
 
+def _first_line(text: str) -> str:
+    """The text up to the first newline (without copying the rest, which may be 100 MB)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter of the header line: comma, semicolon or tab (most frequent outside quotes)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = _first_line(text).lstrip("\ufeff")
     unquoted = re.sub(r'"[^"]*"', "", header)
     counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -222,54 +240,134 @@ def parse(
     ``series`` is the series catalogue (code, indicator_code, name, unit) that maps
     the UN export's series codes to indicators; ``source`` labels its values.
     """
+    if not _first_line(text).strip():
+        raise ImportRejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    None,
+                    "The first line is empty: the file must start with the header row. Remove the blank lines above it.",
+                )
+            ]
+        )
     delimiter = sniff_delimiter(text)
     first = [
-        h.strip().lower() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+        h.strip().lower() for h in next(csv.reader(io.StringIO(_first_line(text)), delimiter=delimiter))
     ]
     if dataset.name == MDG.name and first[:3] == UN_WIDE_FIRST:
         return _parse_un_wide(text, delimiter, source, series if series is not None else pd.DataFrame())
-    return _parse_template(text, dataset, delimiter)
+    return _parse_template(text, dataset, delimiter, len(first))
 
 
-def _parse_template(text: str, dataset: Dataset, delimiter: str) -> Parsed:
+FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _read_pandas(text: str, delimiter: str) -> pd.DataFrame:
+    """Every row of the file, the header included, as strings (pandas' reader)."""
+    # header=None: pandas then rejects every row with more values than the header
+    # (with a header it would silently take the first column as the index), and
+    # keeps duplicate names as they are; blank lines are kept so that the index
+    # is the row number, then dropped.
     try:
-        df = pd.read_csv(
+        return pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            header=None,
             dtype=str,
             keep_default_na=False,
-            skip_blank_lines=True,
+            skip_blank_lines=False,
             skipinitialspace=False,
+            index_col=False,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
+        m = FIELDS_RE.search(str(exc))
+        if m:
+            want, line, saw = (int(g) for g in m.groups())
+            msg = (
+                f"Row {line} has {saw} values but the header has {want} columns. "
+                "Put values that contain the delimiter in double quotes."
+            )
+            raise ImportRejected([Problem(line, None, None, msg)]) from None
         raise ImportRejected([Problem(None, None, None, f"The file is not a readable CSV: {exc}")]) from None
-    df.columns = [str(c).strip().lower() for c in df.columns]
+
+
+def _read_arrow(text: str, delimiter: str, ncols: int) -> pd.DataFrame | None:
+    """The same as :func:`_read_pandas`, four times faster, for the regular files most are.
+
+    Arrow's reader agrees with pandas' on the cells of a well-formed file; it
+    only differs on what this declines: blank lines (pandas keeps them, for the
+    row numbers), rows with fewer or more values than the header, unterminated
+    quotes, a header of another width than ``ncols``. None for those, and pandas
+    reads the file (and names the problem).
+    """
+    if ncols < 1 or "\n\n" in text or "\n\r\n" in text or "\r\r" in text:
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow ships with pandas 3
+        return None
+    names = [f"f{i}" for i in range(ncols)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own string layout
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.num_columns != ncols or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    return pd.DataFrame({i: pd.array(table.column(i), dtype="str") for i in range(ncols)})
+
+
+def _parse_template(text: str, dataset: Dataset, delimiter: str, ncols: int = 0) -> Parsed:
+    """The tidy layout: a header naming the template's columns, one row per record.
+
+    ``ncols`` is the number of names in the header line (when known, the fast reader is tried).
+    """
+    df = _read_arrow(text, delimiter, ncols)
+    if df is None:
+        df = _read_pandas(text, delimiter)
+    header = [str(c).strip().lower() for c in df.iloc[0]]
+    df = df.iloc[1:]
+    df.columns = header
     problems: list[Problem] = []
     expected = dataset.column_names
-    missing = [c.name for c in dataset.columns if c.name not in df.columns and not c.optional_column]
-    extra = [c for c in df.columns if c not in expected and c not in dataset.ignored_columns]
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    missing = [c.name for c in dataset.columns if c.name not in header and not c.optional_column]
+    extra = list(dict.fromkeys(c for c in header if c not in expected and c not in dataset.ignored_columns))
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
     for c in missing:
         problems.append(
             Problem(1, c, None, f"Column '{c}' is missing. The header must be: {', '.join(expected)}.")
         )
     for c in extra:
-        if c.startswith("unnamed:"):
+        if not c:
             msg = "A column has no name in the header (a trailing delimiter?). Remove the empty column."
         else:
             msg = f"Column '{c}' is not part of the {dataset.name} template. Allowed columns: {', '.join(expected)}."
-        problems.append(Problem(1, c, None, msg))
+        problems.append(Problem(1, c or None, None, msg))
     for c in dupes:
         problems.append(Problem(1, c, None, f"Column '{c}' appears more than once in the header."))
     if problems:
         raise ImportRejected(problems)
+    df.index = pd.RangeIndex(2, 2 + len(df))
+    maybe = df.iloc[:, 0].str.strip().eq("")  # only rows that start empty can be blank
+    if maybe.any():
+        blank = df[maybe].apply(lambda s: s.str.strip().eq("")).all(axis=1)
+        df = df.drop(index=blank.index[blank.to_numpy()])
     if df.empty:
         raise ImportRejected([Problem(None, None, None, "The file has a header but no data rows.")])
     for c in dataset.columns:
         if c.name not in df.columns:
             df[c.name] = ""
     df = df[expected]
-    df.index = pd.RangeIndex(2, 2 + len(df))
     return Parsed(df, "template", delimiter, "")
 
 
@@ -389,16 +487,34 @@ def _allowed_text(values: set[str] | tuple[str, ...], limit: int = 24) -> str:
     return ", ".join(vals[:limit]) + f", ... ({len(vals)} in all; see the template)"
 
 
+def _to_float(s: pd.Series) -> pd.Series:
+    """Text to float64, NaN where a cell is empty or not a number.
+
+    Arrow's parser reads a clean column 25 times faster than ``pd.to_numeric``
+    and agrees with it on every number it accepts; a column with any cell it
+    rejects goes through ``pd.to_numeric`` to find which.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pc.cast(pa.array(s.array), pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(values, index=s.index, dtype="float64")
+    except (ImportError, TypeError, ValueError, NotImplementedError):  # ArrowInvalid is a ValueError
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
 def _coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Problem]]:
     """Strings to typed columns; cells that do not convert become problems."""
     out = pd.DataFrame(index=df.index)
     problems: list[Problem] = []
     for c in dataset.columns:
-        s = df[c.name].astype(str).str.strip()
+        s = df[c.name].fillna("").astype(str).str.strip()
         blank = s.isin(MISSING_TOKENS) if c.kind in ("int", "float", "date") else s.eq("")
         if c.kind == "str":
             v = s.str.lower() if c.lower else s
-            out[c.name] = v.where(~blank, None).astype(object)
+            # object first: pandas' string dtype would turn None into NaN.
+            out[c.name] = v.astype(object).where(~blank, None)
             continue
         if c.kind == "bool":
             low = s.str.lower()
@@ -406,12 +522,16 @@ def _coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Prob
             out[c.name] = low.isin(BOOL_TRUE)
             msg = "must be true or false"
         elif c.kind in ("int", "float"):
-            num = pd.to_numeric(s.where(~blank), errors="coerce")
+            num = _to_float(s.where(~blank))
             bad = num.isna() & ~blank
             if c.kind == "int":
-                frac = num.notna() & (num != num.round())
+                # inf, 1e400 or 20 digits: no int64 holds them, and no int column allows them.
+                huge = num.abs() >= 2.0**53
+                for idx in s.index[huge.to_numpy()]:
+                    problems.append(Problem(int(idx), c.name, s.at[idx], f"'{c.name}' {_range_text(c)}."))
+                frac = num.notna() & ~huge & (num != num.round())
                 bad = bad | frac
-                out[c.name] = num.where(~bad).astype("Int64")
+                out[c.name] = num.where(~(bad | huge)).astype("Int64")
                 msg = "must be a whole number (e.g. 42)"
             else:
                 out[c.name] = num.astype("float64")
@@ -428,47 +548,86 @@ def _coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Prob
     return out, problems
 
 
-def _column_checks(c: Col, refs: dict[str, set[str]]) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+def _range_text(c: Col) -> str:
+    """``is out of range; it must be between lo and hi`` for a numeric column."""
+    lo = c.min if c.min is not None else -math.inf
+    hi = c.max if c.max is not None else math.inf
+    return f"is out of range; it must be between {lo:g} and {hi:g}"
+
+
+Rule = tuple[Callable[[pd.Series], pd.Series], str]
+
+
+def _lengths(s: pd.Series) -> pd.Series:
+    """The lengths of a column of strings (``map(len)`` in C: ten times ``.str.len()`` on objects)."""
+    return pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
+
+
+def _value_rules(c: Col, refs: dict[str, set[str]]) -> list[Rule]:
+    """A column's value rules: (test of the non-empty cells, True where valid; error text)."""
+    rules: list[Rule] = []
     if c.allowed is not None:
-        checks.append(
-            pa.Check.isin(list(c.allowed), error=f"is not allowed; use one of: {_allowed_text(c.allowed)}")
-        )
+        allowed = list(c.allowed)
+        rules.append((lambda s: s.isin(allowed), f"is not allowed; use one of: {_allowed_text(c.allowed)}"))
     if c.ref is not None:
-        allowed = refs.get(c.ref, set())
-        checks.append(
-            pa.Check.isin(sorted(allowed), error=f"is unknown; use one of: {_allowed_text(allowed)}")
-        )
+        known = refs.get(c.ref, set())
+        codes = sorted(known)
+        rules.append((lambda s: s.isin(codes), f"is unknown; use one of: {_allowed_text(known)}"))
     if c.min is not None or c.max is not None:
         lo = c.min if c.min is not None else -math.inf
         hi = c.max if c.max is not None else math.inf
-        checks.append(
-            pa.Check.in_range(lo, hi, error=f"is out of range; it must be between {lo:g} and {hi:g}")
-        )
+        rules.append((lambda s: (s >= lo) & (s <= hi), _range_text(c)))
     if c.kind == "float":
-        checks.append(
-            pa.Check(
-                lambda s: s.isna() | (s.abs() != math.inf),
-                element_wise=False,
-                error="must be a finite number",
-            )
-        )
+        rules.append((lambda s: s.abs() != math.inf, "must be a finite number"))
     if c.pattern:
-        checks.append(
-            pa.Check.str_matches(c.pattern, error=f"is not in the right form; write it as {c.pattern_hint}")
+        pattern = c.pattern
+        rules.append(
+            (lambda s: s.str.match(pattern), f"is not in the right form; write it as {c.pattern_hint}")
         )
     if c.max_length:
-        checks.append(
-            pa.Check.str_length(max_value=c.max_length, error=f"is longer than {c.max_length} characters")
-        )
-    return checks
+        n = c.max_length
+        rules.append((lambda s: _lengths(s) <= n, f"is longer than {n} characters"))
+    return rules
 
 
-def build_schema(dataset: Dataset, refs: dict[str, set[str]]) -> pa.DataFrameSchema:
-    """The pandera schema of a dataset (value rules; types were coerced before)."""
+def _check_values(
+    typed: pd.DataFrame, dataset: Dataset, refs: dict[str, set[str]], unreadable: set[tuple[int, str]]
+) -> list[Problem]:
+    """Required cells and value rules, column by column (cells in ``unreadable`` are not "required")."""
+    problems: list[Problem] = []
+    for c in dataset.columns:
+        col = typed[c.name]
+        null = col.isna().to_numpy(dtype=bool)
+        if c.required and null.any():
+            for idx in typed.index[null]:
+                if (int(idx), c.name) not in unreadable:
+                    problems.append(
+                        Problem(int(idx), c.name, None, f"'{c.name}' is required; this row leaves it empty.")
+                    )
+        rules = _value_rules(c, refs)
+        if not rules:
+            continue
+        s = col[~null] if null.any() else col
+        for test, error in rules:
+            bad = ~pd.array(test(s), dtype="boolean").to_numpy(dtype=bool, na_value=False)
+            if bad.any():
+                for idx, v in zip(s.index[bad], s.to_numpy()[bad], strict=True):
+                    val = str(v)
+                    problems.append(Problem(int(idx), c.name, val, f"'{c.name}' value {val!r} {error}."))
+    return problems
+
+
+def build_schema(dataset: Dataset, refs: dict[str, set[str]]):
+    """The same value rules as a pandera schema (for other tools; :func:`validate` applies them directly)."""
+    import pandera.pandas as pa
+
     return pa.DataFrameSchema(
         {
-            c.name: pa.Column(checks=_column_checks(c, refs), nullable=not c.required, coerce=False)
+            c.name: pa.Column(
+                checks=[pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)],
+                nullable=not c.required,
+                coerce=False,
+            )
             for c in dataset.columns
         },
         strict=False,
@@ -517,20 +676,8 @@ def validate(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed frame and every problem found (coercion, schema, row rules, duplicate keys)."""
     typed, problems = _coerce(parsed.frame, dataset)
-    try:
-        build_schema(dataset, refs).validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
-        fc = fc[fc["index"].notna()]
-        for r in fc.itertuples():
-            col = str(r.column)
-            if r.check == "not_nullable":
-                msg = f"'{col}' is required; this row leaves it empty."
-                val = None
-            else:
-                val = None if pd.isna(r.failure_case) else str(r.failure_case)
-                msg = f"'{col}' value {val!r} {r.check}."
-            problems.append(Problem(int(r.index), col, val, msg))
+    unreadable = {(p.row, p.column) for p in problems}  # not also reported as "required"
+    problems += _check_values(typed, dataset, refs, unreadable)
     problems += _row_rules(typed, dataset)
     dup = typed.duplicated(list(dataset.key), keep=False)
     if dup.any():
@@ -574,25 +721,33 @@ def _staging(dataset: Dataset, conn: Connection) -> Table:
     return t
 
 
-def _python_rows(df: pd.DataFrame, dataset: Dataset) -> list[tuple]:
-    """Tuples in column order with None for missing and python dates (the drivers' fast path)."""
+def _python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
+    """Tuples in column order with None for missing and python dates (the drivers' fast path).
+
+    A text column that may be left empty but is NOT NULL in the table (a work
+    item's title) gets "" instead of None.
+    """
+    target = _target(dataset)
     cols = []
     for c in dataset.columns:
         s = df[c.name]
-        if c.kind == "date":
-            cols.append([None if pd.isna(v) else v.date() for v in s])
-        elif c.kind == "int":
-            cols.append([None if pd.isna(v) else int(v) for v in s.astype(object)])
-        elif c.kind == "float":
-            cols.append([None if v != v else v for v in s.tolist()])
+        if c.kind in ("int", "float") and not s.isna().any():
+            cols.append(s.to_numpy(dtype="int64" if c.kind == "int" else "float64").tolist())
+        elif c.kind == "date":
+            cols.append(s.dt.date.astype(object).where(s.notna(), None).tolist())
+        elif c.kind in ("int", "float"):
+            cols.append(s.astype(object).where(s.notna(), None).tolist())
         elif c.kind == "bool":
-            cols.append([bool(v) for v in s.tolist()])
+            cols.append(s.astype(bool).tolist())
         else:
-            cols.append(s.tolist())
-    return list(zip(*cols, strict=True))
+            vals = s.tolist()
+            if not target.c[c.name].nullable and s.isna().any():
+                vals = ["" if v is None else v for v in vals]
+            cols.append(vals)
+    return zip(*cols, strict=True)
 
 
-def _fill_staging(conn: Connection, staging: Table, rows: list[tuple]) -> None:
+def _fill_staging(conn: Connection, staging: Table, rows: Iterable[tuple]) -> None:
     names = [c.name for c in staging.columns]
     raw = conn.connection.driver_connection
     if is_sqlite(conn):
@@ -624,16 +779,16 @@ def _key_match(target: Table, staging: Table, dataset: Dataset):
 
 
 def _counts(conn: Connection, target: Table, staging: Table, dataset: Dataset) -> tuple[int, int, int]:
-    total = conn.execute(select(func.count()).select_from(staging)).scalar_one()
-    matched = conn.execute(
-        select(func.count()).select_from(staging.join(target, _key_match(target, staging, dataset)))
-    ).scalar_one()
-    modified = conn.execute(
-        select(func.count())
-        .select_from(staging.join(target, _key_match(target, staging, dataset)))
-        .where(_differs(target, staging, dataset))
-    ).scalar_one()
-    return total - matched, modified, matched - modified
+    """(new, modified, unchanged) rows of the staging table, in one pass."""
+    matched = target.c[dataset.key[0]].is_not(None)
+    total, n_matched, modified = conn.execute(
+        select(
+            func.count(),
+            func.count(case((matched, 1))),
+            func.count(case((and_(matched, _differs(target, staging, dataset)), 1))),
+        ).select_from(staging.outerjoin(target, _key_match(target, staging, dataset)))
+    ).one()
+    return total - n_matched, modified, n_matched - modified
 
 
 def _modified_preview(
@@ -667,9 +822,36 @@ def _json_default(v):
     raise TypeError(type(v))
 
 
-def _apply(conn: Connection, target: Table, staging: Table, dataset: Dataset, upload_id: int) -> None:
-    """Record the old values of modified rows, update them, insert the new ones."""
+def _apply(
+    conn: Connection,
+    target: Table,
+    staging: Table,
+    dataset: Dataset,
+    upload_id: int,
+    counts: tuple[int, int, int] | None = None,
+) -> None:
+    """Record the old values of modified rows, update them, insert the new ones.
+
+    ``counts`` (new, modified, unchanged) from :func:`_counts` lets it skip the
+    statements that have nothing to do.
+    """
+    new, modified, unchanged = counts if counts is not None else (None, None, None)
     match = _key_match(target, staging, dataset)
+    if modified != 0:
+        _apply_modified(conn, target, staging, dataset, upload_id, match)
+    if new == 0:
+        return
+    cols = dataset.column_names
+    new_rows = select(*[staging.c[c] for c in cols], literal(upload_id), literal(upload_id))
+    if modified != 0 or unchanged != 0:
+        new_rows = new_rows.where(~exists().where(match))
+    conn.execute(insert(target).from_select([*cols, *BOOKKEEPING], new_rows))
+
+
+def _apply_modified(
+    conn: Connection, target: Table, staging: Table, dataset: Dataset, upload_id: int, match
+) -> None:
+    """Save the old values of the rows the staging table changes (for revert), then update them."""
     old_rows = conn.execute(
         select(target).select_from(target.join(staging, match)).where(_differs(target, staging, dataset))
     ).mappings()
@@ -686,11 +868,6 @@ def _apply(conn: Connection, target: Table, staging: Table, dataset: Dataset, up
         values = {c: staging.c[c] for c in _value_cols(dataset)}
         values["upload_id"] = upload_id
         conn.execute(update(target).where(match).where(_differs(target, staging, dataset)).values(**values))
-    cols = dataset.column_names
-    new_rows = select(*[staging.c[c] for c in cols], literal(upload_id), literal(upload_id)).where(
-        ~exists().where(match)
-    )
-    conn.execute(insert(target).from_select([*cols, *BOOKKEEPING], new_rows))
 
 
 def default_source(filename: str) -> str:
@@ -722,6 +899,16 @@ def read_file(
     if any(p.severity == "error" for p in problems):
         return None, parsed, problems
     return typed, parsed, problems
+
+
+def lock_writes(conn: Connection) -> None:
+    """Queue behind any other upload or revert in flight (lock the data version row until commit).
+
+    PostgreSQL runs READ COMMITTED: without the lock two writers would both pass
+    the ``expected_version`` check and count against data the other is changing.
+    On SQLite, BEGIN IMMEDIATE already serialises writers and this is a plain read.
+    """
+    conn.execute(select(DataVersion.version).where(DataVersion.id == 1).with_for_update())
 
 
 def import_bytes(
@@ -760,6 +947,8 @@ def import_bytes(
             conn.rollback()
             return res
         step(0.5, "comparing with the database")
+        if not dry_run:
+            lock_writes(conn)
         if expected_version is not None and get_data_version(conn) != expected_version:
             raise StaleData(
                 "The data changed since your preview (another upload was confirmed). Check the file again."
@@ -768,7 +957,11 @@ def import_bytes(
         _fill_staging(conn, staging, _python_rows(typed, dataset))
         res.rows = len(typed)
         res.new, res.modified, res.unchanged = _counts(conn, target, staging, dataset)
-        res.modified_preview = _modified_preview(conn, target, staging, dataset, PREVIEW_LIMIT)
+        res.modified_preview = (
+            _modified_preview(conn, target, staging, dataset, PREVIEW_LIMIT)
+            if res.modified
+            else pd.DataFrame(columns=["key", "column", "old", "new"])
+        )
         res.ok = True
         if dry_run or (res.new == 0 and res.modified == 0):
             # Nothing to write: a re-import of the same file leaves no trace.
@@ -790,7 +983,7 @@ def import_bytes(
             )
             .returning(Upload.__table__.c.id)
         ).scalar_one()
-        _apply(conn, target, staging, dataset, upload_id)
+        _apply(conn, target, staging, dataset, upload_id, (res.new, res.modified, res.unchanged))
         staging.drop(conn)
         res.upload_id = upload_id
         res.data_version = bump_data_version(conn)
@@ -827,6 +1020,7 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
     """Return the data exactly to its state before the upload, in one transaction."""
     up = Upload.__table__
     with engine.begin() as conn:
+        lock_writes(conn)
         row = conn.execute(select(up).where(up.c.id == upload_id)).mappings().first()
         if row is None:
             raise RevertRefused(f"There is no upload {upload_id}.")
@@ -922,9 +1116,10 @@ def export_frame(engine: Engine, dataset_name: str) -> pd.DataFrame:
     dataset = get_dataset(dataset_name)
     target = _target(dataset)
     with engine.connect() as conn:
-        rows = conn.execute(
+        result = conn.execute(
             select(*[target.c[c] for c in dataset.column_names]).order_by(*[target.c[k] for k in dataset.key])
-        ).all()
+        )
+        rows = [tuple(r) for r in result]  # plain tuples: pandas probes Row objects slowly
     df = pd.DataFrame(rows, columns=dataset.column_names)
     for c in dataset.columns:
         if c.kind == "bool":

@@ -1,0 +1,293 @@
+"""The upload, history and audit pages' logic, without Streamlit: check -> preview -> confirm,
+revert, and the frames those pages show.
+
+The pages keep a :class:`Preview` in the session between runs. A preview records
+the data version it was made against, and :func:`confirm` passes that version to
+:func:`lib.ingest.import_bytes`, so a confirmation made after someone else's
+upload raises :class:`lib.ingest.StaleData` instead of writing over it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from lib import auth, ingest, reference
+from lib.datasets import DATASETS
+from lib.db import get_data_version
+from lib.ingest import MAX_UPLOAD_BYTES, ImportResult, Problem, RevertRefused, StaleData
+from lib.models import Upload
+
+PROBLEM_LIMIT = 200  # problems shown on the page; the CSV download has them all
+PROBLEM_COLUMNS = ["row", "column", "value", "what is wrong and how to fix it", "severity"]
+STALE_MESSAGE = (
+    "The data changed since your preview: another upload was confirmed first, so nothing was written. "
+    "Your file has been checked again against the current data below; review the new preview and confirm again."
+)
+UPLOAD_HELP = (
+    f"A CSV file of at most {MAX_UPLOAD_BYTES // ingest.MB} MB: UTF-8 or Windows-1252, "
+    "comma, semicolon or tab separated, with the template's header (or, for MDG data, a UN MDG database export)."
+)
+Progress = Callable[[float, str], None]
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown syntax escaped, to show file names and messages literally in st.* text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+@dataclass
+class Preview:
+    """The dry run of one file, kept in the session until the user confirms or changes the file."""
+
+    dataset: str
+    filename: str
+    sha256: str
+    size: int
+    version: int  # the data version the preview was made against
+    result: ImportResult
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def writes(self) -> bool:
+        """Whether confirming would change anything (new or modified rows)."""
+        return self.result.ok and (self.result.new > 0 or self.result.modified > 0)
+
+    def matches(self, dataset: str, sha256: str) -> bool:
+        return self.dataset == dataset and self.sha256 == sha256
+
+
+def sha256_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def size_problem(size: int, limit: int = MAX_UPLOAD_BYTES) -> str | None:
+    """A plain message when a file is over the limit (the browser's own check can be bypassed)."""
+    if size <= limit:
+        return None
+    return (
+        f"The file is {size / ingest.MB:.1f} MB, larger than the limit of {limit / ingest.MB:g} MB. "
+        "Split it into smaller files and upload them one by one."
+    )
+
+
+def dataset_title(name: str) -> str:
+    return f"{DATASETS[name].title} ({name})"
+
+
+def template_csv(dataset: str) -> bytes:
+    """The template file: the header and one example row (the CLI's ``template`` command)."""
+    return ingest.to_csv_bytes(ingest.template_frame(dataset))
+
+
+def template_description(engine: Engine, dataset: str) -> pd.DataFrame:
+    """Every column of the template with its type and allowed values (codes read from the database)."""
+    with engine.connect() as conn:
+        refs = reference.load_refs(conn)
+    return ingest.template_description(dataset, refs)
+
+
+def check(
+    engine: Engine,
+    dataset: str,
+    raw: bytes,
+    filename: str,
+    *,
+    user: str,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> Preview:
+    """Parse and validate a file and compare it with the database; writes nothing."""
+    # Read the version BEFORE the dry run: an upload landing in between makes the
+    # confirmation stale (safe), never a preview of data it did not see.
+    with engine.connect() as conn:
+        version = get_data_version(conn)
+    res = ingest.import_bytes(
+        engine, dataset, raw, filename, user=user, dry_run=True, max_bytes=max_bytes, progress=progress
+    )
+    return Preview(dataset, filename, res.sha256, len(raw), version, res)
+
+
+def confirm(
+    engine: Engine, preview: Preview, raw: bytes, *, user: str, progress: Progress | None = None
+) -> ImportResult:
+    """Write the previewed file in one transaction.
+
+    Raises :class:`lib.ingest.StaleData` when the data changed since the preview,
+    ValueError when ``raw`` is not the previewed file or the preview writes nothing.
+    """
+    if sha256_of(raw) != preview.sha256:
+        raise ValueError("The file is not the one that was checked. Check it again.")
+    if not preview.writes:
+        raise ValueError("The preview has nothing to write.")
+    return ingest.import_bytes(
+        engine,
+        preview.dataset,
+        raw,
+        preview.filename,
+        user=user,
+        expected_version=preview.version,
+        progress=progress,
+    )
+
+
+def try_confirm(engine: Engine, preview: Preview, raw: bytes, *, user: str) -> ImportResult | None:
+    """:func:`confirm`, or None when the data changed since the preview (show :data:`STALE_MESSAGE`)."""
+    try:
+        return confirm(engine, preview, raw, user=user)
+    except StaleData:
+        return None
+
+
+def try_revert(engine: Engine, upload_id: int, *, user: str) -> tuple[dict | None, str | None]:
+    """Revert an upload: (what was done, None), or (None, why it was refused)."""
+    try:
+        return ingest.revert(engine, upload_id, user=user), None
+    except RevertRefused as exc:
+        return None, str(exc)
+
+
+def rejected_line(res: ImportResult) -> str:
+    """The message above a rejected file's problems (the file name escaped for Markdown)."""
+    return f"{md_escape(res.filename)}: rejected, {len(res.errors):,} problem(s). Nothing was written."
+
+
+def change_line(res: ImportResult) -> str:
+    """``+N new, ~N modified, =N unchanged``."""
+    return f"+{res.new:,} new, ~{res.modified:,} modified, ={res.unchanged:,} unchanged"
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """All problems, errors first, in the page's columns (the CSV download)."""
+    ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
+    df = pd.DataFrame(
+        [(p.row, p.column or "", p.value or "", p.message, p.severity) for p in ordered],
+        columns=PROBLEM_COLUMNS,
+    )
+    df["row"] = df["row"].astype("Int64")
+    return df
+
+
+def problem_table(problems: list[Problem], limit: int = PROBLEM_LIMIT) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` problems (errors first) and how many more there are."""
+    df = problems_frame(problems)
+    return df.head(limit), max(len(df) - limit, 0)
+
+
+def modified_heading(res: ImportResult) -> str:
+    """The line above the modified rows (says when only the first of them are shown)."""
+    if res.modified > ingest.PREVIEW_LIMIT:
+        return f"The first {ingest.PREVIEW_LIMIT:,} of {res.modified:,} modified rows, old value beside new value:"
+    return "Modified rows, old value beside new value:"
+
+
+def modified_table(res: ImportResult) -> pd.DataFrame:
+    """Changed cells of modified rows: key, column, old value beside new value (as text)."""
+    mp = res.modified_preview
+    if mp is None or mp.empty:
+        return pd.DataFrame(columns=["key", "column", "old value", "new value"])
+
+    def text(v: object) -> str:
+        return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+    return pd.DataFrame(
+        {
+            "key": mp["key"].astype(str),
+            "column": mp["column"].astype(str),
+            "old value": mp["old"].map(text),
+            "new value": mp["new"].map(text),
+        }
+    )
+
+
+HISTORY_COLUMNS = {
+    "id": "upload",
+    "dataset": "dataset",
+    "filename": "file name",
+    "username": "uploaded by",
+    "created_at": "uploaded at (UTC)",
+    "rows_new": "new",
+    "rows_modified": "modified",
+    "rows_unchanged": "unchanged",
+    "status": "status",
+    "sha256": "SHA-256",
+    "file_kept": "file kept",
+}
+
+
+def _status(r: pd.Series) -> str:
+    if r["reverted_at"] is None or pd.isna(r["reverted_at"]):
+        return "active"
+    return f"reverted {pd.Timestamp(r['reverted_at']):%Y-%m-%d %H:%M} by {r['reverted_by']}"
+
+
+def history_table(engine: Engine) -> pd.DataFrame:
+    """Every upload, newest first, with readable column names and a status (active / reverted)."""
+    df = ingest.history(engine)
+    if df.empty:
+        return pd.DataFrame(columns=list(HISTORY_COLUMNS.values()))
+    df["status"] = df.apply(_status, axis=1)
+    up = Upload.__table__
+    with engine.connect() as conn:
+        kept = set(conn.execute(select(up.c.id).where(up.c.content.is_not(None))).scalars())
+    df["file_kept"] = df["id"].isin(kept)
+    return df[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)
+
+
+def upload_label(row: pd.Series) -> str:
+    """One line naming an upload of :func:`history_table`, for a select box."""
+    return (
+        f"{row['upload']}: {row['file name']} ({row['dataset']}, {row['uploaded by']}, "
+        f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}; +{row['new']:,} ~{row['modified']:,} "
+        f"={row['unchanged']:,}) — {row['status']}"
+    )
+
+
+def revert_consequence(row: pd.Series) -> str:
+    """What reverting an upload of :func:`history_table` does, in plain words."""
+    return (
+        f"Reverting upload {row['upload']} ({row['file name']}) removes the {row['new']:,} rows it added "
+        f"and gives the {row['modified']:,} rows it modified their previous values back, "
+        "in one transaction. Uploads made after it that changed the same rows block the revert."
+    )
+
+
+def upload_file(engine: Engine, upload_id: int) -> bytes:
+    """The bytes of an upload's file as it was uploaded (empty when it was not kept)."""
+    return ingest.upload_file(engine, upload_id)[1] or b""
+
+
+#: The audit page's filter: a kind of event -> the audit actions it covers.
+AUDIT_KINDS: dict[str, tuple[str, ...]] = {
+    "Sign-ins": ("signin.ok",),
+    "Failed sign-ins": ("signin.failed", "setup.failed"),
+    "Uploads": ("upload",),
+    "Reverts": ("revert",),
+    "User changes": (
+        "user.create",
+        "user.set_role",
+        "user.reset_password",
+        "user.activate",
+        "user.deactivate",
+        "setup.claimed",
+        "setup.code_issued",
+    ),
+}
+
+
+def audit_view(engine: Engine, kinds: list[str] | None = None, limit: int = 500) -> pd.DataFrame:
+    """The latest ``limit`` audit events, newest first, only those of ``kinds`` when given."""
+    log = auth.audit_log(engine, limit)
+    if kinds:
+        actions = {a for k in kinds for a in AUDIT_KINDS[k]}
+        log = log[log["action"].isin(actions)].reset_index(drop=True)
+    return log
