@@ -6,9 +6,10 @@ import streamlit as st
 
 from lib import auth
 from lib.navigation import pages_for
-from lib.webapp import AUTH_MODE, current_user, get_engine
+from lib.webapp import AUTH_MODE, current_user, get_engine, no_access_message, oidc_signed_in
 
 st.set_page_config(page_title="Consultations dashboard", page_icon=":material/balance:", layout="wide")
+
 
 def setup_form(engine) -> None:
     st.title("Set up the consultations dashboard")
@@ -37,7 +38,9 @@ def setup_form(engine) -> None:
 
 def signin_form(engine) -> None:
     st.title("Consultations dashboard")
-    st.write("Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134).")
+    st.write(
+        "Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134)."
+    )
     if AUTH_MODE == "oidc":
         if st.button("Sign in with your organisation account", type="primary"):
             st.login()
@@ -54,6 +57,13 @@ def signin_form(engine) -> None:
                 st.error(res.message)
 
 
+def no_access() -> None:
+    """A verified identity without an active user row: a plain message, no data, a way out."""
+    st.title("Consultations dashboard")
+    st.error(no_access_message())
+    st.button("Sign out", icon=":material/logout:", key="signout", on_click=sign_out)
+
+
 def sign_out() -> None:
     # A callback runs before the next script run, so that run already sees no user.
     st.session_state.pop("username", None)
@@ -67,6 +77,8 @@ def main() -> None:
     if user is None:
         if AUTH_MODE == "local" and auth.needs_setup(engine):
             nav = st.navigation([st.Page(lambda: setup_form(engine), title="Set up", url_path="setup")])
+        elif oidc_signed_in():
+            nav = st.navigation([st.Page(no_access, title="No access", url_path="no-access")])
         else:
             nav = st.navigation([st.Page(lambda: signin_form(engine), title="Sign in", url_path="signin")])
         nav.run()

@@ -124,9 +124,9 @@ def current_user() -> dict | None:
     """
     engine = get_engine()
     if AUTH_MODE == "oidc":
-        if not getattr(st.user, "is_logged_in", False):
-            return None
-        return auth.get_user_by_email(engine, str(st.user.get("email", "")))
+        email = oidc_email()
+        # Only an active user with exactly this address (lib.auth.get_user_by_email).
+        return auth.get_user_by_email(engine, email) if email else None
     name = st.session_state.get("username")
     if not name:
         return None
@@ -137,6 +137,39 @@ def current_user() -> dict | None:
     return user
 
 
+def oidc_signed_in() -> bool:
+    """Whether the organisation's provider has signed this browser in (AUTH_MODE=oidc), access or not."""
+    return AUTH_MODE == "oidc" and bool(getattr(st.user, "is_logged_in", False))
+
+
+def oidc_email() -> str | None:
+    """The e-mail address the provider gives for the signed-in identity, or None.
+
+    The ``email`` claim of the configured provider is trusted (Microsoft Entra ID often sends
+    no ``email_verified``); an address the provider explicitly marks unverified is refused.
+    """
+    if not oidc_signed_in():
+        return None
+    if st.user.get("email_verified") in (False, "false", "False"):
+        return None
+    email = st.user.get("email")
+    return email.strip() if isinstance(email, str) and email.strip() else None
+
+
+def no_access_message() -> str:
+    """What a signed-in identity without an active user row sees (AUTH_MODE=oidc)."""
+    email = st.user.get("email") if oidc_signed_in() else None
+    who = (
+        f"Your organisation account ({email})"
+        if isinstance(email, str) and email
+        else "Your organisation account"
+    )
+    return (
+        f"{who} has no access to this dashboard. "
+        "Ask an administrator to add your e-mail address on the Users page, or to reactivate your user."
+    )
+
+
 def guard(action: str) -> dict:
     """Stop the page unless a signed-in user may do ``action``. Call before reading any data.
 
@@ -144,6 +177,10 @@ def guard(action: str) -> dict:
     by URL until a session has run st.navigation, so hiding a page is not enough.
     """
     user = current_user()
+    if user is None and oidc_signed_in():
+        st.error(no_access_message())
+        st.markdown("[Go to the start page](/)")
+        st.stop()
     if user is None:
         st.warning("Please sign in to see this page.")
         # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.

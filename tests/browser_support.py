@@ -28,7 +28,8 @@ Fixtures:
   cookies, so its own Streamlit session).
 
 Without fixtures, :func:`streamlit_server` is a context manager starting a server
-for any database URL. Helpers: :func:`sign_in`, :func:`open_page` (menu
+for any database URL (``env``: more environment; ``extra_args``: more command-line
+options, e.g. ``--secrets.files``). Helpers: :func:`sign_in`, :func:`open_page` (menu
 navigation, which keeps the session: a full page load starts a new, signed-out
 session), :func:`wait_idle` (until the script run finished).
 """
