@@ -27,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from lib.db import writer
 from lib.models import AppSetting, AuditEvent, User
 
 # --- Roles and permissions -------------------------------------------------------
@@ -155,7 +156,7 @@ Bind = Engine | Connection
 def _begin(bind: Bind) -> Iterator[Connection]:
     """A connection in a transaction: a new one for an engine, the caller's otherwise."""
     if isinstance(bind, Engine):
-        with bind.begin() as conn:
+        with writer(bind).begin() as conn:
             yield conn
     elif bind.in_transaction():
         yield bind

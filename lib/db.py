@@ -46,9 +46,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
-    # busy_timeout instead of failing with "database is locked" on upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers BEGIN (deferred): in WAL mode they read a snapshot and never wait.
+    # Writers (see writer()) BEGIN IMMEDIATE: they take the write lock up front, so two
+    # writers queue on busy_timeout instead of failing when a read upgrades to a write.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a write transaction: ``with writer(engine).begin() as conn``.
+
+    On SQLite it begins IMMEDIATE; elsewhere it is the same engine.
+    """
+    return engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -78,7 +88,7 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

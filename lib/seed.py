@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from lib import reference
-from lib.db import DATA_DIR, migrate
+from lib.db import DATA_DIR, migrate, writer
 from lib.ingest import ImportResult, import_bytes
 from lib.models import Upload
 
@@ -35,7 +35,7 @@ def init(engine: Engine, data_dir: Path = DATA_DIR, *, seed: bool = True) -> lis
     Safe to call on every start: it does nothing that is already done.
     """
     migrate(engine)
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         reference.load_catalogues(conn, data_dir)
     if not seed or is_seeded(engine):
         return []

@@ -1,0 +1,198 @@
+"""The working languages: gettext catalogues (Babel) and locale-aware dates and numbers.
+
+Texts are marked with ``_("...")`` (translated now) or ``N_("...")`` (marked for the
+catalogue, translated later, e.g. in tables of vocabulary labels). The catalogues are
+``locale/<lang>/LC_MESSAGES/messages.po``, extracted with Babel (see README,
+Translations). The language of the current script run is a context variable: Streamlit
+runs each session's script in its own thread, so one user's choice never leaks into
+another's run.
+
+With ``I18N_STRICT=1`` (the test suite sets it) a text missing from a catalogue raises
+instead of falling back to English, so an untranslated label fails a test.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from lib.db import ROOT
+
+LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+LOCALE_DIR = ROOT / "locale"
+DOMAIN = "messages"
+
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+class MissingTranslation(KeyError):
+    """A marked text has no translation in the current language's catalogue (strict mode)."""
+
+
+def strict() -> bool:
+    return os.environ.get("I18N_STRICT", "") == "1"
+
+
+def set_language(lang: str | None) -> str:
+    """Use ``lang`` for the rest of this run (unknown codes fall back to English)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    _language.set(lang)
+    return lang
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """msgid -> msgstr of a language's catalogue (translated, non-fuzzy entries only)."""
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        cat = read_po(f, locale=lang)
+    return {m.id: m.string for m in cat if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def gettext(message: str, **values: object) -> str:
+    """``message`` in the current language, with ``{name}`` fields filled from ``values``."""
+    lang = _language.get()
+    text = message
+    if lang != DEFAULT_LANGUAGE:
+        translated = catalog(lang).get(message)
+        if translated is None:
+            if strict():
+                raise MissingTranslation(f"[{lang}] {message!r}")
+        else:
+            text = translated
+    return text.format(**values) if values else text
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention)
+    """Mark a text for the catalogue without translating it yet."""
+    return message
+
+
+# Labels of the codes stored in the data (the data and CSV downloads keep the codes).
+VOCABULARY = {
+    "not_started": N_("not started"),
+    "limited": N_("limited"),
+    "substantial": N_("substantial"),
+    "completed": N_("completed"),
+    "on_track": N_("on track"),
+    "at_risk": N_("at risk"),
+    "off_track": N_("off track"),
+    "improved": N_("improved"),
+    "declined": N_("declined"),
+    "unchanged": N_("unchanged"),
+    "new": N_("new"),
+    "rule_of_law": N_("rule of law"),
+    "mainstreaming": N_("mainstreaming"),
+    "mdgs": N_("MDGs"),
+    "action2": N_("action 2"),
+    "peace_security": N_("peace and security"),
+    "other": N_("other"),
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "training": N_("training"),
+    "hr_adviser": N_("human rights adviser"),
+    "learning_package": N_("learning package"),
+    "protection_system": N_("protection system"),
+    "treaty_reporting": N_("treaty reporting"),
+    "planned": N_("planned"),
+    "ongoing": N_("ongoing"),
+    "cancelled": N_("cancelled"),
+    "total": N_("total"),
+    "female": N_("female"),
+    "male": N_("male"),
+    "urban": N_("urban"),
+    "rural": N_("rural"),
+    "partner": N_("partner agency"),
+    "hc_office": N_("High Commissioner's office"),
+    "staff": N_("staff"),
+    "admin": N_("administrator"),
+    "structural": N_("structural"),
+    "process": N_("process"),
+    "outcome": N_("outcome"),
+    "on track": N_("on track"),
+    "substantial progress": N_("substantial progress"),
+    "moderate progress": N_("moderate progress"),
+    "slow progress": N_("slow progress"),
+    "moderate deterioration": N_("moderate deterioration"),
+    "substantial deterioration": N_("substantial deterioration"),
+    "moving away": N_("moving away"),
+    "insufficient data": N_("insufficient data"),
+    "not rated": N_("not rated"),
+    "widened": N_("widened"),
+    "narrowed": N_("narrowed"),
+    "better": N_("better"),
+    "worse": N_("worse"),
+    "plan areas": N_("plan areas"),
+}
+
+
+def label(code: object) -> str:
+    """The display label of a stored code in the current language (unknown codes as they are)."""
+    if not isinstance(code, str):
+        return "" if code is None else str(code)
+    key = VOCABULARY.get(code)
+    return gettext(key) if key else code
+
+
+def label_expr(codes: list[str]) -> str:
+    """A Vega expression mapping codes to their labels, for legends and axes (``labelExpr``)."""
+    import json
+
+    mapping = {c: label(c) for c in codes}
+    return f"{json.dumps(mapping, ensure_ascii=False)}[datum.label] || datum.label"
+
+
+def _locale() -> Locale:
+    return Locale.parse(_language.get())
+
+
+def fmt_date(value: date | datetime | None, fmt: str = "long") -> str:
+    """A date as the language writes it (17 November 2008, 17 novembre 2008, 17 de noviembre de 2008)."""
+    if value is None or value != value:  # None or NaT
+        return ""
+    if hasattr(value, "date"):
+        value = value.date()
+    return _babel_date(value, format=fmt, locale=_locale())
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """A number with the language's separators (1,234.5 / 1 234,5 / 1234,5)."""
+    if value is None or value != value:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def fmt_signed(value: float | int | None, decimals: int = 0) -> str:
+    """A change with its sign (+4, -1, ±0 written +0)."""
+    if value is None or value != value:
+        return ""
+    text = fmt_number(abs(value), decimals)
+    return ("-" if value < 0 else "+") + text
+
+
+def fmt_percent(value: float | None, decimals: int = 0) -> str:
+    if value is None or value != value:
+        return ""
+    loc = _locale()
+    if not decimals:
+        return format_percent(value, locale=loc)  # the language's own pattern: 84 %, 84%
+    pattern = loc.percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals)
+    return format_percent(value, format=pattern, locale=loc)
