@@ -1,38 +1,90 @@
-"""Downloads people can open safely: CSV and Excel with formula-like cells neutralised."""
+"""Downloads people can open safely: CSV and Excel with formula-like cells neutralised, charts as PNG."""
 
 from __future__ import annotations
 
 import io
+from functools import cache
+from typing import Any
 
 import pandas as pd
+
+from lib.db import DATA_DIR
+
+FONT_DIR = DATA_DIR / "fonts"  # DejaVu Sans, shipped so rendering needs no system fonts
+PNG_FONT = "DejaVu Sans"
 
 # OWASP CSV injection: a spreadsheet treats cells starting with these as formulas.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _safe_cell(value: Any) -> Any:
+    """A text cell that starts like a formula, prefixed with a quote; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells that start like a formula are prefixed with a quote."""
+    """A copy where text cells (and column names) that start like a formula are prefixed with a quote.
+
+    Numeric columns are left alone, so -5 stays the number -5.
+    """
     out = df.copy()
-    for col in out.columns:
-        s = out[col]
+    for i in range(out.shape[1]):  # by position: duplicate column names are possible
+        s = out.iloc[:, i]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+            out.isetitem(i, s.map(_safe_cell))
+    out.columns = [_safe_cell(c) for c in out.columns]
     return out
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads accents) of the neutralised frame."""
-    return neutralise(df).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 CSV (with BOM, so Excel reads accents) of the neutralised frame.
+
+    CRLF line ends (RFC 4180): the csv writer then quotes any cell holding a CR or LF,
+    so a stray carriage return cannot start a new row.
+    """
+    return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_excel_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
     """An .xlsx of the neutralised frame (openpyxl)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     buf = io.BytesIO()
     safe = neutralise(df)
-    # Excel has no timezone-aware datetimes.
-    for col in safe.columns:
-        if isinstance(safe[col].dtype, pd.DatetimeTZDtype):
-            safe[col] = safe[col].dt.tz_localize(None)
+    for i in range(safe.shape[1]):
+        s = safe.iloc[:, i]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):  # Excel has no timezone-aware datetimes
+            safe.isetitem(i, s.dt.tz_localize(None))
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            # Control characters openpyxl refuses to write (they are not valid in the XML).
+            safe.isetitem(i, s.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v))
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         safe.to_excel(xl, sheet_name=sheet[:31], index=False)
     return buf.getvalue()
+
+
+@cache
+def _register_fonts() -> None:
+    """Make the shipped fonts known to vl-convert (once per process)."""
+    import vl_convert as vlc
+
+    if FONT_DIR.is_dir():
+        vlc.register_font_directory(str(FONT_DIR))
+
+
+def chart_png(chart: Any, scale: float = 2.0) -> bytes:
+    """A PNG of an Altair chart (or its spec dict), rendered by vl-convert (no browser, no system libraries).
+
+    Text is set in the shipped DejaVu Sans, whatever fonts the machine has: it has the rating
+    arrows (↗ ↘) and accents, so no label falls back to another typeface.
+    """
+    import vl_convert as vlc
+
+    _register_fonts()
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = {**spec, "config": {**spec.get("config", {}), "font": PNG_FONT}}
+    return vlc.vegalite_to_png(spec, scale=scale)

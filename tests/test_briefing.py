@@ -1,0 +1,423 @@
+"""The briefing pack (lib.briefing): built for a seed round, read back with pypdf, checked against the metrics."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from lib import briefing, metrics, overview, queries, views
+from lib.briefing import fmt_change, fmt_count, fmt_date, fmt_value, human
+from lib.db import ROOT, make_engine
+
+ROUND = "2008-H2"
+PREVIOUS = "2008-H1"
+
+
+@pytest.fixture(scope="module")
+def seeded_engine(seeded_template, tmp_path_factory):
+    """A private copy of the seeded database (the data of ``seeded_db_url``), shared by this module."""
+    path = tmp_path_factory.mktemp("briefing") / "pack.db"
+    shutil.copy(seeded_template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def built(seeded_engine):
+    """The pack of 2008-H2 (built once), its pages' text and the progress reports it made."""
+    steps: list[tuple[float, str]] = []
+    pdf = briefing.build_pack(seeded_engine, ROUND, progress=lambda f, m: steps.append((f, m)))
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    return {"pdf": pdf, "pages": pages, "steps": steps, "reader": reader}
+
+
+@pytest.fixture(scope="module")
+def frames(seeded_engine):
+    """The frames and the overview exactly as the briefing page loads them (lib.webapp.load_overview)."""
+    eng = seeded_engine
+    inds = queries.indicators(eng)
+    data = {
+        "rounds": queries.rounds(eng),
+        "reports": queries.progress_reports(eng),
+        "indicators": inds,
+        "obs": queries.observations(eng, list(inds["code"])),
+        "items": queries.work_items(eng),
+        "acts": queries.activities(eng),
+        "agencies": list(queries.agencies(eng)["code"]),
+        "counts": queries.disaggregation_counts(eng),
+    }
+    data["ov"] = overview.round_overview(
+        data["rounds"],
+        ROUND,
+        data["reports"],
+        data["obs"],
+        data["indicators"],
+        data["items"],
+        data["acts"],
+        data["agencies"],
+    )
+    data["cutoff"] = data["rounds"].set_index("id").at[ROUND, "cutoff_date"]
+    return data
+
+
+def lines(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+
+
+def page_with(pages: list[str], heading: str, top: bool = False) -> int:
+    """Index of the first page (after the contents) with a line equal to ``heading``.
+
+    ``top``: the heading must open the page (the line after the running header).
+    """
+    for i, text in enumerate(pages):
+        found = lines(text)[1:2] if top else lines(text)
+        if i > 1 and heading in found:
+            return i
+    raise AssertionError(f"no page with the heading {heading!r}")
+
+
+# --- Structure --------------------------------------------------------------------------------------
+
+
+def test_pack_is_a_pdf_with_progress_reported(built):
+    assert built["pdf"].startswith(b"%PDF-")
+    fractions = [f for f, _ in built["steps"]]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions), "progress only moves forward"
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    assert len(built["steps"]) >= 10
+
+
+def test_cover_has_round_meeting_date_and_cutoff(built, frames):
+    cover = built["pages"][0]
+    row = frames["rounds"].set_index("id").loc[ROUND]
+    assert "Briefing pack" in cover
+    assert f"Consultation round {ROUND}" in cover
+    assert row["title"] in cover
+    assert f"Meeting date {fmt_date(row['meeting_date'])}" in lines(cover)
+    assert f"Data cut-off {fmt_date(row['cutoff_date'])}" in lines(cover)
+    assert fmt_date(row["meeting_date"]) == "08 December 2008"  # as the round picker writes it
+    assert "Illustrative data" in cover
+
+
+def test_every_page_is_numbered_page_n_of_m(built):
+    pages = built["pages"]
+    n = len(pages)
+    assert n >= 15
+    for i, text in enumerate(pages, start=1):
+        assert f"Page {i} of {n}" in text, f"page {i}"
+    assert "Page 1 of" in pages[0]
+
+
+def test_contents_lists_every_section_with_its_page(built):
+    pages = built["pages"]
+    toc = lines(pages[1])
+    assert "Contents" in toc
+    entries = []
+    for line in toc:
+        m = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line)
+        if m:
+            entries.append((m.group(1).strip(), int(m.group(2))))
+    names = [name for name, _ in entries]
+    for expected in (
+        f"What changed since {PREVIOUS}",
+        "Action points",
+        "MDG rights-based indicators",
+        "New York office workload",
+        "Action 2 activity",
+        "Annex: every action point and its status",
+        "Data sources and notes",
+    ):
+        assert expected in names, (expected, names)
+    assert sum(name.startswith("Cluster ") for name in names) == 5
+    for name, page in entries:
+        assert name in pages[page - 1].replace("\n", " "), (name, page)
+    # The PDF's bookmarks are the same sections.
+    assert len(built["reader"].outline) >= 7
+
+
+def test_data_sources_are_credited(built):
+    text = " ".join(built["pages"][page_with(built["pages"], "Data sources and notes", top=True)].split())
+    for credit in (
+        "United Nations Statistics Division, Millennium Development Goals Indicators database",
+        "UN Inter-agency Group for Child Mortality Estimation",
+        "Gapminder",
+        "World Development Indicators",
+        "not real reports",
+    ):
+        assert credit in text, credit
+
+
+# --- Figures equal the metrics ---------------------------------------------------------------------
+
+
+def test_summary_page_figures_equal_the_overview(built, frames):
+    pages = built["pages"]
+    ov = frames["ov"]
+    i = page_with(pages, f"What changed since {PREVIOUS}", top=True)
+    page = lines(pages[i])
+    for change in ov.action_points + ov.mdg + ov.workload + ov.action2:
+        expected = (
+            f"{change.label} {fmt_count(change.now)} {fmt_count(change.before)} {fmt_change(change.delta)}"
+        )
+        assert expected in page, (expected, page)
+    m = ov.moves
+    text = " ".join(page)
+    assert (
+        f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged, {m['new']} newly reported"
+        in text
+    )
+    assert ", ".join(ov.newly_at_risk["action_point_id"]) in text
+    for agency in ov.stale["agency"]:
+        assert agency in text
+    # One page: the next page starts the action points.
+    assert page_with(pages, "Action points", top=True) == i + 1
+
+
+def test_summary_figures_formatted_as_the_briefing_page():
+    assert fmt_count(1103.0) == "1,103" and fmt_change(-328.0) == "-328" and fmt_change(0.0) == "+0"
+    assert fmt_count(None) == "—" and fmt_change(None) == "—"
+
+
+def test_action_points_figures_equal_the_action_points_page(built, frames):
+    pages = built["pages"]
+    reports, cutoff = frames["reports"], frames["cutoff"]
+    table = views.point_table(reports, ROUND, PREVIOUS, cutoff)
+    moves = metrics.move_summary(table.dropna(subset=["move"]))
+    row = " ".join(
+        fmt_count(v)
+        for v in (
+            moves["improved"],
+            moves["declined"],
+            moves["unchanged"],
+            table["overdue"].sum(),
+            table["assessment"].isin(metrics.AT_RISK_ASSESSMENTS).sum(),
+        )
+    )
+    i = page_with(pages, "Action points", top=True)
+    page = lines(pages[i])
+    assert row in page, (row, page)
+    rollup = metrics.cluster_rollup(reports, ROUND)
+    for cluster, rows in rollup.groupby("cluster"):
+        counts = rows.set_index("status")["count"]
+        expected = f"{cluster}. {rows['cluster_title'].iloc[0]} {int(counts.sum())} " + " ".join(
+            str(int(counts[s])) for s in metrics.STATUSES
+        )
+        assert expected in page, expected
+
+
+def test_one_page_per_cluster_with_risk_and_movement(built, frames):
+    pages = built["pages"]
+    reports, cutoff = frames["reports"], frames["cutoff"]
+    table = views.point_table(reports, ROUND, PREVIOUS, cutoff)
+    rollup = metrics.cluster_rollup(reports, ROUND)
+    seen = []
+    for cluster, rows in rollup.groupby("cluster"):
+        i = page_with(pages, f"Cluster {cluster}. {rows['cluster_title'].iloc[0]}", top=True)
+        seen.append(i)
+        text = " ".join(lines(pages[i]))
+        counts = ", ".join(
+            f"{int(r.count)} {human(r.status)}" for r in rows.sort_values("status_rank").itertuples()
+        )
+        assert f"{int(rows['count'].sum())} action points reported for {ROUND}: {counts}." in text
+        points = table.loc[table["cluster"] == cluster]
+        flagged = points.loc[points["assessment"].isin(metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
+        assert f"At risk, off track or overdue ({len(flagged)})" in text
+        for p in flagged.itertuples():
+            assert re.search(rf"\b{p.action_point_id} {human(p.status)} {human(p.assessment)}\b", text)
+            if p.overdue:
+                assert f"{p.days_overdue:,}" in text
+        m = metrics.move_summary(points)
+        assert f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged" in text
+        for p in points.itertuples():
+            line = f"{p.action_point_id} {human(p.previous_status)} {human(p.status)} {human(p.move)}"
+            assert line in text, line
+    assert seen == sorted(seen) and len(set(seen)) == len(seen) == 5, "a page of its own per cluster"
+
+
+@pytest.mark.parametrize("code", ["4.1", "5.1"])
+def test_mdg_ratings_equal_progress_rating(built, frames, code):
+    pages = built["pages"]
+    year = frames["ov"].mdg_year
+    obs = frames["obs"]
+    obs = obs.loc[(obs["indicator_code"] == code) & (obs["year"] <= year)]
+    # The MDG page's default countries for the indicator.
+    chosen = list(
+        views.countries_with_data(frames["counts"], code)["country_iso3"][: views.DEFAULT_COUNTRY_COUNT]
+    )
+    assert briefing.default_countries(frames["counts"], code) == chosen
+    assert 1 <= len(chosen) <= briefing.MAX_COUNTRIES
+    ratings = metrics.progress_rating(obs.loc[obs["country_iso3"].isin(chosen)], frames["indicators"])
+    title = frames["indicators"].set_index("code").at[code, "text"]
+    i = page_with(pages, f"{code} {title}")
+    text = "\n".join(lines(pages[i]) + lines(pages[i + 1]))
+    assert f"Countries: {', '.join(chosen)}." in text
+    for r in ratings.itertuples():
+        rating = f"{r.arrow} {r.rating}".strip()
+        expected = (
+            f"{r.country_iso3} all {int(r.base_year)}: {fmt_value(r.base_value)} "
+            f"{int(r.latest_year)}: {fmt_value(r.latest_value)} {rating}"
+        )
+        assert expected in text, expected
+    for source in ratings["source"].unique():
+        assert source in text
+
+
+def test_more_countries_than_the_mdg_page_allows_are_refused(seeded_engine):
+    too_many = ["AFG", "AGO", "ALB", "ARG", "ARM", "AUS", "AUT", "AZE", "BGD"]
+    with pytest.raises(ValueError, match="at most 8 countries"):
+        briefing.build_pack(seeded_engine, ROUND, countries=too_many)
+
+
+@pytest.mark.slow
+def test_chosen_indicators_and_countries(seeded_engine):
+    pdf = briefing.build_pack(seeded_engine, ROUND, mdg_indicators=("4.1", "9.9"), countries=["KEN", "BGD"])
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Countries: KEN, BGD." in text
+    assert "9.9: unknown indicator" in text
+    assert "5.1 Maternal mortality ratio" not in text
+    assert re.search(r"^KEN all 1990: [\d.,]+ 2007: [\d.,]+ ", text, re.M)
+
+
+def test_workload_figures_equal_the_workload_page(built, frames):
+    pages = built["pages"]
+    items, rounds, cutoff = frames["items"], frames["rounds"], frames["cutoff"]
+    known = items.loc[items["received_on"] <= cutoff]
+    in_round = views.items_in_round(known, rounds, ROUND)
+    backlog = metrics.backlog(known, cutoff)
+    share = metrics.plan_area_share(in_round).set_index("group").at[metrics.PLAN_GROUP, "hour_share"]
+    expected = f"{len(in_round):,} {in_round['hours'].sum():,.0f} {len(backlog):,} {share:.0%}"
+    i = page_with(pages, "New York office workload", top=True)
+    assert expected in lines(pages[i]), expected
+    # ... and they are the briefing overview's figures too.
+    ov = {c.label: c.now for c in frames["ov"].workload}
+    assert (ov["Requests received"], ov["Hours"], ov["Open backlog at cut-off"]) == (
+        len(in_round),
+        in_round["hours"].sum(),
+        len(backlog),
+    )
+    per_round = views.upto_round(metrics.by_round(known, rounds), ROUND)
+    pivot = per_round.pivot_table(index="round_id", columns="work_area", values="items", aggfunc="sum")
+    text = lines(pages[i]) + lines(pages[i + 1])
+    for rid, row in pivot.iterrows():
+        assert f"{rid} " + " ".join(fmt_count(v) for v in row) in text
+
+
+def test_action2_figures_equal_the_metrics(built, frames):
+    pages = built["pages"]
+    acts = views.upto_round(frames["acts"], ROUND)
+    by_agency = metrics.by_agency_type(acts, ROUND)
+    per_agency = by_agency.groupby("agency")[
+        ["activities", "participants_trained", "advisers_deployed"]
+    ].sum()
+    i = page_with(pages, "Action 2 activity", top=True)
+    page = lines(pages[i])
+    for agency, row in per_agency.iterrows():
+        expected = f"{agency} " + " ".join(fmt_count(v) for v in row)
+        assert expected in page, expected
+    for change in frames["ov"].action2:
+        assert (
+            f"{change.label} {fmt_count(change.now)} {fmt_count(change.before)} {fmt_change(change.delta)}"
+            in page
+        )
+    trained = metrics.trained_over_time(acts).set_index("round_id")
+    advisers = metrics.advisers_over_time(acts).set_index("round_id")
+    text = lines(pages[i]) + lines(pages[i + 1]) + lines(pages[i + 2])
+    for rid in trained.index:
+        expected = (
+            f"{rid} {fmt_count(trained.at[rid, 'activities'])} {fmt_count(trained.at[rid, 'participants_trained'])} "
+            f"{fmt_count(advisers.at[rid, 'advisers_deployed'])} {fmt_count(advisers.at[rid, 'countries'])}"
+        )
+        assert expected in text, expected
+
+
+def test_annex_lists_every_action_point_with_its_status(built, frames):
+    pages = built["pages"]
+    start = page_with(pages, "Annex: every action point and its status", top=True)
+    end = page_with(pages, "Data sources and notes", top=True)
+    annex = [line for text in pages[start:end] for line in lines(text)]
+    points = frames["reports"].loc[frames["reports"]["round_id"] == ROUND]
+    assert len(points) == 36
+    for p in points.itertuples():
+        row = [line for line in annex if line.startswith(f"{p.action_point_id} ")]
+        assert len(row) == 1, (p.action_point_id, row)
+        assert row[0].startswith(
+            f"{p.action_point_id} {human(p.status)} {human(p.assessment)} {p.percent_complete} "
+        )
+
+
+def test_unknown_round_is_refused(seeded_engine):
+    with pytest.raises(ValueError, match="unknown round"):
+        briefing.build_pack(seeded_engine, "1999-H1")
+
+
+# --- Command line -----------------------------------------------------------------------------------
+
+
+def _cli(args: list[str], url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "lib.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_cli_writes_the_pack(seeded_db_url, tmp_path):
+    out = tmp_path / "pack.pdf"
+    res = _cli(["briefing", ROUND, "--out", str(out)], seeded_db_url)
+    assert res.returncode == 0, res.stderr
+    assert f"briefing pack for {ROUND} written to {out}" in res.stdout
+    assert "[100%] Done" in res.stderr
+    reader = PdfReader(out)
+    assert f"Consultation round {ROUND}" in reader.pages[0].extract_text()
+    n = len(reader.pages)
+    assert f"Page {n} of {n}" in reader.pages[-1].extract_text()
+
+
+def test_cli_refuses_an_unknown_round(seeded_db_url, tmp_path):
+    out = tmp_path / "pack.pdf"
+    res = _cli(["briefing", "1999-H1", "--out", str(out)], seeded_db_url)
+    assert res.returncode == 2
+    assert "no round '1999-H1'" in res.stderr and "2008-H2" in res.stderr
+    assert not out.exists()
+
+
+# --- The page ---------------------------------------------------------------------------------------
+
+
+def test_briefing_page_offers_the_pack_to_hc_office(make_app):
+    at = make_app("pages/briefing.py", role="hc_office")
+    at.run()
+    assert not at.exception, at.exception
+    assert [b for b in at.button if b.label == "Build the briefing pack"]
+    assert not at.get("download_button") or all(
+        "briefing pack" not in d.proto.label for d in at.get("download_button")
+    ), "the download appears only once built"
+
+
+@pytest.mark.slow
+def test_briefing_page_builds_and_offers_the_download(make_app):
+    at = make_app("pages/briefing.py", role="hc_office", timeout=600)
+    at.run()
+    next(b for b in at.button if b.label == "Build the briefing pack").click().run()
+    assert not at.exception, at.exception
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download the briefing pack (PDF)" in labels
+    # A rerun takes the cached pack (its progress bar replays) and still offers it.
+    at.run()
+    assert not at.exception, at.exception
+    assert "Download the briefing pack (PDF)" in [d.proto.label for d in at.get("download_button")]
