@@ -419,13 +419,15 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
         "arrow",
         "rating_order",
     ]
-    d = obs.loc[obs["value"].notna(), [*SERIES_KEYS, "year", "value", "unit"]].copy()
+    counted = "n_points" in obs.columns  # pre-aggregated inputs (queries.rating_inputs) carry the full count
+    extra = ["n_points"] if counted else []
+    d = obs.loc[obs["value"].notna(), [*SERIES_KEYS, "year", "value", "unit", *extra]].copy()
     d["value"] = d["value"].astype(float)
     d["year"] = d["year"].astype(int)
     d = d.sort_values([*SERIES_KEYS, "year"], kind="stable")
     # End points of every series in one vectorised pass; only the rating itself is per series.
     ends = d.groupby(SERIES_KEYS, sort=True, dropna=False).agg(
-        n_points=("value", "size"),
+        n_points=("n_points", "first") if counted else ("value", "size"),
         first_year=("year", "first"),
         first_value=("value", "first"),
         latest_year=("year", "last"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 
 from lib.models import (
     Action2Activity,
@@ -171,3 +171,49 @@ def activities(engine: Engine) -> pd.DataFrame:
     cols = [t.c[n] for n in t.c.keys() if n not in ("upload_id", "created_upload_id")]
     stmt = select(*cols, c.c.name.label("country_name"), c.c.m49).join(c, c.c.iso3 == t.c.country_iso3)
     return _frame(engine, stmt.order_by(t.c.start_date), ["start_date", "end_date"])
+
+
+def rating_inputs(engine: Engine, max_year: int, indicator_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Only the rows a progress rating uses, computed in SQL: per series (indicator, series,
+    country, sex, location, source) its first value, its first from 1990 and its latest up to
+    ``max_year``, with the series' number of values (``n_points``).
+
+    ``metrics.progress_rating`` on this gives the same ratings as on all the observations,
+    without pulling the whole table into pandas.
+    """
+    o = Observation.__table__
+    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+    where = [o.c.year <= max_year]
+    if indicator_codes:
+        where.append(o.c.indicator_code.in_(list(indicator_codes)))
+    agg = (
+        select(
+            *[o.c[k] for k in keys],
+            func.min(o.c.year).label("y_first"),
+            func.min(case((o.c.year >= 1990, o.c.year))).label("y_base"),
+            func.max(o.c.year).label("y_last"),
+            func.count().label("n_points"),
+        )
+        .where(*where)
+        .group_by(*[o.c[k] for k in keys])
+        .subquery()
+    )
+    stmt = select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit, agg.c.n_points).join(
+        agg,
+        and_(
+            *[o.c[k] == agg.c[k] for k in keys],
+            or_(o.c.year == agg.c.y_first, o.c.year == agg.c.y_base, o.c.year == agg.c.y_last),
+        ),
+    )
+    return _frame(engine, stmt)
+
+
+def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
+    """The rows ratings up to each of ``years`` need (see rating_inputs), in one frame.
+
+    For comparing rounds: ``metrics.progress_rating(frame[frame.year <= y])`` is exact for
+    each y in ``years``. n_points is dropped (it differs by year).
+    """
+    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source", "year"]
+    frames = [rating_inputs(engine, y).drop(columns="n_points") for y in sorted(set(years))]
+    return pd.concat(frames, ignore_index=True).drop_duplicates(keys).reset_index(drop=True)

@@ -1,0 +1,41 @@
+"""The SQL aggregations give exactly what pandas gives on the whole table (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib import metrics, overview, queries
+from lib.seed import init
+from tests.conftest import BACKENDS
+
+
+@BACKENDS
+def test_rating_inputs_equal_ratings_on_all_observations(engine):
+    init(engine)
+    inds = queries.indicators(engine)
+    full = queries.observations(engine, list(inds["code"]))
+    for year in (2005, 2007, 2015):
+        a = metrics.progress_rating(full[full["year"] <= year], inds)
+        reduced = queries.rating_inputs(engine, year)
+        assert len(reduced) < len(full[full["year"] <= year]) / 3  # far fewer rows leave the database
+        b = metrics.progress_rating(reduced, inds)
+        keys = metrics.SERIES_KEYS
+        pd.testing.assert_frame_equal(
+            a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
+        )
+
+
+@BACKENDS
+def test_overview_from_sql_aggregates_equals_overview_from_all_rows(engine):
+    init(engine)
+    inds = queries.indicators(engine)
+    rounds = queries.rounds(engine)
+    common = (queries.progress_reports(engine),)
+    rest = (inds, queries.work_items(engine), queries.activities(engine))
+    for rid in ("2007-H1", "2008-H2"):
+        full = overview.round_overview(rounds, rid, *common, queries.observations(engine, list(inds["code"])), *rest)
+        fast = overview.round_overview(
+            rounds, rid, *common, queries.rating_observations(engine, overview.mdg_years(rounds, rid)), *rest
+        )
+        assert [(c.label, c.now, c.before) for c in fast.mdg] == [(c.label, c.now, c.before) for c in full.mdg]
+        pd.testing.assert_frame_equal(fast.mdg_moved, full.mdg_moved)
