@@ -65,7 +65,7 @@ def cmd_import(args) -> int:
     )
     _print_problems(res.problems)
     print(res.summary())
-    if res.ok and not res.dry_run:
+    if res.ok and res.upload_id is not None:
         print(f"upload id {res.upload_id}; data version {res.data_version}")
     return EXIT_OK if res.ok else EXIT_REJECTED
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,12 @@ from sqlalchemy import (
 
 from lib import reference
 from lib.datasets import MDG, Col, Dataset, get_dataset
-from lib.db import bump_data_version, get_data_version, is_sqlite
+from lib.db import bump_data_version, get_data_version, is_sqlite, writer
 from lib.models import DataVersion, SQLModel, Upload
 from lib.models import Revision as RevisionModel
+
+if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this module
+    import pandera.pandas as pa
 
 MB = 1024 * 1024  # the CLI's --max-mb and the limit shown to users
 MAX_UPLOAD_BYTES = 50 * MB
@@ -252,9 +256,7 @@ def parse(
             ]
         )
     delimiter = sniff_delimiter(text)
-    first = [
-        h.strip().lower() for h in next(csv.reader(io.StringIO(_first_line(text)), delimiter=delimiter))
-    ]
+    first = [h.strip().lower() for h in next(csv.reader(io.StringIO(_first_line(text)), delimiter=delimiter))]
     if dataset.name == MDG.name and first[:3] == UN_WIDE_FIRST:
         return _parse_un_wide(text, delimiter, source, series if series is not None else pd.DataFrame())
     return _parse_template(text, dataset, delimiter, len(first))
@@ -617,14 +619,16 @@ def _check_values(
     return problems
 
 
-def build_schema(dataset: Dataset, refs: dict[str, set[str]]):
+def build_schema(dataset: Dataset, refs: dict[str, set[str]]) -> pa.DataFrameSchema:
     """The same value rules as a pandera schema (for other tools; :func:`validate` applies them directly)."""
     import pandera.pandas as pa
 
     return pa.DataFrameSchema(
         {
             c.name: pa.Column(
-                checks=[pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)],
+                checks=[
+                    pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)
+                ],
                 nullable=not c.required,
                 coerce=False,
             )
@@ -741,7 +745,7 @@ def _python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
             cols.append(s.astype(bool).tolist())
         else:
             vals = s.tolist()
-            if not target.c[c.name].nullable and s.isna().any():
+            if not c.required and not target.c[c.name].nullable and s.isna().any():
                 vals = ["" if v is None else v for v in vals]
             cols.append(vals)
     return zip(*cols, strict=True)
@@ -937,7 +941,7 @@ def import_bytes(
     step = progress or (lambda f, m: None)
     target = _target(dataset)
     step(0.05, "reading the file")
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         typed, parsed, problems = read_file(
             conn, dataset, raw, source=source or default_source(filename), max_bytes=max_bytes
         )
@@ -1019,7 +1023,7 @@ def _restore_value(col: Column, v):
 def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
     """Return the data exactly to its state before the upload, in one transaction."""
     up = Upload.__table__
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         lock_writes(conn)
         row = conn.execute(select(up).where(up.c.id == upload_id)).mappings().first()
         if row is None:
