@@ -191,21 +191,44 @@ def live_app(seeded_template: str, tmp_path: Path) -> Iterator[LiveApp]:
         yield app
 
 
+# One Playwright and one Chromium for the whole session, however many test modules bind the
+# fixture: each binding is its own session fixture to pytest, and a second sync_playwright()
+# while the first runs fails ("Playwright Sync API inside the asyncio loop").
+_SHARED: dict = {}
+
+
+def _shared_browser(config):
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        try:
+            _SHARED["browser"] = pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        except BaseException:
+            pw.stop()
+            raise
+        _SHARED["playwright"] = pw
+
+        def stop() -> None:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
+
+        config.add_cleanup(stop)  # after every session fixture of every module
+    return _SHARED["browser"]
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(pytestconfig):
     """Debian's Chromium driven by Playwright (skipped with the reason when unavailable)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package for the browser tests")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("the playwright Python package is not installed")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    return _shared_browser(pytestconfig)
 
 
 @pytest.fixture
