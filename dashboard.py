@@ -4,28 +4,78 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import auth
+from lib import auth, i18n
+from lib.i18n import _
 from lib.navigation import pages_for
-from lib.webapp import AUTH_MODE, current_user, get_engine, no_access_message, oidc_signed_in
+from lib.webapp import (
+    AUTH_MODE,
+    apply_language,
+    current_user,
+    get_engine,
+    no_access_message,
+    oidc_signed_in,
+)
 
-st.set_page_config(page_title="Consultations dashboard", page_icon=":material/balance:", layout="wide")
+
+def language_picker(save: bool) -> None:
+    """The language choice (key "language"): a select box in the sidebar, radio buttons on the sign-in page.
+
+    ``save``: the choice is stored on the signed-in user; else (sign-in page) it is for this session.
+    """
+    # Set from this run's language (the user's stored one on a first run) before drawing: the
+    # sign-in page's and the sidebar's widgets are different widgets sharing the key.
+    st.session_state["language"] = i18n.get_language()
+    if save:
+        st.selectbox(
+            _("Language"),
+            list(i18n.LANGUAGES),
+            key="language",
+            format_func=i18n.LANGUAGES.get,
+            on_change=save_language,
+        )
+    else:
+        st.radio(
+            _("Language"),
+            list(i18n.LANGUAGES),
+            key="language",
+            format_func=i18n.LANGUAGES.get,
+            horizontal=True,
+            on_change=choose_for_session,
+        )
+
+
+def choose_for_session() -> None:
+    """Remember that the language was chosen on the sign-in page (it then wins over the stored one)."""
+    st.session_state["language_chosen"] = True
+
+
+def save_language() -> None:
+    """Store the newly chosen language on the signed-in user (a callback: it runs before the next run)."""
+    user = current_user()
+    lang = st.session_state.get("language")
+    if user is not None and lang in i18n.LANGUAGES:
+        auth.set_language(get_engine(), user["username"], lang)
 
 
 def setup_form(engine) -> None:
-    st.title("Set up the consultations dashboard")
+    st.title(_("Set up the consultations dashboard"))
     st.write(
-        "No user exists yet. Enter the **setup code** printed in the server's console "
-        "(the terminal where `streamlit run dashboard.py` was started) to create the first administrator."
+        _(
+            "No user exists yet. Enter the **setup code** printed in the server's console "
+            "(the terminal where `streamlit run dashboard.py` was started) to create the first administrator."
+        )
     )
     with st.form("setup"):
-        code = st.text_input("Setup code", type="password")
-        username = st.text_input("Administrator user name")
-        email = st.text_input("E-mail (optional)")
-        pw = st.text_input("Password (at least 12 characters)", type="password")
-        pw2 = st.text_input("Password again", type="password")
-        if st.form_submit_button("Create administrator", type="primary"):
+        code = st.text_input(_("Setup code"), type="password")
+        username = st.text_input(_("Administrator user name"))
+        email = st.text_input(_("E-mail (optional)"))
+        pw = st.text_input(
+            _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH), type="password"
+        )
+        pw2 = st.text_input(_("Password again"), type="password")
+        if st.form_submit_button(_("Create administrator"), type="primary"):
             if pw != pw2:
-                st.error("The two passwords differ.")
+                st.error(_("The two passwords differ."))
             else:
                 try:
                     auth.claim_first_admin(engine, code.strip(), username, pw, email=email or None)
@@ -37,21 +87,24 @@ def setup_form(engine) -> None:
 
 
 def signin_form(engine) -> None:
-    st.title("Consultations dashboard")
+    st.title(_("Consultations dashboard"))
     st.write(
-        "Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134)."
+        _("Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134).")
     )
+    language_picker(save=False)  # for this session; signed in, the choice is stored on the user
     if AUTH_MODE == "oidc":
-        if st.button("Sign in with your organisation account", type="primary"):
+        if st.button(_("Sign in with your organisation account"), type="primary"):
             st.login()
         return
     with st.form("signin"):
-        username = st.text_input("User name", autocomplete="username")
-        pw = st.text_input("Password", type="password", autocomplete="current-password")
-        if st.form_submit_button("Sign in", type="primary"):
+        username = st.text_input(_("User name"), autocomplete="username")
+        pw = st.text_input(_("Password"), type="password", autocomplete="current-password")
+        if st.form_submit_button(_("Sign in"), type="primary"):
             res = auth.authenticate(engine, username, pw)
             if res.ok:
                 st.session_state["username"] = res.user["username"]
+                if not st.session_state.pop("language_chosen", False):
+                    st.session_state.pop("language", None)  # the user's stored language applies
                 st.rerun()
             else:
                 st.error(res.message)
@@ -59,9 +112,9 @@ def signin_form(engine) -> None:
 
 def no_access() -> None:
     """A verified identity without an active user row: a plain message, no data, a way out."""
-    st.title("Consultations dashboard")
+    st.title(_("Consultations dashboard"))
     st.error(no_access_message())
-    st.button("Sign out", icon=":material/logout:", key="signout", on_click=sign_out)
+    st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=sign_out)
 
 
 def sign_out() -> None:
@@ -72,22 +125,33 @@ def sign_out() -> None:
 
 
 def main() -> None:
-    engine = get_engine()
+    i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = current_user()
+    apply_language(user)
+    engine = get_engine()
+    st.set_page_config(page_title=_("Consultations dashboard"), page_icon=":material/balance:", layout="wide")
     if user is None:
         if AUTH_MODE == "local" and auth.needs_setup(engine):
-            nav = st.navigation([st.Page(lambda: setup_form(engine), title="Set up", url_path="setup")])
+            page = st.Page(lambda: setup_form(engine), title=_("Set up"), url_path="setup")
         elif oidc_signed_in():
-            nav = st.navigation([st.Page(no_access, title="No access", url_path="no-access")])
+            page = st.Page(no_access, title=_("No access"), url_path="no-access")
         else:
-            nav = st.navigation([st.Page(lambda: signin_form(engine), title="Sign in", url_path="signin")])
-        nav.run()
+            page = st.Page(lambda: signin_form(engine), title=_("Sign in"), url_path="signin")
+        st.navigation([page]).run()
         return
 
-    pages = [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(user["role"])]
+    pages = [st.Page(p.path, title=_(p.title), icon=p.icon) for p in pages_for(user["role"])]
     with st.sidebar:
-        st.caption(f"Signed in as **{user['username']}** ({user['role'].replace('_', ' ')})")
-        st.button("Sign out", icon=":material/logout:", key="signout", on_click=sign_out)
+        # Markdown, not a caption: a caption's lighter grey fails 4.5:1 contrast on the sidebar.
+        st.markdown(
+            _(
+                "Signed in as **{user}** ({role})",
+                user=user["username"],
+                role=_(auth.ROLE_NAMES.get(user["role"], user["role"])),
+            )
+        )
+        language_picker(save=True)
+        st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=sign_out)
     st.navigation(pages).run()
 
 

@@ -8,6 +8,9 @@ audited in the same transaction as the change.
 
 Passwords are hashed with argon2id. There are no default passwords: the first
 admin is created with a one-time setup code printed on the server console.
+
+Messages meant for people (ValueError texts, sign-in refusals) are in the language of
+the current run (lib.i18n; English for the CLI); audit details stay English.
 """
 
 from __future__ import annotations
@@ -28,11 +31,19 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from lib.db import writer
+from lib.i18n import LANGUAGES, N_, _
 from lib.models import AppSetting, AuditEvent, User
 
 # --- Roles and permissions -------------------------------------------------------
 
 ROLES = ("partner", "hc_office", "staff", "admin")  # least to most privileged
+#: The short names the sidebar shows ("signed in as ... (hc office)"), in the run's language.
+ROLE_NAMES = {
+    "partner": N_("partner"),
+    "hc_office": N_("hc office"),
+    "staff": N_("staff"),
+    "admin": N_("admin"),
+}
 ACTIONS = (
     "view_action_points",
     "view_internal_notes",
@@ -112,9 +123,13 @@ class PasswordCheck:
 def validate_password(password: str) -> None:
     """Raise ValueError unless ``password`` is acceptable as a new password."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise ValueError(
+            _("The password must be at least {count} characters long.", count=MIN_PASSWORD_LENGTH)
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValueError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+        raise ValueError(
+            _("The password must be at most {count} characters long.", count=MAX_PASSWORD_LENGTH)
+        )
 
 
 def hash_password(password: str) -> str:
@@ -223,11 +238,11 @@ def normalise_username(username: str) -> str:
     """The stored form of a user name (trimmed, lower case); ValueError if unusable."""
     name = (username or "").strip().lower() if isinstance(username, str) else ""
     if not name:
-        raise ValueError("The user name must not be empty.")
+        raise ValueError(_("The user name must not be empty."))
     if len(name) > 120:
-        raise ValueError("The user name must be at most 120 characters long.")
+        raise ValueError(_("The user name must be at most {count} characters long.", count=120))
     if any(ch.isspace() or not ch.isprintable() for ch in name):
-        raise ValueError("The user name must not contain spaces or control characters.")
+        raise ValueError(_("The user name must not contain spaces or control characters."))
     return name
 
 
@@ -237,13 +252,15 @@ def _normalise_email(email: str | None) -> str | None:
     addr = email.strip().lower()
     local, _, domain = addr.partition("@")
     if not local or not domain or any(ch.isspace() for ch in addr) or len(addr) > 254:
-        raise ValueError(f"{email!r} is not a valid email address.")
+        raise ValueError(_("{email} is not a valid email address.", email=repr(email)))
     return addr
 
 
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
+        raise ValueError(
+            _("Unknown role {role}; choose one of: {roles}.", role=repr(role), roles=", ".join(ROLES))
+        )
     return role
 
 
@@ -257,7 +274,7 @@ def _get_row(conn: Connection, username: str, *, lock: bool = False) -> Mapping[
 def _require_user(conn: Connection, username: str) -> Mapping[str, Any]:
     row = _get_row(conn, username, lock=True)
     if row is None:
-        raise ValueError(f"There is no user named {username!r}.")
+        raise ValueError(_("There is no user named {name}.", name=repr(username)))
     return row
 
 
@@ -274,14 +291,16 @@ def _insert_user(
     addr = _normalise_email(email)
     if password is None and addr is None:
         raise ValueError(
-            "A user without a password signs in through the organisation's single sign-on "
-            "and needs an email address."
+            _(
+                "A user without a password signs in through the organisation's single sign-on "
+                "and needs an email address."
+            )
         )
     password_hash = hash_password(password) if password is not None else None
     if conn.execute(select(User.id).where(User.username == name)).first() is not None:
-        raise ValueError(f"A user named {name!r} already exists.")
+        raise ValueError(_("A user named {name} already exists.", name=repr(name)))
     if addr and conn.execute(select(User.id).where(func.lower(User.email) == addr)).first():
-        raise ValueError(f"Another user already has the email address {addr!r}.")
+        raise ValueError(_("Another user already has the email address {email}.", email=repr(addr)))
     conn.execute(
         insert(User).values(
             username=name,
@@ -326,7 +345,9 @@ def _ensure_other_admin(conn: Connection, username: str) -> None:
         select(User.username).where(User.role == "admin", User.active.is_(True)).with_for_update()
     ).scalars()
     if not [a for a in admins if a != username]:
-        raise ValueError(f"{username!r} is the last active admin; make another user admin first.")
+        raise ValueError(
+            _("{name} is the last active admin; make another user admin first.", name=repr(username))
+        )
 
 
 def set_role(engine: Bind, username: str, role: str, actor: str = "cli") -> dict[str, Any]:
@@ -369,6 +390,25 @@ def set_active(engine: Bind, username: str, active: bool, actor: str = "cli") ->
         return _public(_require_user(conn, name))
 
 
+def set_language(engine: Bind, username: str, lang: str, actor: str | None = None) -> dict[str, Any]:
+    """Store a user's working language (one of lib.i18n.LANGUAGES); the user is the actor by default."""
+    name = normalise_username(username)
+    if lang not in LANGUAGES:
+        raise ValueError(
+            _(
+                "Unknown language {lang}; choose one of: {languages}.",
+                lang=repr(lang),
+                languages=", ".join(LANGUAGES),
+            )
+        )
+    with _begin(engine) as conn:
+        row = _require_user(conn, name)
+        if row["language"] != lang:
+            conn.execute(update(User).where(User.id == row["id"]).values(language=lang))
+            audit(conn, actor or name, "user.language", f"username={name} language={row['language']}->{lang}")
+        return _public(_require_user(conn, name))
+
+
 def list_users(engine: Bind) -> pd.DataFrame:
     """All users by user name, without password hashes."""
     with _begin(engine) as conn:
@@ -408,7 +448,7 @@ def get_user_by_email(engine: Bind, email: str) -> dict[str, Any] | None:
 
 # --- Sign-in ---------------------------------------------------------------------
 
-FAILURE_MESSAGE = "Unknown user name or wrong password."
+FAILURE_MESSAGE = N_("Unknown user name or wrong password.")
 LOCKOUT_THRESHOLD = 5  # consecutive failures before the first lock
 LOCKOUT_BASE_SECONDS = 60
 LOCKOUT_MAX_SECONDS = 15 * 60
@@ -454,14 +494,16 @@ def authenticate(engine: Bind, username: str, password: str, now: datetime | Non
         verify_password(password, None)  # same work as a real check
         with _begin(engine) as conn:
             audit(conn, shown, "signin.failed", "unknown user" if row is None else "inactive user")
-        return AuthResult(False, None, FAILURE_MESSAGE)
+        return AuthResult(False, None, _(FAILURE_MESSAGE))
 
     locked_until = row["locked_until"]
     if locked_until is not None and locked_until > now:
         wait = max(1, math.ceil((locked_until - now).total_seconds()))
         with _begin(engine) as conn:
             audit(conn, shown, "signin.failed", f"locked for {wait} more seconds")
-        return AuthResult(False, None, f"Too many failed attempts; try again in {wait} seconds.")
+        return AuthResult(
+            False, None, _("Too many failed attempts; try again in {seconds} seconds.", seconds=wait)
+        )
 
     check = verify_password(password, row["password_hash"])
     with _begin(engine) as conn:
@@ -484,7 +526,7 @@ def authenticate(engine: Bind, username: str, password: str, now: datetime | Non
                 f"; locked for {seconds} seconds" if seconds else ""
             )
             audit(conn, shown, "signin.failed", detail)
-            return AuthResult(False, None, FAILURE_MESSAGE)
+            return AuthResult(False, None, _(FAILURE_MESSAGE))
         values: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
         if check.new_hash:
             values["password_hash"] = check.new_hash
@@ -497,8 +539,10 @@ def authenticate(engine: Bind, username: str, password: str, now: datetime | Non
 # --- First-admin setup ------------------------------------------------------------
 
 SETUP_CODE_KEY = "setup_code_hash"
-WRONG_SETUP_CODE = "The setup code is not correct. Use the code printed on the server console at start-up."
-SETUP_DONE = "Setup is already complete: an account exists. Ask an admin for an account."
+WRONG_SETUP_CODE = N_(
+    "The setup code is not correct. Use the code printed on the server console at start-up."
+)
+SETUP_DONE = N_("Setup is already complete: an account exists. Ask an admin for an account.")
 
 
 def needs_setup(engine: Bind) -> bool:
@@ -543,7 +587,7 @@ def claim_first_admin(
             select(AppSetting.value).where(AppSetting.key == SETUP_CODE_KEY).with_for_update()
         ).scalar()
         if conn.execute(select(User.id).limit(1)).first() is not None:
-            raise ValueError(SETUP_DONE)
+            raise ValueError(_(SETUP_DONE))
         given = code.strip() if isinstance(code, str) else ""
         if stored is None or not given or not _verify_quietly(stored, given):
             if stored is None or not given:
@@ -555,5 +599,5 @@ def claim_first_admin(
             conn.execute(delete(AppSetting).where(AppSetting.key == SETUP_CODE_KEY))
             audit(conn, user["username"], "setup.claimed", f"first admin {user['username']} created")
     if wrong_code:  # raised after the commit so the failed attempt stays in the audit log
-        raise ValueError(WRONG_SETUP_CODE)
+        raise ValueError(_(WRONG_SETUP_CODE))
     return user

@@ -12,6 +12,10 @@ round; action points (the roll-up, then a page per cluster); MDG rights-based
 indicators (ratings and equity gaps per indicator, with sources); New York
 workload; action 2 activity; an annex of every action point; data sources.
 Every page but the cover carries a running header, and every page "Page N of M".
+
+The pack is written in the language of the current run (lib.i18n: headings, labels, dates
+and numbers); the figures are the same in every language. Texts that come with the data
+(action point texts, MDG indicator texts, round titles) stay as stored.
 """
 
 from __future__ import annotations
@@ -32,10 +36,11 @@ from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 from sqlalchemy import Engine
 
-from lib import charts, metrics, overview, queries, views
+from lib import charts, i18n, metrics, overview, queries, views
 from lib.datasets import CLUSTERS, STATUSES
 from lib.db import DATA_DIR
 from lib.exports import FONT_DIR, chart_png
+from lib.i18n import N_, _
 
 ProgressFn = Callable[[float, str], None]
 
@@ -55,7 +60,7 @@ NOTE_FILL = (255, 246, 220)
 MDG_CHART_HEIGHT = 165.0  # a 24-row rating grid stays legible
 CHANGE_WIDTHS = [64.0, 38.0, 46.0, 30.0]  # figure, this round, previous round, change
 
-ILLUSTRATIVE = (
+ILLUSTRATIVE = N_(
     "Illustrative data: the consultation rounds, progress reports, New York workload and action 2 "
     "figures in this pack are generated to show how the dashboard works. They are not real reports "
     "of OHCHR, its New York office or any agency."
@@ -64,32 +69,31 @@ ILLUSTRATIVE = (
 
 
 def fmt_count(value: float | None) -> str:
-    """A count or total as on the pages' metrics: 1,234 (a dash when there is none)."""
+    """A count or total as on the pages' metrics: 1,234 / 1 234 / 1.234 (a dash when there is none)."""
     if value is None or pd.isna(value):
         return "—"
-    return f"{value:,.0f}"
+    return i18n.fmt_number(value)
 
 
 def fmt_change(value: float | None) -> str:
     """A change as on the pages' metric deltas: +3, -2, +0 (a dash without a previous round)."""
     if value is None or pd.isna(value):
         return "—"
-    return f"{value:+,.0f}"
+    return i18n.fmt_signed(value)
 
 
 def fmt_date(value: Any) -> str:
-    """A date as the round picker writes it: 08 December 2008."""
+    """A date as the round picker writes it: 8 December 2008, 8 décembre 2008, 8 de diciembre de 2008."""
     if value is None or pd.isna(value):
         return "—"
-    return f"{pd.Timestamp(value):%d %B %Y}"
+    return i18n.fmt_date(pd.Timestamp(value))
 
 
 def fmt_value(value: Any) -> str:
     """An indicator value: thousands separated, at most two decimals, trailing zeros dropped."""
     if value is None or pd.isna(value):
         return "—"
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return i18n.fmt_number(float(value), 2, trim=True)
 
 
 def fmt_year(value: Any) -> str:
@@ -97,12 +101,14 @@ def fmt_year(value: Any) -> str:
 
 
 def human(value: Any) -> str:
-    """A code as words: not_started -> not started."""
-    return (
-        "—"
-        if value is None or (not isinstance(value, str) and pd.isna(value))
-        else str(value).replace("_", " ")
-    )
+    """A stored code as words in the current language: not_started -> not started, non commencé."""
+    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else i18n.label(value)
+
+
+def _group(sex: Any, location: Any) -> str:
+    """A rating's breakdown in words: "all" for the totals, else the group(s) it covers."""
+    parts = [human(v) for v in (sex, location) if isinstance(v, str) and v != "total"]
+    return " / ".join(parts) if parts else _("all")
 
 
 def credit(source: str) -> str:
@@ -201,7 +207,8 @@ class PackPDF(FPDF):
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        # {nb} is fpdf2's alias for the page count, filled in when the PDF is written.
+        self.cell(0, 5, _("Page {page} of {pages}", page=self.page_no(), pages="{nb}"), align="C")
         self.set_text_color(*INK)
 
     # --- building blocks
@@ -327,7 +334,7 @@ def _render_toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
     pdf.set_x(pdf.l_margin)
     pdf.set_font(FONT, "B", 17)
     pdf.set_text_color(*ACCENT)
-    pdf.cell(0, 9, "Contents", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 9, _("Contents"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)
     pdf.ln(3)
     for item in outline:
@@ -375,64 +382,100 @@ Writer = Callable[[PackPDF], None]
 
 def _changes_table(ctx: _Context, changes: list[overview.Change]) -> pd.DataFrame:
     """The summary's table of one domain, formatted as the briefing page's metrics."""
-    prev = ctx.prev or "none"
+    prev = ctx.prev or _("none")
     return pd.DataFrame(
         {
-            "Figure": [c.label for c in changes],
-            f"This round ({ctx.round_id})": [fmt_count(c.now) for c in changes],
-            f"Previous round ({prev})": [fmt_count(c.before) for c in changes],
-            "Change": [fmt_change(c.delta) for c in changes],
+            _("Figure"): [_(c.label) for c in changes],
+            _("This round ({round})", round=ctx.round_id): [fmt_count(c.now) for c in changes],
+            _("Previous round ({round})", round=prev): [fmt_count(c.before) for c in changes],
+            _("Change"): [fmt_change(c.delta) for c in changes],
         }
     )
 
 
 def _ids(df: pd.DataFrame) -> str:
-    return ", ".join(map(str, df["action_point_id"])) if not df.empty else "none"
+    return ", ".join(map(str, df["action_point_id"])) if not df.empty else _("none")
+
+
+def _since(prev: str | None) -> str:
+    """ "since 2008-H1", or the first round's note."""
+    return _("since {round}", round=prev) if prev else _("(first round: nothing to compare)")
+
+
+def _moves_line(m: dict[str, int]) -> str:
+    return _(
+        "{improved} improved, {declined} declined, {unchanged} unchanged, {new} newly reported.",
+        improved=m.get("improved", 0),
+        declined=m.get("declined", 0),
+        unchanged=m.get("unchanged", 0),
+        new=m.get("new", 0),
+    )
+
+
+def _stale_line(stale: pd.DataFrame) -> str:
+    return ", ".join(
+        _("{agency} (last {round})", agency=a.agency, round=a.last_round or _("never"))
+        for a in stale.itertuples()
+    )
 
 
 def _summary(ctx: _Context) -> Writer:
     ov = ctx.ov
-    since = f"since {ctx.prev}" if ctx.prev else "(first round: nothing to compare)"
+    since = _since(ctx.prev)
     widths = CHANGE_WIDTHS
     align = ("LEFT", "RIGHT", "RIGHT", "RIGHT")
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(f"What changed {since}")
+        pdf.section(_("What changed {since}", since=since))
         pdf.para(
-            f"Headline figures of round {ctx.round_id} against round {ctx.prev or '—'}, across the four "
-            "domains. The same figures as the dashboard's briefing overview.",
+            _(
+                "Headline figures of round {round} against round {previous}, across the four domains. "
+                "The same figures as the dashboard's briefing overview.",
+                round=ctx.round_id,
+                previous=ctx.prev or "—",
+            ),
             muted=True,
             size=8.5,
         )
         m = ov.moves
-        pdf.subheading("Action points")
+        pdf.subheading(_("Action points"))
         pdf.data_table(_changes_table(ctx, ov.action_points), widths, align)
         pdf.para(
-            f"Status {since}: {m.get('improved', 0)} improved, {m.get('declined', 0)} declined, "
-            f"{m.get('unchanged', 0)} unchanged, {m.get('new', 0)} newly reported. "
-            f"Newly at risk or off track: {_ids(ov.newly_at_risk)}. Newly overdue: {_ids(ov.newly_overdue)}.",
+            _("Status {since}:", since=since)
+            + " "
+            + _moves_line(m)
+            + " "
+            + _(
+                "Newly at risk or off track: {at_risk}. Newly overdue: {overdue}.",
+                at_risk=_ids(ov.newly_at_risk),
+                overdue=_ids(ov.newly_overdue),
+            ),
             size=8.5,
         )
-        pdf.subheading("MDG rights-based indicators")
+        pdf.subheading(_("MDG rights-based indicators"))
         if ov.mdg:
             pdf.data_table(_changes_table(ctx, ov.mdg), widths, align)
         moved = ov.mdg_moved
         better = int((moved["direction"] == "better").sum()) if not moved.empty else 0
         worse = int((moved["direction"] == "worse").sum()) if not moved.empty else 0
         pdf.para(
-            f"Ratings use data up to {ov.mdg_year} (the year before the cut-off); each series is rated "
-            f"separately by source. Ratings that moved {since}: {better} better, {worse} worse.",
+            _(
+                "Ratings use data up to {year} (the year before the cut-off); each series is rated "
+                "separately by source. Ratings that moved {since}: {better} better, {worse} worse.",
+                year=ov.mdg_year,
+                since=since,
+                better=better,
+                worse=worse,
+            ),
             size=8.5,
         )
-        pdf.subheading("New York office workload")
+        pdf.subheading(_("New York office workload"))
         pdf.data_table(_changes_table(ctx, ov.workload), widths, align)
-        pdf.subheading("Action 2 with partner agencies")
+        pdf.subheading(_("Action 2 with partner agencies"))
         pdf.data_table(_changes_table(ctx, ov.action2), widths, align)
         if not ov.stale.empty:
             pdf.para(
-                "Not updated since an earlier round: "
-                + ", ".join(f"{a.agency} (last {a.last_round or 'never'})" for a in ov.stale.itertuples())
-                + ".",
+                _("Not updated since an earlier round: {agencies}.", agencies=_stale_line(ov.stale)),
                 size=8.5,
             )
 
@@ -452,11 +495,13 @@ def _action_points(ctx: _Context) -> list[Writer]:
     moves = metrics.move_summary(table.dropna(subset=["move"]))
     figures = pd.DataFrame(
         {
-            f"Improved since {prev or '—'}": [fmt_count(moves["improved"])],
-            "Declined": [fmt_count(moves["declined"])],
-            "Unchanged": [fmt_count(moves["unchanged"])],
-            "Overdue": [fmt_count(table["overdue"].sum())],
-            "At risk or off track": [fmt_count(table["assessment"].isin(metrics.AT_RISK_ASSESSMENTS).sum())],
+            _("Improved since {round}", round=prev or "—"): [fmt_count(moves["improved"])],
+            _("Declined"): [fmt_count(moves["declined"])],
+            _("Unchanged"): [fmt_count(moves["unchanged"])],
+            _("Overdue"): [fmt_count(table["overdue"].sum())],
+            _("At risk or off track"): [
+                fmt_count(table["assessment"].isin(metrics.AT_RISK_ASSESSMENTS).sum())
+            ],
         }
     )
     overall = ctx.render(charts.cluster_status_bars(rollup)) if not rollup.empty else None
@@ -466,26 +511,34 @@ def _action_points(ctx: _Context) -> list[Writer]:
             index=["cluster", "cluster_title"], columns="status", values="count", aggfunc="sum"
         )
         wide = wide.reindex(columns=list(STATUSES), fill_value=0).reset_index()
-        out = pd.DataFrame({"Cluster": wide["cluster"] + ". " + wide["cluster_title"]})
-        out["Points"] = wide[list(STATUSES)].sum(axis=1).map(fmt_count)
+        titles = [
+            f"{c}. {views.cluster_label(c, t)}"
+            for c, t in zip(wide["cluster"], wide["cluster_title"], strict=True)
+        ]
+        out = pd.DataFrame({_("Cluster"): titles})
+        out[_("Points")] = wide[list(STATUSES)].sum(axis=1).map(fmt_count)
         for s in STATUSES:
             out[human(s).capitalize()] = wide[s].map(fmt_count)
         return out
 
     def write_rollup(pdf: PackPDF) -> None:
-        pdf.section("Action points")
+        pdf.section(_("Action points"))
         pdf.para(
-            f"Progress on the action points of section V of the Plan of Action (paragraphs 127-158) as reported "
-            f"for {rid}. Overdue: due before the cut-off date ({fmt_date(ctx.cutoff)}) and not completed.",
+            _(
+                "Progress on the action points of section V of the Plan of Action (paragraphs 127-158) as "
+                "reported for {round}. Overdue: due before the cut-off date ({cutoff}) and not completed.",
+                round=rid,
+                cutoff=fmt_date(ctx.cutoff),
+            ),
             size=9,
         )
         if overall is None:
-            pdf.para(f"No progress reports for {rid}.")
+            pdf.para(_("No progress reports for {round}.", round=rid))
             return
         pdf.data_table(figures, align="CENTER", size=8.5)
         png, alt = overall[0].result(), overall[1]
         pdf.chart(png, alt, max_height=75)
-        pdf.subheading("Action points by status and cluster")
+        pdf.subheading(_("Action points by status and cluster"))
         pdf.data_table(rollup_table(rollup), [76, 18, 21, 21, 21, 21], ("LEFT", *["RIGHT"] * 5))
 
     writers: list[Writer] = [write_rollup]
@@ -497,11 +550,11 @@ def _action_points(ctx: _Context) -> list[Writer]:
 def _cluster_page(ctx: _Context, cluster: str, rollup: pd.DataFrame, table: pd.DataFrame) -> Writer:
     rid, prev = ctx.round_id, ctx.prev
     roll = rollup.loc[rollup["cluster"] == cluster]
-    title = f"{cluster}. {CLUSTERS.get(cluster, roll['cluster_title'].iloc[0])}"
+    title = f"{cluster}. {views.cluster_label(cluster, CLUSTERS.get(cluster, roll['cluster_title'].iloc[0]))}"
     chart = ctx.render(
-        charts.cluster_status_bars(roll, title=f"Cluster {title}: action points by status").properties(
-            width=420
-        )
+        charts.cluster_status_bars(
+            roll, title=_("Cluster {cluster}: action points by status", cluster=title)
+        ).properties(width=420)
     )
     points = _point_rows(table.loc[table["cluster"] == cluster])
     counts = ", ".join(
@@ -510,43 +563,51 @@ def _cluster_page(ctx: _Context, cluster: str, rollup: pd.DataFrame, table: pd.D
     flagged = points.loc[points["assessment"].isin(metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
     risk = pd.DataFrame(
         {
-            "Point": flagged["action_point_id"],
-            "Status": flagged["status"].map(human),
-            "Assessment": flagged["assessment"].map(human),
-            "Due": flagged["due_date"].map(lambda d: "—" if pd.isna(d) else f"{d:%d %b %Y}"),
-            "Days overdue": flagged["days_overdue"].map(lambda v: fmt_count(v) if v else "—"),
-            "Summary": flagged["summary"].fillna(""),
+            _("Point"): flagged["action_point_id"],
+            _("Status"): flagged["status"].map(human),
+            _("Assessment"): flagged["assessment"].map(human),
+            _("Due"): flagged["due_date"].map(lambda d: "—" if pd.isna(d) else i18n.fmt_date(d, "medium")),
+            _("Days overdue"): flagged["days_overdue"].map(lambda v: fmt_count(v) if v else "—"),
+            _("Summary"): flagged["summary"].fillna(""),
         }
     )
     moved = pd.DataFrame(
         {
-            "Point": points["action_point_id"],
-            f"Status {prev or 'before'}": points["previous_status"].map(human),
-            f"Status {rid}": points["status"].map(human),
-            "Move": points["move"].map(human),
-            "Assessment": points["assessment"].map(human),
-            "% complete": points["percent_complete"].map(fmt_count),
+            _("Point"): points["action_point_id"],
+            _("Status {round}", round=prev or _("before")): points["previous_status"].map(human),
+            _("Status {round}", round=rid): points["status"].map(human),
+            _("Move"): points["move"].map(human),
+            _("Assessment"): points["assessment"].map(human),
+            _("% complete"): points["percent_complete"].map(fmt_count),
         }
     )
     move_counts = metrics.move_summary(points.dropna(subset=["move"]))
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(f"Cluster {title}", level=1)
-        pdf.para(f"{len(points)} action points reported for {rid}: {counts}.", size=9)
+        pdf.section(_("Cluster {cluster}", cluster=title), level=1)
+        pdf.para(
+            _(
+                "{count} action points reported for {round}: {counts}.",
+                count=len(points),
+                round=rid,
+                counts=counts,
+            ),
+            size=9,
+        )
         pdf.chart(chart[0].result(), chart[1], max_height=40)
-        pdf.subheading(f"At risk, off track or overdue ({len(flagged)})")
+        pdf.subheading(_("At risk, off track or overdue ({count})", count=len(flagged)))
         if flagged.empty:
-            pdf.para("None: every point is on track and none is overdue.", size=9)
+            pdf.para(_("None: every point is on track and none is overdue."), size=9)
         else:
             pdf.data_table(
                 risk, [14, 22, 21, 21, 16, 84], ("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"), size=7.5
             )
-        pdf.subheading(f"Movement since {prev}" if prev else "Movement (first round: nothing to compare)")
-        pdf.para(
-            f"{move_counts['improved']} improved, {move_counts['declined']} declined, "
-            f"{move_counts['unchanged']} unchanged, {move_counts['new']} newly reported.",
-            size=8.5,
+        pdf.subheading(
+            _("Movement since {round}", round=prev)
+            if prev
+            else _("Movement (first round: nothing to compare)")
         )
+        pdf.para(_moves_line(move_counts), size=8.5)
         pdf.data_table(
             moved, [18, 32, 32, 30, 38, 28], ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"), size=7.5
         )
@@ -563,19 +624,22 @@ def _mdg(ctx: _Context, codes: tuple[str, ...], countries: list[str] | None) -> 
     used_sources: set[str] = set()
 
     def write_intro(pdf: PackPDF) -> None:
-        pdf.section("MDG rights-based indicators")
+        pdf.section(_("MDG rights-based indicators"))
         pdf.para(
-            f"Progress ratings and equity gaps for the chosen indicators, using values up to {year} (the year "
-            "before the round's cut-off) as held in the database now, later revisions included. Each series "
-            "(indicator, series, country, sex, location and source) is rated on its own: values from different "
-            "sources are never combined. Indicators with a 2015 target (4.1, 5.1) compare the actual annual "
-            "rate of change since 1990 with the rate the target requires; the others are rated by their compound "
-            "annual growth in the desired direction. Rights provisions are an indicative mapping in the spirit of "
-            "OHCHR's Claiming the MDGs (2008).",
+            _(
+                "Progress ratings and equity gaps for the chosen indicators, using values up to {year} (the "
+                "year before the round's cut-off) as held in the database now, later revisions included. Each "
+                "series (indicator, series, country, sex, location and source) is rated on its own: values "
+                "from different sources are never combined. Indicators with a 2015 target (4.1, 5.1) compare "
+                "the actual annual rate of change since 1990 with the rate the target requires; the others are "
+                "rated by their compound annual growth in the desired direction. Rights provisions are an "
+                "indicative mapping in the spirit of OHCHR's Claiming the MDGs (2008).",
+                year=year,
+            ),
             size=8.5,
         )
         if ov.mdg:
-            pdf.subheading("All indicators and countries")
+            pdf.subheading(_("All indicators and countries"))
             pdf.data_table(
                 _changes_table(ctx, ov.mdg), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
             )
@@ -598,31 +662,50 @@ def _mdg(ctx: _Context, codes: tuple[str, ...], countries: list[str] | None) -> 
 
 def _mdg_unknown(code: str) -> Writer:
     def write(pdf: PackPDF) -> None:
-        pdf.section(f"{code}: unknown indicator", level=1, new_page=False)
-        pdf.para(f"Indicator {code} is not in the MDG framework held by the dashboard.", size=9)
+        pdf.section(_("{code}: unknown indicator", code=code), level=1, new_page=False)
+        pdf.para(_("Indicator {code} is not in the MDG framework held by the dashboard.", code=code), size=9)
 
     return write
 
 
-def _compact(frame: pd.DataFrame, widths: dict[str, float]) -> tuple[pd.DataFrame, list[float], str]:
+def _compact(
+    frame: pd.DataFrame, widths: dict[str, float], headers: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, list[float], str]:
     """Drop the Series and Source columns when they hold one value (named above the table instead).
 
-    Returns the table, its column widths (the last column takes the rest of the page) and the note.
+    ``frame`` has English column keys (those of ``widths``); ``headers`` gives the shown ones
+    (default: the keys translated). Returns the table, its column widths (the last column
+    takes the rest of the page) and the note.
     """
     note = []
     for col in ("Series", "Source"):
         if col in frame and frame[col].nunique() == 1:
             if col == "Series":  # the indicator's sources are listed under its heading already
-                note.append(f"{col}: {frame[col].iloc[0]}")
+                note.append(_("Series: {name}", name=frame[col].iloc[0]))
             frame = frame.drop(columns=col)
     cols = list(frame.columns)
     w = [widths.get(c, 22.0) for c in cols[:-1]]
     w.append(max(PAGE_TEXT_WIDTH - sum(w), 24.0))
-    return frame, w, ". ".join(note) + ("." if note else "")
+    shown = {c: (headers or {}).get(c) or _(MDG_HEADERS.get(c, c)) for c in cols}
+    return frame.rename(columns=shown), w, ". ".join(note) + ("." if note else "")
 
 
 PAGE_TEXT_WIDTH = 178.0  # A4 less the 16 mm margins
 MDG_WIDTHS = {"Country": 15.0, "Series": 52.0, "Source": 32.0, "Group": 15.0, "Sex": 15.0, "Location": 17.0}
+#: The MDG tables' column keys (English) -> their headers, translated when shown.
+MDG_HEADERS = {
+    "Country": N_("Country"),
+    "Series": N_("Series"),
+    "Source": N_("Source"),
+    "Group": N_("Group"),
+    "Sex": N_("Sex"),
+    "Location": N_("Location"),
+    "Base": N_("Base"),
+    "Latest": N_("Latest"),
+    "Rating": N_("Rating"),
+    "Latest gap": N_("Latest gap"),
+    "Gap": N_("Gap"),
+}
 
 
 def _year_value(years: pd.Series, values: pd.Series) -> list[str]:
@@ -647,25 +730,22 @@ def _mdg_indicator(
     if not ratings.empty:
         # The grid's own row order (country, breakdown, source, series), so chart and table read alike.
         ratings = ratings.assign(_row=charts._rating_row_label(ratings)).sort_values("_row")
-        chart = ctx.render(charts.rating_chart(ratings, title=f"Indicator {code}: progress ratings"))
+        chart = ctx.render(
+            charts.rating_chart(ratings, title=_("Indicator {code}: progress ratings", code=code))
+        )
         unrated = bool(ratings["rating"].eq(metrics.RATING_NOT_RATED).all())
-        group = ratings["sex"].fillna("total") + " / " + ratings["location"].fillna("total")
         rating_table, rating_widths, rating_note = _compact(
             pd.DataFrame(
                 {
                     "Country": ratings["country_iso3"],
                     "Series": ratings["series_code"].map(lambda c: names.get(c, c)),
                     "Source": ratings["source"],
-                    "Group": group.map(
-                        lambda g: (
-                            "all"
-                            if g == "total / total"
-                            else g.replace("total / ", "").replace(" / total", "")
-                        )
-                    ),
+                    "Group": [
+                        _group(sex, loc) for sex, loc in zip(ratings["sex"], ratings["location"], strict=True)
+                    ],
                     "Base": _year_value(ratings["base_year"], ratings["base_value"]),
                     "Latest": _year_value(ratings["latest_year"], ratings["latest_value"]),
-                    "Rating": (ratings["arrow"].fillna("") + " " + ratings["rating"]).str.strip(),
+                    "Rating": (ratings["arrow"].fillna("") + " " + ratings["rating"].map(human)).str.strip(),
                 }
             ),
             {**MDG_WIDTHS, "Base": 24.0, "Latest": 24.0},
@@ -677,26 +757,29 @@ def _mdg_indicator(
             continue
         trend = metrics.gap_trend(g)
         other = "location" if dim == "sex" else "sex"
+        a_word, b_word = human(a), human(b)
         table, widths, note = _compact(
             pd.DataFrame(
                 {
                     "Country": trend["country_iso3"],
                     "Series": trend["series_code"].map(lambda c: names.get(c, c)),
                     "Source": trend["source"],
-                    other.capitalize(): trend[other].map(lambda v: "all" if v == "total" else v),
-                    f"First gap ({a} - {b})": _year_value(trend["first_year"], trend["first_difference"]),
+                    other.capitalize(): trend[other].map(lambda v: _("all") if v == "total" else human(v)),
+                    "First gap": _year_value(trend["first_year"], trend["first_difference"]),
                     "Latest gap": _year_value(trend["latest_year"], trend["latest_difference"]),
-                    "Gap": trend["trend"],
+                    "Gap": trend["trend"].map(human),
                 }
             ),
-            {**MDG_WIDTHS, f"First gap ({a} - {b})": 34.0, "Latest gap": 28.0},
+            {**MDG_WIDTHS, "First gap": 34.0, "Latest gap": 28.0},
+            {"First gap": _("First gap ({a} - {b})", a=a_word, b=b_word)},
         )
+        minus = _("{a} minus {b}", a=a_word, b=b_word)
         chart_g = ctx.render(
             charts.equity_gap_chart(
-                g, "difference", title=f"Indicator {code}: gap, {a} minus {b}"
+                g, "difference", title=_("Indicator {code}: gap, {gap}", code=code, gap=minus)
             ).properties(width=460, height=220)
         )
-        gaps.append((f"{a} minus {b}", table, widths, note, chart_g))
+        gaps.append((minus, table, widths, note, chart_g))
     sources = sorted(obs["source"].dropna().astype(str).unique()) if not obs.empty else []
 
     def write(pdf: PackPDF) -> None:
@@ -705,37 +788,50 @@ def _mdg_indicator(
         pdf.need(50 + (pdf.chart_size(png, MDG_CHART_HEIGHT)[1] if png is not None else 0))
         pdf.section(f"{code} {ind['text']}", level=1, new_page=False)
         pdf.para(
-            f"Target {ind['target']}: {ind['target_text']}. Rights provisions (indicative): "
-            f"{ind['rights_provisions']}.",
+            _(
+                "Target {target}: {text}. Rights provisions (indicative): {provisions}.",
+                target=ind["target"],
+                text=ind["target_text"],
+                provisions=ind["rights_provisions"],
+            ),
             size=8.5,
         )
-        no_pairs = " No female/male or rural/urban pairs to compare." if png is not None and not gaps else ""
+        no_pairs = (
+            " " + _("No female/male or rural/urban pairs to compare.") if png is not None and not gaps else ""
+        )
         pdf.para(
-            f"Countries: {', '.join(chosen) if chosen else 'none with data'}.{no_pairs}", size=8.5, muted=True
+            _("Countries: {countries}.", countries=", ".join(chosen) if chosen else _("none with data"))
+            + no_pairs,
+            size=8.5,
+            muted=True,
         )
         if sources:
             pdf.para(" ".join(credit(s) for s in sources), size=7.5, muted=True)
         if png is None or chart is None:
             pdf.para(
-                f"No values up to {year} for this indicator and these countries in the database"
-                + (" (its values are of later years)." if later else "."),
+                _("No values up to {year} for this indicator and these countries in the database", year=year)
+                + (" " + _("(its values are of later years).") if later else "."),
                 size=9,
             )
         else:
             pdf.chart(png, chart[1], max_height=MDG_CHART_HEIGHT)
             if unrated:
                 pdf.para(
-                    "Not rated: the indicator has neither a 2015 target ratio nor a desired direction "
-                    "(for a parity index the aim is 1); the table gives the latest values.",
+                    _(
+                        "Not rated: the indicator has neither a 2015 target ratio nor a desired direction "
+                        "(for a parity index the aim is 1); the table gives the latest values."
+                    ),
                     size=8.5,
                     muted=True,
                 )
-            pdf.subheading("Progress ratings")
+            pdf.subheading(_("Progress ratings"))
             if rating_note:
                 pdf.para(rating_note, size=7.5, muted=True)
             pdf.data_table(rating_table, rating_widths, size=7)
         for label, table, widths, note, chart_g in gaps:
-            pdf.chart(chart_g[0].result(), chart_g[1], max_height=70, heading=f"Equity gap: {label}")
+            pdf.chart(
+                chart_g[0].result(), chart_g[1], max_height=70, heading=_("Equity gap: {gap}", gap=label)
+            )
             if note:
                 pdf.para(note, size=7.5, muted=True)
             pdf.data_table(table, widths, size=7)
@@ -753,10 +849,12 @@ def _workload(ctx: _Context) -> Writer:
     share = metrics.plan_area_share(in_round).set_index("group")
     figures = pd.DataFrame(
         {
-            f"Requests in {rid}": [fmt_count(len(in_round))],
-            "Hours in the round": [fmt_count(in_round["hours"].sum())],
-            "Open backlog at cut-off": [fmt_count(len(backlog))],
-            "Share of hours in the plan's five areas": [f"{share.at[metrics.PLAN_GROUP, 'hour_share']:.0%}"],
+            _("Requests in {round}", round=rid): [fmt_count(len(in_round))],
+            _("Hours in the round"): [fmt_count(in_round["hours"].sum())],
+            _("Open backlog at cut-off"): [fmt_count(len(backlog))],
+            _("Share of hours in the plan's five areas"): [
+                i18n.fmt_percent(share.at[metrics.PLAN_GROUP, "hour_share"])
+            ],
         }
     )
     monthly = views.monthly_upto(metrics.monthly_counts(known, by="work_area"), as_of)
@@ -768,7 +866,7 @@ def _workload(ctx: _Context) -> Writer:
         index="round_id", columns="work_area", values="items", fill_value=0, aggfunc="sum"
     )
     pivot_shown = pivot.map(fmt_count).reset_index()
-    pivot_shown.columns = ["Round", *[human(c) for c in pivot.columns]]
+    pivot_shown.columns = [_("Round"), *[human(c) for c in pivot.columns]]
     capacity = views.default_capacity(known)
     hours = metrics.hours_vs_capacity(known, capacity)
     c_hours = ctx.render(charts.hours_capacity_chart(hours).properties(width=560, height=200))
@@ -778,24 +876,28 @@ def _workload(ctx: _Context) -> Writer:
     turn = metrics.turnaround(known.loc[known["completed_on"] <= as_of])
     turn_shown = pd.DataFrame(
         {
-            "Work area": turn["work_area"].map(human),
-            "Completed": turn["completed_items"].map(fmt_count),
-            "Median days": turn["median_days"].map(fmt_value),
-            "Mean days": turn["mean_days"].map(lambda v: f"{v:,.1f}"),
-            "Longest": turn["max_days"].map(fmt_count),
+            _("Work area"): turn["work_area"].map(human),
+            _("Completed"): turn["completed_items"].map(fmt_count),
+            _("Median days"): turn["median_days"].map(fmt_value),
+            _("Mean days"): turn["mean_days"].map(lambda v: i18n.fmt_number(v, 1)),
+            _("Longest"): turn["max_days"].map(fmt_count),
         }
     )
 
     def write(pdf: PackPDF) -> None:
-        pdf.section("New York office workload")
+        pdf.section(_("New York office workload"))
         pdf.para(
-            "Requests to the New York office in the areas the plan names (rule of law, mainstreaming, MDGs, "
-            f"action 2, peace and security; paragraphs 83, 123, 153), as known at the cut-off ({fmt_date(as_of)}).",
+            _(
+                "Requests to the New York office in the areas the plan names (rule of law, mainstreaming, "
+                "MDGs, action 2, peace and security; paragraphs 83, 123, 153), as known at the cut-off "
+                "({cutoff}).",
+                cutoff=fmt_date(as_of),
+            ),
             size=9,
         )
         pdf.data_table(figures, align="CENTER", size=8.5)
         pdf.chart(c_monthly[0].result(), c_monthly[1], max_height=80)
-        pdf.subheading("Requests per round and work area")
+        pdf.subheading(_("Requests per round and work area"))
         n_areas = len(pivot_shown.columns) - 1
         pdf.data_table(
             pivot_shown,
@@ -807,18 +909,20 @@ def _workload(ctx: _Context) -> Writer:
             c_hours[0].result(),
             c_hours[1],
             max_height=75,
-            heading=(
-                f"Hours against staff capacity: {capacity:,.0f} hours a month (the officers who handled "
-                f"requests x {views.HOURS_PER_PERSON_MONTH:.0f} hours)"
+            heading=_(
+                "Hours against staff capacity: {capacity} hours a month (the officers who handled "
+                "requests x {hours} hours)",
+                capacity=fmt_count(capacity),
+                hours=fmt_count(views.HOURS_PER_PERSON_MONTH),
             ),
         )
-        backlog_heading = f"Open backlog at the cut-off ({len(backlog)} requests)"
+        backlog_heading = _("Open backlog at the cut-off ({count} requests)", count=fmt_count(len(backlog)))
         if c_backlog is None:
             pdf.subheading(backlog_heading)
-            pdf.para("No open requests at the cut-off date.", size=9)
+            pdf.para(_("No open requests at the cut-off date."), size=9)
         else:
             pdf.chart(c_backlog[0].result(), c_backlog[1], max_height=70, heading=backlog_heading)
-        pdf.subheading("Turnaround: days from receipt to completion")
+        pdf.subheading(_("Turnaround: days from receipt to completion"))
         pdf.data_table(turn_shown, [60, 28, 30, 30, 30], ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=8)
 
     return write
@@ -848,10 +952,10 @@ def _action2(ctx: _Context) -> Writer:
     agency = agency.sort_values(["activities", "participants_trained"], ascending=False).reset_index()
     agency_shown = pd.DataFrame(
         {
-            "Agency": agency["agency"],
-            "Activities": agency["activities"].map(fmt_count),
-            "People trained": agency["participants_trained"].map(fmt_count),
-            "Advisers deployed": agency["advisers_deployed"].map(fmt_count),
+            _("Agency"): agency["agency"],
+            _("Activities"): agency["activities"].map(fmt_count),
+            _("People trained"): agency["participants_trained"].map(fmt_count),
+            _("Advisers deployed"): agency["advisers_deployed"].map(fmt_count),
         }
     )
     over_time = adv.merge(trained, on="round_id", how="outer")
@@ -860,20 +964,23 @@ def _action2(ctx: _Context) -> Writer:
     )
     over_time_shown = pd.DataFrame(
         {
-            "Round": over_time["round_id"],
-            "Activities": over_time["activities"].map(fmt_count),
-            "People trained": over_time["participants_trained"].map(fmt_count),
-            "Advisers deployed": over_time["advisers_deployed"].map(fmt_count),
-            "Countries with advisers": over_time["countries"].map(fmt_count),
+            _("Round"): over_time["round_id"],
+            _("Activities"): over_time["activities"].map(fmt_count),
+            _("People trained"): over_time["participants_trained"].map(fmt_count),
+            _("Advisers deployed"): over_time["advisers_deployed"].map(fmt_count),
+            _("Countries with advisers"): over_time["countries"].map(fmt_count),
         }
     )
     stale = ctx.ov.stale
 
     def write(pdf: PackPDF) -> None:
-        pdf.section("Action 2 activity")
+        pdf.section(_("Action 2 activity"))
         pdf.para(
-            "Partner agencies' work with UN country teams (paragraphs 107-109, 142-143) reported for "
-            f"{rid}; cancelled activities are left out.",
+            _(
+                "Partner agencies' work with UN country teams (paragraphs 107-109, 142-143) reported for "
+                "{round}; cancelled activities are left out.",
+                round=rid,
+            ),
             size=9,
         )
         pdf.data_table(
@@ -881,18 +988,24 @@ def _action2(ctx: _Context) -> Writer:
         )
         if not stale.empty:
             pdf.note(
-                "Not updated since an earlier round (stale): "
+                _("Not updated since an earlier round (stale):")
+                + " "
                 + "; ".join(
-                    f"{s.agency}: last report {s.last_round or 'never'}, {s.rounds_missed} round(s) missed"
+                    _(
+                        "{agency}: last report {last}, {missed} round(s) missed",
+                        agency=s.agency,
+                        last=s.last_round or _("never"),
+                        missed=s.rounds_missed,
+                    )
                     for s in stale.itertuples()
                 )
                 + "."
             )
         pdf.chart(c_agency[0].result(), c_agency[1], max_height=80)
         pdf.data_table(agency_shown, [50, 35, 40, 40], ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8)
-        pdf.chart(c_map[0].result(), c_map[1], max_height=95, heading="Where: activities by country")
+        pdf.chart(c_map[0].result(), c_map[1], max_height=95, heading=_("Where: activities by country"))
         pdf.need(95)
-        pdf.subheading("Over time")
+        pdf.subheading(_("Over time"))
         pdf.chart_pair((c_adv[0].result(), c_adv[1]), (c_trained[0].result(), c_trained[1]), max_height=65)
         pdf.data_table(
             over_time_shown, [30, 30, 35, 35, 45], ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=8
@@ -905,22 +1018,30 @@ def _annex(ctx: _Context) -> Writer:
     table = _point_rows(views.point_table(ctx.data.reports, ctx.round_id, ctx.prev, ctx.cutoff))
     shown = pd.DataFrame(
         {
-            "Point": table["action_point_id"],
-            "Status": table["status"].map(human),
-            "Assessment": table["assessment"].map(human),
+            _("Point"): table["action_point_id"],
+            _("Status"): table["status"].map(human),
+            _("Assessment"): table["assessment"].map(human),
             "%": table["percent_complete"].map(fmt_count),
-            "Due": table["due_date"].map(lambda d: "—" if pd.isna(d) else f"{d:%b %Y}"),
-            "Overdue": table["overdue"].map({True: "yes", False: "no"}),
-            "Move": table["move"].map(human),
-            "Action point (Plan of Action, section V)": table["text"].fillna(""),
+            _("Due"): table["due_date"].map(
+                lambda d: "—" if pd.isna(d) else i18n.fmt_month(d, abbreviated=True)
+            ),
+            _("Overdue"): table["overdue"].map({True: _("yes"), False: _("no")}),
+            _("Move"): table["move"].map(human),
+            # The plan's texts (English) unless the data supplies them in the pack's language.
+            _("Action point (Plan of Action, section V)"): views.localised_text(table).fillna(""),
         }
     )
 
     def write(pdf: PackPDF) -> None:
-        pdf.section("Annex: every action point and its status")
+        pdf.section(_("Annex: every action point and its status"))
         pdf.para(
-            f"All {len(shown)} action points reported for {ctx.round_id}, in the plan's order; the move is the "
-            f"change of status since {ctx.prev or 'the previous round'}.",
+            _(
+                "All {count} action points reported for {round}, in the plan's order; the move is the "
+                "change of status since {previous}.",
+                count=len(shown),
+                round=ctx.round_id,
+                previous=ctx.prev or _("the previous round"),
+            ),
             size=8.5,
         )
         pdf.data_table(
@@ -935,41 +1056,66 @@ def _annex(ctx: _Context) -> Writer:
 
 def _sources(ctx: _Context) -> Writer:
     def write(pdf: PackPDF) -> None:
-        pdf.section("Data sources and notes")
+        pdf.section(_("Data sources and notes"))
         items = [
             (
-                "Action points",
-                "The texts of the action points are those of section V (paragraphs 127-158) of the Plan of "
-                "action submitted by the United Nations High Commissioner for Human Rights (A/59/2005/Add.3).",
+                _("Action points"),
+                _(
+                    "The texts of the action points are those of section V (paragraphs 127-158) of the Plan "
+                    "of action submitted by the United Nations High Commissioner for Human Rights "
+                    "(A/59/2005/Add.3)."
+                ),
             ),
             (
-                "MDG indicators",
-                "United Nations Statistics Division, Millennium Development Goals Indicators database (UNSD MDG "
-                "DB); UN Inter-agency Group for Child Mortality Estimation (UN IGME); World Bank World "
-                "Development Indicators and UNAIDS series via Gapminder Systema Globalis (CC BY 4.0), successor "
-                "(SDG-era) series kept under their own source labels and never merged with the MDG series. "
-                "Values are as published, without interpolation.",
+                _("MDG indicators"),
+                _(
+                    "United Nations Statistics Division, Millennium Development Goals Indicators database "
+                    "(UNSD MDG DB); UN Inter-agency Group for Child Mortality Estimation (UN IGME); World Bank "
+                    "World Development Indicators and UNAIDS series via Gapminder Systema Globalis (CC BY 4.0), "
+                    "successor (SDG-era) series kept under their own source labels and never merged with the "
+                    "MDG series. Values are as published, without interpolation."
+                ),
             ),
             (
-                "Sources in this pack",
-                "; ".join(sorted(ctx.mdg_sources)) or "none",
+                _("Sources in this pack"),
+                "; ".join(sorted(ctx.mdg_sources)) or _("none"),
             ),
             (
-                "Rights provisions and indicator typing",
-                "An indicative mapping in the spirit of OHCHR's Claiming the MDGs: a human rights approach "
-                "(2008) and the indicator framework of HRI/MC/2008/3; the 2015 target ratios and desired "
-                "directions are the dashboard's classification.",
+                _("Rights provisions and indicator typing"),
+                _(
+                    "An indicative mapping in the spirit of OHCHR's Claiming the MDGs: a human rights approach "
+                    "(2008) and the indicator framework of HRI/MC/2008/3; the 2015 target ratios and desired "
+                    "directions are the dashboard's classification."
+                ),
             ),
-            ("Illustrative data", ILLUSTRATIVE),
-            ("World map", "world-atlas 2.0.2 (ISC licence), derived from Natural Earth (public domain)."),
-            ("Font", "DejaVu Sans (Bitstream Vera licence; DejaVu changes in the public domain)."),
+            (_("Illustrative data"), _(ILLUSTRATIVE)),
+            (
+                _("World map"),
+                _("world-atlas 2.0.2 (ISC licence), derived from Natural Earth (public domain)."),
+            ),
+            (_("Font"), _("DejaVu Sans (Bitstream Vera licence; DejaVu changes in the public domain).")),
         ]
+        if i18n.get_language() != i18n.DEFAULT_LANGUAGE:
+            items.append(
+                (
+                    _("Languages"),
+                    _(
+                        "The action point texts, the MDG indicator and target texts and the round titles are "
+                        "given in English, the language of the plan and of the MDG framework, unless the data "
+                        "supplies a translation."
+                    ),
+                )
+            )
         for title, text in items:
             pdf.subheading(title)
             pdf.para(text, size=8.5)
         pdf.para(
-            f"Built by the consultations dashboard on {date.today():%d %B %Y} from the data as of the round's "
-            f"cut-off ({fmt_date(ctx.cutoff)}). Charts are the dashboard's own, rendered with vl-convert.",
+            _(
+                "Built by the consultations dashboard on {today} from the data as of the round's cut-off "
+                "({cutoff}). Charts are the dashboard's own, rendered with vl-convert.",
+                today=fmt_date(date.today()),
+                cutoff=fmt_date(ctx.cutoff),
+            ),
             size=8,
             muted=True,
         )
@@ -986,24 +1132,24 @@ def _cover(ctx: _Context, pdf: PackPDF) -> None:
     pdf.multi_cell(
         0,
         5,
-        "Office of the United Nations High Commissioner for Human Rights",
+        _("Office of the United Nations High Commissioner for Human Rights"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
     pdf.multi_cell(
         0,
         5,
-        "System-wide consultations of principals, twice yearly (Plan of Action, 2005, paragraph 134)",
+        _("System-wide consultations of principals, twice yearly (Plan of Action, 2005, paragraph 134)"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
     pdf.ln(14)
     pdf.set_text_color(*ACCENT)
     pdf.set_font(FONT, "B", 30)
-    pdf.cell(0, 14, "Briefing pack", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 14, _("Briefing pack"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 18)
-    pdf.cell(0, 10, f"Consultation round {ctx.round_id}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 10, _("Consultation round {round}", round=ctx.round_id), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=12)
     pdf.multi_cell(0, 6, str(row["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(10)
@@ -1013,24 +1159,32 @@ def _cover(ctx: _Context, pdf: PackPDF) -> None:
     pdf.set_line_width(0.2)
     pdf.ln(6)
     facts = [
-        ("Meeting date", fmt_date(row["meeting_date"])),
-        ("Data cut-off", fmt_date(row["cutoff_date"])),
-        ("Compared with", f"round {ctx.prev}" if ctx.prev else "nothing (first round)"),
-        ("MDG data up to", str(ctx.ov.mdg_year)),
-        ("Prepared", fmt_date(date.today())),
+        (_("Meeting date"), fmt_date(row["meeting_date"])),
+        (_("Data cut-off"), fmt_date(row["cutoff_date"])),
+        (
+            _("Compared with"),
+            _("round {round}", round=ctx.prev) if ctx.prev else _("nothing (first round)"),
+        ),
+        (_("MDG data up to"), str(ctx.ov.mdg_year)),
+        (_("Prepared"), fmt_date(date.today())),
     ]
+    pdf.set_font(FONT, size=11)
+    label_width = max(42.0, max(pdf.get_string_width(label) for label, _v in facts) + 4)  # longer in fr/es
     for label, value in facts:
         pdf.set_font(FONT, size=11)
         pdf.set_text_color(*MUTED)
-        pdf.cell(42, 7.5, label)
+        pdf.cell(label_width, 7.5, label)
         pdf.set_text_color(*INK)
         pdf.set_font(FONT, "B", 11)
         pdf.cell(0, 7.5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y() + 20, 200))
     if bool(row.get("illustrative", False)):
-        pdf.note(ILLUSTRATIVE, size=9)
+        pdf.note(_(ILLUSTRATIVE), size=9)
     pdf.para(
-        "Figures are those of the consultations dashboard for this round; data sources are credited at the end.",
+        _(
+            "Figures are those of the consultations dashboard for this round; data sources are credited "
+            "at the end."
+        ),
         size=8.5,
         muted=True,
     )
@@ -1061,34 +1215,40 @@ def build_pack(
         if progress is not None:
             progress(min(max(fraction, 0.0), 1.0), message)
 
-    report(0.0, "Loading the data")
+    report(0.0, _("Loading the data"))
     data = load_data(engine)
     if round_id not in set(data.rounds["id"]):
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(data.rounds['id']) or 'none'}")
-    report(0.1, "Comparing with the previous round")
+    report(0.1, _("Comparing with the previous round"))
     ov = pack_overview(data, round_id)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
         ctx = _Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)
-        report(0.2, "Computing the figures and drawing the charts")
+        report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
-            ("Writing the summary", [_summary(ctx)]),
-            ("Writing the action points", _action_points(ctx)),
+            (_("Writing the summary"), [_summary(ctx)]),
+            (_("Writing the action points"), _action_points(ctx)),
             (
-                "Writing the MDG indicators",
+                _("Writing the MDG indicators"),
                 _mdg(ctx, tuple(mdg_indicators), list(countries) if countries else None),
             ),
-            ("Writing the New York workload", [_workload(ctx)]),
-            ("Writing action 2 activity", [_action2(ctx)]),
-            ("Writing the annex", [_annex(ctx)]),
-            ("Crediting the sources", [_sources(ctx)]),
+            (_("Writing the New York workload"), [_workload(ctx)]),
+            (_("Writing action 2 activity"), [_action2(ctx)]),
+            (_("Writing the annex"), [_annex(ctx)]),
+            (_("Crediting the sources"), [_sources(ctx)]),
         ]
-        pdf = PackPDF(f"Briefing pack · round {round_id} · data as of {fmt_date(ctx.cutoff)}")
-        pdf.set_title(f"Briefing pack, consultation round {round_id}")
+        pdf = PackPDF(
+            _(
+                "Briefing pack · round {round} · data as of {cutoff}",
+                round=round_id,
+                cutoff=fmt_date(ctx.cutoff),
+            )
+        )
+        pdf.set_title(_("Briefing pack, consultation round {round}", round=round_id))
         pdf.set_subject(str(row["title"]))
-        pdf.set_author("Consultations dashboard (OHCHR Plan of Action, 2005)")
+        pdf.set_author(_("Consultations dashboard (OHCHR Plan of Action, 2005)"))
         pdf.set_creator("consultations dashboard: lib.briefing")
-        pdf.set_lang("en")
+        pdf.set_lang(i18n.get_language())
         _cover(ctx, pdf)
         pdf.add_page()
         pdf.insert_toc_placeholder(_render_toc, pages=1)
@@ -1099,7 +1259,7 @@ def build_pack(
                 report(0.25 + 0.7 * done / total, message)
                 write(pdf)
                 done += 1
-        report(0.97, "Finishing the PDF")
+        report(0.97, _("Finishing the PDF"))
         out = bytes(pdf.output())
-    report(1.0, "Done")
+    report(1.0, _("Done"))
     return out

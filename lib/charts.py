@@ -8,6 +8,11 @@ the four statuses, and ratings always carry an arrow and a word besides colour.
 
 Pages should call ``st.altair_chart(chart, theme=None)``: Streamlit's own theme
 would otherwise override this one.
+
+Titles, axis and legend titles, tooltips and descriptions are in the language of the
+current run (lib.i18n); the data keeps its stored codes, and legends and axes show
+their labels through ``labelExpr``. The theme carries the language's number and
+date formats (Vega-Lite ``config.locale``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from lib import i18n
 from lib.datasets import ACTIVITY_TYPES, STATUSES, WORK_AREAS
+from lib.i18n import N_, _
 from lib.metrics import AGE_BUCKETS, RATING_ORDER, sort_rounds
 
 THEME_NAME = "consultations"
@@ -61,15 +68,20 @@ ACTIVITY_TYPE_COLOURS = dict(
 NEUTRAL = "#555555"
 MAP_EMPTY = "#E8E8E8"
 
-MEASURE_TITLES = {
-    "items": "Items received",
-    "hours": "Hours",
-    "activities": "Activities",
-    "participants_trained": "People trained",
-    "advisers_deployed": "Human rights advisers deployed",
-    "difference": "Difference",
-    "ratio": "Ratio",
+MEASURE_TITLES = {  # English, marked: shown as _(MEASURE_TITLES[m])
+    "items": N_("Items received"),
+    "hours": N_("Hours"),
+    "activities": N_("Activities"),
+    "participants_trained": N_("People trained"),
+    "advisers_deployed": N_("Human rights advisers deployed"),
+    "difference": N_("Difference"),
+    "ratio": N_("Ratio"),
 }
+
+
+def measure_title(measure: str) -> str:
+    """A measure's title in the current language."""
+    return _(MEASURE_TITLES[measure])
 
 
 # --- Theme -------------------------------------------------------------------------
@@ -88,6 +100,7 @@ def _theme() -> dict[str, Any]:
             "view": {"stroke": None},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
+            "locale": i18n.vega_locale(),  # read at each to_dict(): the run's language
         }
     }
 
@@ -146,12 +159,13 @@ def rating_scale() -> alt.Scale:
     return alt.Scale(domain=list(RATING_ORDER), range=[RATING_COLOURS[r] for r in RATING_ORDER])
 
 
-# Underscores out of codes in legends and axes ("not_started" -> "not started").
-_HUMAN_LABEL = "replace(datum.label, /_/g, ' ')"
+def _labels(codes: Any) -> str:
+    """``labelExpr`` showing the codes of a legend or axis as their labels (lib.i18n)."""
+    return i18n.label_expr([str(c) for c in codes])
 
 
 def _human(value: Any) -> str:
-    return str(value).replace("_", " ")
+    return i18n.label(value)
 
 
 def _cols(df: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
@@ -161,7 +175,7 @@ def _cols(df: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
 
 def _list(values: list[str], limit: int = 12) -> str:
     if len(values) > limit:
-        return ", ".join(values[:limit]) + f" and {len(values) - limit} more"
+        return _("{items} and {count} more", items=", ".join(values[:limit]), count=len(values) - limit)
     return ", ".join(values)
 
 
@@ -174,38 +188,54 @@ def _round_sort(values: pd.Series) -> list[str]:
 
 def cluster_status_bars(rollup: pd.DataFrame, title: str | None = None) -> alt.Chart:
     """Stacked bars of the share of action points by status, one bar per cluster (``cluster_rollup``)."""
+    from lib.views import cluster_label
+
     df = _cols(rollup, ["cluster", "cluster_title", "status", "status_rank", "count", "total", "share"])
-    df["cluster_label"] = df["cluster"].astype(str) + ". " + df["cluster_title"].astype(str)
+    df["cluster_label"] = [
+        f"{c}. {cluster_label(str(c), t)}" for c, t in zip(df["cluster"], df["cluster_title"], strict=True)
+    ]
     df["status_label"] = df["status"].map(_human)
     done = df.loc[df["status"] == "completed"]
     summary = "; ".join(
-        f"{r.cluster_label}: {int(r.total)} points, {r.share:.0%} completed" for r in done.itertuples()
+        _(
+            "{cluster}: {total} points, {share} completed",
+            cluster=r.cluster_label,
+            total=int(r.total),
+            share=i18n.fmt_percent(r.share),
+        )
+        for r in done.itertuples()
     )
     description = (
-        "Stacked horizontal bar chart: for each cluster of action points, the share of points "
-        f"in each status from not started to completed. {summary}"
+        _(
+            "Stacked horizontal bar chart: for each cluster of action points, the share of points "
+            "in each status from not started to completed."
+        )
+        + f" {summary}"
     ).strip()
     return (
-        base(df, title=title or "Action points by status and cluster", description=description)
+        base(df, title=title or _("Action points by status and cluster"), description=description)
         .mark_bar()
         .encode(
             y=alt.Y("cluster_label:N", title=None, sort=sorted(df["cluster_label"].unique())),
             x=alt.X(
                 "share:Q",
-                title="Share of action points",
+                title=_("Share of action points"),
                 stack="zero",
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
             color=alt.Color(
-                "status:O", title="Status", scale=status_scale(), legend=alt.Legend(labelExpr=_HUMAN_LABEL)
+                "status:O",
+                title=_("Status"),
+                scale=status_scale(),
+                legend=alt.Legend(labelExpr=_labels(STATUSES)),
             ),
             order=alt.Order("status_rank:Q"),
             tooltip=[
-                alt.Tooltip("cluster_label:N", title="Cluster"),
-                alt.Tooltip("status_label:N", title="Status"),
-                alt.Tooltip("count:Q", title="Action points"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
+                alt.Tooltip("cluster_label:N", title=_("Cluster")),
+                alt.Tooltip("status_label:N", title=_("Status")),
+                alt.Tooltip("count:Q", title=_("Action points")),
+                alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
             ],
         )
     )
@@ -217,17 +247,22 @@ def point_history_chart(history: pd.DataFrame, title: str | None = None) -> alt.
         history, ["round_id", "action_point_id", "status", "assessment", "percent_complete", "summary"]
     )
     df["status_label"] = df["status"].map(_human)
+    df["assessment_label"] = df["assessment"].map(_human) if "assessment" in df else None
     rounds = _round_sort(df["round_id"])
     df = df.sort_values("round_id", key=lambda col: col.map(rounds.index))  # the description reads in order
     point = str(df["action_point_id"].iloc[0]) if len(df) else ""
     steps = ", ".join(f"{r.round_id} {r.status_label}" for r in df.itertuples())
-    description = f"Line chart of the status of action point {point} in each consultation round: {steps}."
-    x = alt.X("round_id:O", title="Consultation round", sort=rounds, axis=alt.Axis(labelAngle=0))
+    description = _(
+        "Line chart of the status of action point {point} in each consultation round: {steps}.",
+        point=point,
+        steps=steps,
+    )
+    x = alt.X("round_id:O", title=_("Consultation round"), sort=rounds, axis=alt.Axis(labelAngle=0))
     y = alt.Y(
         "status:O",
-        title="Status",
+        title=_("Status"),
         scale=alt.Scale(domain=list(reversed(STATUSES))),  # completed at the top
-        axis=alt.Axis(labelExpr=_HUMAN_LABEL),
+        axis=alt.Axis(labelExpr=_labels(STATUSES)),
     )
     line = alt.Chart().mark_line(color=NEUTRAL).encode(x=x, y=y)
     points = (
@@ -237,14 +272,17 @@ def point_history_chart(history: pd.DataFrame, title: str | None = None) -> alt.
             x=x,
             y=y,
             color=alt.Color(
-                "status:O", title="Status", scale=status_scale(), legend=alt.Legend(labelExpr=_HUMAN_LABEL)
+                "status:O",
+                title=_("Status"),
+                scale=status_scale(),
+                legend=alt.Legend(labelExpr=_labels(STATUSES)),
             ),
             tooltip=[
-                alt.Tooltip("round_id:N", title="Round"),
-                alt.Tooltip("status_label:N", title="Status"),
-                alt.Tooltip("assessment:N", title="Assessment"),
-                alt.Tooltip("percent_complete:Q", title="% complete"),
-                alt.Tooltip("summary:N", title="Summary"),
+                alt.Tooltip("round_id:N", title=_("Round")),
+                alt.Tooltip("status_label:N", title=_("Status")),
+                alt.Tooltip("assessment_label:N", title=_("Assessment")),
+                alt.Tooltip("percent_complete:Q", title=_("% complete")),
+                alt.Tooltip("summary:N", title=_("Summary")),
             ],
         )
     )
@@ -252,7 +290,7 @@ def point_history_chart(history: pd.DataFrame, title: str | None = None) -> alt.
         df,
         line,
         points,
-        title=title or f"Action point {point}: status by round",
+        title=title or _("Action point {point}: status by round", point=point),
         description=description,
         width=alt.Step(90),  # room for the round labels; Streamlit's container width overrides it
     )
@@ -274,33 +312,40 @@ def indicator_timeseries(obs: pd.DataFrame, title: str | None = None) -> alt.Cha
     units = sorted(df["unit"].dropna().astype(str).unique())
     countries = sorted(df["country_iso3"].astype(str).unique())
     sources = sorted(df["source"].astype(str).unique())
-    years = f"{int(df['year'].min())}-{int(df['year'].max())}" if len(df) else "no years"
-    description = (
-        f"Line chart of indicator {_list(codes)} over {years} for {_list(countries)}; "
-        f"each source is drawn with its own dash pattern ({_list(sources)})."
+    years = f"{int(df['year'].min())}-{int(df['year'].max())}" if len(df) else _("no years")
+    description = _(
+        "Line chart of indicator {codes} over {years} for {countries}; "
+        "each source is drawn with its own dash pattern ({sources}).",
+        codes=_list(codes),
+        years=years,
+        countries=_list(countries),
+        sources=_list(sources),
     )
+    for col in ("sex", "location"):
+        if col in df.columns:
+            df[f"{col}_label"] = df[col].map(_human)
     tooltip = [
-        alt.Tooltip("country_iso3:N", title="Country"),
-        alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("value:Q", title="Value", format=",.4~f"),
-        alt.Tooltip("unit:N", title="Unit"),
-        alt.Tooltip("source:N", title="Source"),
-        alt.Tooltip("series_code:N", title="Series"),
-        alt.Tooltip("sex:N", title="Sex"),
-        alt.Tooltip("location:N", title="Location"),
+        alt.Tooltip("country_iso3:N", title=_("Country")),
+        alt.Tooltip("year:Q", title=_("Year"), format="d"),
+        alt.Tooltip("value:Q", title=_("Value"), format=",.4~f"),
+        alt.Tooltip("unit:N", title=_("Unit")),
+        alt.Tooltip("source:N", title=_("Source")),
+        alt.Tooltip("series_code:N", title=_("Series")),
+        alt.Tooltip("sex_label:N", title=_("Sex")),
+        alt.Tooltip("location_label:N", title=_("Location")),
     ]
     if "nature" in df.columns:
-        tooltip.append(alt.Tooltip("nature:N", title="Nature"))
+        tooltip.append(alt.Tooltip("nature:N", title=_("Nature")))
     if "footnote" in df.columns:
-        tooltip.append(alt.Tooltip("footnote:N", title="Footnote"))
+        tooltip.append(alt.Tooltip("footnote:N", title=_("Footnote")))
     return (
-        base(df, title=title or f"Indicator {_list(codes)}", description=description)
+        base(df, title=title or _("Indicator {codes}", codes=_list(codes)), description=description)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y("value:Q", title=units[0] if len(units) == 1 else "Value"),
-            color=alt.Color("country_iso3:N", title="Country"),
-            strokeDash=alt.StrokeDash("source:N", title="Source"),
+            x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("value:Q", title=units[0] if len(units) == 1 else _("Value")),
+            color=alt.Color("country_iso3:N", title=_("Country")),
+            strokeDash=alt.StrokeDash("source:N", title=_("Source")),
             detail=["series_code:N", "sex:N", "location:N"],
             tooltip=tooltip,
         )
@@ -319,39 +364,48 @@ def equity_gap_chart(
     other = "location" if "location" in gaps.columns else "sex"
     cols = ["indicator_code", "series_code", "country_iso3", "source", other, "year", "unit"]
     df = _cols(gaps, [*cols, "group_a", "group_b", "value_a", "value_b", "ratio", "difference"])
-    a = str(df["group_a"].iloc[0]) if len(df) else "group a"
-    b = str(df["group_b"].iloc[0]) if len(df) else "group b"
-    what = f"{a} minus {b}" if measure == "difference" else f"{a} divided by {b}"
+    a = _human(str(df["group_a"].iloc[0])) if len(df) else _("group a")
+    b = _human(str(df["group_b"].iloc[0])) if len(df) else _("group b")
+    what = _("{a} minus {b}", a=a, b=b) if measure == "difference" else _("{a} divided by {b}", a=a, b=b)
     parity = 0.0 if measure == "difference" else 1.0
     countries = sorted(df["country_iso3"].astype(str).unique())
-    description = (
-        f"Line chart of the gap between {a} and {b} ({what}) by year for {_list(countries)}; "
-        f"the dashed line marks parity at {parity:g}. Each source has its own dash pattern."
+    description = _(
+        "Line chart of the gap between {a} and {b} ({what}) by year for {countries}; "
+        "the dashed line marks parity at {parity}. Each source has its own dash pattern.",
+        a=a,
+        b=b,
+        what=what,
+        countries=_list(countries),
+        parity=i18n.fmt_number(parity),
     )
+    df[f"{other}_label"] = df[other].map(_human) if other in df.columns else None
+    other_title = _("Location") if other == "location" else _("Sex")
     line = (
         alt.Chart()
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y(f"{measure}:Q", title=f"{MEASURE_TITLES[measure]} ({what})"),
-            color=alt.Color("country_iso3:N", title="Country"),
-            strokeDash=alt.StrokeDash("source:N", title="Source"),
+            x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y(f"{measure}:Q", title=f"{measure_title(measure)} ({what})"),
+            color=alt.Color("country_iso3:N", title=_("Country")),
+            strokeDash=alt.StrokeDash("source:N", title=_("Source")),
             detail=["series_code:N", f"{other}:N"],
             tooltip=[
-                alt.Tooltip("country_iso3:N", title="Country"),
-                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("country_iso3:N", title=_("Country")),
+                alt.Tooltip("year:Q", title=_("Year"), format="d"),
                 alt.Tooltip("value_a:Q", title=a.capitalize(), format=",.4~f"),
                 alt.Tooltip("value_b:Q", title=b.capitalize(), format=",.4~f"),
-                alt.Tooltip("difference:Q", title="Difference", format=",.4~f"),
-                alt.Tooltip("ratio:Q", title="Ratio", format=".3f"),
-                alt.Tooltip("source:N", title="Source"),
-                alt.Tooltip("series_code:N", title="Series"),
-                alt.Tooltip(f"{other}:N", title=other.capitalize()),
+                alt.Tooltip("difference:Q", title=_("Difference"), format=",.4~f"),
+                alt.Tooltip("ratio:Q", title=_("Ratio"), format=".3f"),
+                alt.Tooltip("source:N", title=_("Source")),
+                alt.Tooltip("series_code:N", title=_("Series")),
+                alt.Tooltip(f"{other}_label:N", title=other_title),
             ],
         )
     )
     rule = alt.Chart().mark_rule(color=NEUTRAL, strokeDash=[6, 4]).encode(y=alt.datum(parity))
-    return _layer(df, rule, line, title=title or f"Gap between {a} and {b}", description=description)
+    return _layer(
+        df, rule, line, title=title or _("Gap between {a} and {b}", a=a, b=b), description=description
+    )
 
 
 def _rating_row_label(df: pd.DataFrame) -> pd.Series:
@@ -359,7 +413,7 @@ def _rating_row_label(df: pd.DataFrame) -> pd.Series:
     label = df["country_iso3"].astype(str)
     for col in ("sex", "location"):
         if col in df.columns:
-            label = label + df[col].map(lambda v: "" if v == "total" or pd.isna(v) else f" · {v}")
+            label = label + df[col].map(lambda v: "" if v == "total" or pd.isna(v) else f" · {_human(v)}")
     return label + " · " + df["source"].astype(str) + " · " + df["series_code"].astype(str)
 
 
@@ -388,29 +442,33 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
     ]
     df = _cols(ratings, keep)
     df["row"] = _rating_row_label(df)
-    df["label"] = (df["arrow"].fillna("") + " " + df["rating"].astype(str)).str.strip()
+    df["label"] = (df["arrow"].fillna("") + " " + df["rating"].map(_human)).str.strip()
+    df["method_label"] = df["method"].map(_human) if "method" in df else None
     counts = df["rating"].value_counts()
-    summary = ", ".join(f"{int(counts[r])} {r}" for r in RATING_ORDER if r in counts.index)
+    summary = ", ".join(f"{int(counts[r])} {_human(r)}" for r in RATING_ORDER if r in counts.index)
     description = (
-        "Grid of MDG progress ratings, one row per country, series and source and one column per "
-        f"indicator; each cell shows an arrow and the rating in words. {summary}."
+        _(
+            "Grid of MDG progress ratings, one row per country, series and source and one column per "
+            "indicator; each cell shows an arrow and the rating in words."
+        )
+        + f" {summary}."
     )
-    x = alt.X("indicator_code:N", title="Indicator", axis=alt.Axis(orient="top", labelAngle=0))
+    x = alt.X("indicator_code:N", title=_("Indicator"), axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("row:N", title=None, sort=sorted(df["row"].unique()), axis=alt.Axis(labelLimit=480))
     tooltip = [
-        alt.Tooltip("row:N", title="Series"),
-        alt.Tooltip("indicator_code:N", title="Indicator"),
-        alt.Tooltip("label:N", title="Rating"),
-        alt.Tooltip("method:N", title="Method"),
-        alt.Tooltip("base_year:Q", title="Base year", format="d"),
-        alt.Tooltip("base_value:Q", title="Base value", format=",.4~f"),
-        alt.Tooltip("latest_year:Q", title="Latest year", format="d"),
-        alt.Tooltip("latest_value:Q", title="Latest value", format=",.4~f"),
-        alt.Tooltip("target_value:Q", title="2015 target", format=",.4~f"),
-        alt.Tooltip("cagr:Q", title="Annual growth (CAGR)", format=".2%"),
-        alt.Tooltip("required_cagr:Q", title="Required annual growth", format=".2%"),
-        alt.Tooltip("ratio:Q", title="Actual / required", format=".2f"),
-        alt.Tooltip("unit:N", title="Unit"),
+        alt.Tooltip("row:N", title=_("Series")),
+        alt.Tooltip("indicator_code:N", title=_("Indicator")),
+        alt.Tooltip("label:N", title=_("Rating")),
+        alt.Tooltip("method_label:N", title=_("Method")),
+        alt.Tooltip("base_year:Q", title=_("Base year"), format="d"),
+        alt.Tooltip("base_value:Q", title=_("Base value"), format=",.4~f"),
+        alt.Tooltip("latest_year:Q", title=_("Latest year"), format="d"),
+        alt.Tooltip("latest_value:Q", title=_("Latest value"), format=",.4~f"),
+        alt.Tooltip("target_value:Q", title=_("2015 target"), format=",.4~f"),
+        alt.Tooltip("cagr:Q", title=_("Annual growth (CAGR)"), format=".2%"),
+        alt.Tooltip("required_cagr:Q", title=_("Required annual growth"), format=".2%"),
+        alt.Tooltip("ratio:Q", title=_("Actual / required"), format=".2f"),
+        alt.Tooltip("unit:N", title=_("Unit")),
     ]
     cells = (
         alt.Chart()
@@ -418,7 +476,12 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
         .encode(
             x=x,
             y=y,
-            color=alt.Color("rating:N", title="Rating", scale=rating_scale()),
+            color=alt.Color(
+                "rating:N",
+                title=_("Rating"),
+                scale=rating_scale(),
+                legend=alt.Legend(labelExpr=_labels(RATING_ORDER)),
+            ),
             tooltip=tooltip,
         )
     )
@@ -436,7 +499,7 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
         df,
         cells,
         words,
-        title=title or "Progress towards the MDG targets",
+        title=title or _("Progress towards the MDG targets"),
         description=description,
         width=alt.Step(190),
         height=alt.Step(26),
@@ -456,36 +519,48 @@ def workload_monthly_chart(
     df = _cols(monthly, ["month", by, "items", "hours"])
     df["group_label"] = df[by].map(_human)
     total = df[measure].sum()
-    span = f"{df['month'].min():%B %Y} to {df['month'].max():%B %Y}" if len(df) else "no months"
-    description = (
-        f"Stacked bar chart of {MEASURE_TITLES[measure].lower()} per month from {span}, "
-        f"split by {_human(by)}; {total:,.0f} in all."
+    by_title = _("Work area") if by == "work_area" else _("Requesting body")
+    span = (
+        _("{start} to {end}", start=i18n.fmt_month(df["month"].min()), end=i18n.fmt_month(df["month"].max()))
+        if len(df)
+        else _("no months")
+    )
+    description = _(
+        "Stacked bar chart of {measure} per month from {span}, split by {by}; {total} in all.",
+        measure=measure_title(measure).lower(),
+        span=span,
+        by=by_title.lower(),
+        total=i18n.fmt_number(total),
     )
     return (
         base(
             df,
-            title=title or f"New York office: {MEASURE_TITLES[measure].lower()} per month",
+            title=title or _("New York office: {measure} per month", measure=measure_title(measure).lower()),
             description=description,
         )
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
-            y=alt.Y(f"sum({measure}):Q", title=MEASURE_TITLES[measure]),
+            x=alt.X("yearmonth(month):O", title=_("Month"), axis=alt.Axis(format="%b %Y", labelAngle=-45)),
+            y=alt.Y(f"sum({measure}):Q", title=measure_title(measure)),
             color=(
                 alt.Color(
                     "work_area:N",
-                    title="Work area",
+                    title=by_title,
                     scale=_fixed_scale(WORK_AREA_COLOURS),
-                    legend=alt.Legend(labelExpr=_HUMAN_LABEL),
+                    legend=alt.Legend(labelExpr=_labels(WORK_AREAS)),
                 )
                 if by == "work_area"
-                else alt.Color("requesting_body:N", title="Requesting body")
+                else alt.Color(
+                    "requesting_body:N",
+                    title=by_title,
+                    legend=alt.Legend(labelExpr=_labels(sorted(df[by].dropna().astype(str).unique()))),
+                )
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                alt.Tooltip("group_label:N", title=_human(by).capitalize()),
-                alt.Tooltip("items:Q", title="Items"),
-                alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
+                alt.Tooltip("yearmonth(month):T", title=_("Month"), format="%B %Y"),
+                alt.Tooltip("group_label:N", title=by_title),
+                alt.Tooltip("items:Q", title=_("Items")),
+                alt.Tooltip("hours:Q", title=_("Hours"), format=",.1f"),
             ],
         )
     )
@@ -496,30 +571,34 @@ def backlog_age_chart(backlog: pd.DataFrame, title: str | None = None) -> alt.Ch
     df = _cols(backlog, ["id", "work_area", "age_days", "age_bucket", "hours"])
     df["area_label"] = df["work_area"].map(_human)
     counts = df["age_bucket"].value_counts()
-    summary = ", ".join(f"{int(counts.get(b, 0))} aged {b} days" for b in AGE_BUCKETS)
-    description = f"Stacked bar chart of open items by age in days, split by work area: {summary}."
+    summary = ", ".join(
+        _("{count} aged {bucket} days", count=int(counts.get(b, 0)), bucket=b) for b in AGE_BUCKETS
+    )
+    description = _(
+        "Stacked bar chart of open items by age in days, split by work area: {summary}.", summary=summary
+    )
     return (
-        base(df, title=title or "Open items by age", description=description, width=alt.Step(90))
+        base(df, title=title or _("Open items by age"), description=description, width=alt.Step(90))
         .mark_bar()
         .encode(
             x=alt.X(
                 "age_bucket:O",
-                title="Age (days since received)",
+                title=_("Age (days since received)"),
                 sort=list(AGE_BUCKETS),
                 scale=alt.Scale(domain=list(AGE_BUCKETS)),  # empty buckets keep their place
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("count():Q", title="Open items"),
+            y=alt.Y("count():Q", title=_("Open items")),
             color=alt.Color(
                 "work_area:N",
-                title="Work area",
+                title=_("Work area"),
                 scale=_fixed_scale(WORK_AREA_COLOURS),
-                legend=alt.Legend(labelExpr=_HUMAN_LABEL),
+                legend=alt.Legend(labelExpr=_labels(WORK_AREAS)),
             ),
             tooltip=[
-                alt.Tooltip("age_bucket:O", title="Age (days)"),
-                alt.Tooltip("area_label:N", title="Work area"),
-                alt.Tooltip("count():Q", title="Open items"),
+                alt.Tooltip("age_bucket:O", title=_("Age (days)")),
+                alt.Tooltip("area_label:N", title=_("Work area")),
+                alt.Tooltip("count():Q", title=_("Open items")),
             ],
         )
     )
@@ -529,32 +608,37 @@ def hours_capacity_chart(df: pd.DataFrame, title: str | None = None) -> alt.Laye
     """Monthly hours against capacity (``hours_vs_capacity``): bars coloured by over/within, capacity line."""
     data = _cols(df, ["month", "items", "hours", "capacity_hours", "utilisation", "over_capacity"])
     data["load"] = data["over_capacity"].map({True: "over capacity", False: "within capacity"})
+    data["load_label"] = data["load"].map(_human)
     over = int(data["over_capacity"].sum())
     capacity = float(data["capacity_hours"].iloc[0]) if len(data) else 0.0
-    description = (
-        f"Bar chart of hours worked per month against a capacity of {capacity:,.0f} hours a month "
-        f"(dashed line); {over} of {len(data)} months are over capacity."
+    description = _(
+        "Bar chart of hours worked per month against a capacity of {capacity} hours a month "
+        "(dashed line); {over} of {months} months are over capacity.",
+        capacity=i18n.fmt_number(capacity),
+        over=over,
+        months=len(data),
     )
-    x = alt.X("yearmonth(month):O", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45))
+    x = alt.X("yearmonth(month):O", title=_("Month"), axis=alt.Axis(format="%b %Y", labelAngle=-45))
     bars = (
         alt.Chart()
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("hours:Q", title="Hours"),
+            y=alt.Y("hours:Q", title=_("Hours")),
             color=alt.Color(
                 "load:N",
-                title="Load",
+                title=_("Load"),
                 scale=alt.Scale(
                     domain=list(OVER_CAPACITY_COLOURS), range=list(OVER_CAPACITY_COLOURS.values())
                 ),
+                legend=alt.Legend(labelExpr=_labels(OVER_CAPACITY_COLOURS)),
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
-                alt.Tooltip("capacity_hours:Q", title="Capacity", format=",.0f"),
-                alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
-                alt.Tooltip("load:N", title="Load"),
+                alt.Tooltip("yearmonth(month):T", title=_("Month"), format="%B %Y"),
+                alt.Tooltip("hours:Q", title=_("Hours"), format=",.1f"),
+                alt.Tooltip("capacity_hours:Q", title=_("Capacity"), format=",.0f"),
+                alt.Tooltip("utilisation:Q", title=_("Utilisation"), format=".0%"),
+                alt.Tooltip("load_label:N", title=_("Load")),
             ],
         )
     )
@@ -563,7 +647,7 @@ def hours_capacity_chart(df: pd.DataFrame, title: str | None = None) -> alt.Laye
         .mark_rule(color="black", strokeDash=[6, 4], strokeWidth=2)
         .encode(y="max(capacity_hours):Q")
     )
-    return _layer(data, bars, line, title=title or "Hours against capacity", description=description)
+    return _layer(data, bars, line, title=title or _("Hours against capacity"), description=description)
 
 
 # --- Action 2 ----------------------------------------------------------------------
@@ -578,33 +662,35 @@ def action2_agency_chart(
     data = _cols(df, ["agency", "type", "activities", "participants_trained", "advisers_deployed"])
     data["type_label"] = data["type"].map(_human)
     totals = data.groupby("agency")[measure].sum().sort_values(ascending=False)
-    summary = ", ".join(f"{a} {int(v):,}" for a, v in totals.items())
-    description = (
-        f"Stacked horizontal bar chart of {MEASURE_TITLES[measure].lower()} per partner agency, "
-        f"split by type of activity: {summary}."
+    summary = ", ".join(f"{a} {i18n.fmt_number(int(v))}" for a, v in totals.items())
+    measure_words = measure_title(measure).lower()
+    description = _(
+        "Stacked horizontal bar chart of {measure} per partner agency, split by type of activity: {summary}.",
+        measure=measure_words,
+        summary=summary,
     )
     return (
         base(
             data,
-            title=title or f"Action 2: {MEASURE_TITLES[measure].lower()} by agency",
+            title=title or _("Action 2: {measure} by agency", measure=measure_words),
             description=description,
         )
         .mark_bar()
         .encode(
             y=alt.Y("agency:N", title=None, sort=list(totals.index)),
-            x=alt.X(f"sum({measure}):Q", title=MEASURE_TITLES[measure]),
+            x=alt.X(f"sum({measure}):Q", title=measure_title(measure)),
             color=alt.Color(
                 "type:N",
-                title="Type of activity",
+                title=_("Type of activity"),
                 scale=_fixed_scale(ACTIVITY_TYPE_COLOURS),
-                legend=alt.Legend(labelExpr=_HUMAN_LABEL),
+                legend=alt.Legend(labelExpr=_labels(ACTIVITY_TYPES)),
             ),
             tooltip=[
-                alt.Tooltip("agency:N", title="Agency"),
-                alt.Tooltip("type_label:N", title="Type"),
-                alt.Tooltip("activities:Q", title="Activities"),
-                alt.Tooltip("participants_trained:Q", title="People trained", format=","),
-                alt.Tooltip("advisers_deployed:Q", title="Advisers deployed"),
+                alt.Tooltip("agency:N", title=_("Agency")),
+                alt.Tooltip("type_label:N", title=_("Type")),
+                alt.Tooltip("activities:Q", title=_("Activities")),
+                alt.Tooltip("participants_trained:Q", title=_("People trained"), format=","),
+                alt.Tooltip("advisers_deployed:Q", title=_("Advisers deployed")),
             ],
         )
     )
@@ -621,20 +707,25 @@ def advisers_over_time_chart(
     if measure not in ("advisers_deployed", "participants_trained"):
         raise ValueError("measure must be 'advisers_deployed' or 'participants_trained'")
     data = df.copy()
-    steps = ", ".join(f"{r} {int(v):,}" for r, v in zip(data["round_id"], data[measure], strict=True))
-    description = f"Line chart of {MEASURE_TITLES[measure].lower()} per consultation round: {steps}."
+    steps = ", ".join(
+        f"{r} {i18n.fmt_number(int(v))}" for r, v in zip(data["round_id"], data[measure], strict=True)
+    )
+    measure_words = measure_title(measure).lower()
+    description = _(
+        "Line chart of {measure} per consultation round: {steps}.", measure=measure_words, steps=steps
+    )
     # every count the metrics frame carries goes into the tooltip (countries, agencies, activities...)
     extra = [
         c for c in data.columns if c not in ("round_id", measure) and pd.api.types.is_numeric_dtype(data[c])
     ]
     tooltip = [
-        alt.Tooltip("round_id:N", title="Round"),
-        alt.Tooltip(f"{measure}:Q", title=MEASURE_TITLES[measure], format=","),
-    ] + [alt.Tooltip(f"{c}:Q", title=_human(c).capitalize(), format=",") for c in extra]
+        alt.Tooltip("round_id:N", title=_("Round")),
+        alt.Tooltip(f"{measure}:Q", title=measure_title(measure), format=","),
+    ] + [alt.Tooltip(f"{c}:Q", title=_count_title(c), format=",") for c in extra]
     return (
         base(
             data,
-            title=title or f"Action 2: {MEASURE_TITLES[measure].lower()} per round",
+            title=title or _("Action 2: {measure} per round", measure=measure_words),
             description=description,
             width=alt.Step(90),
         )
@@ -642,14 +733,28 @@ def advisers_over_time_chart(
         .encode(
             x=alt.X(
                 "round_id:O",
-                title="Consultation round",
+                title=_("Consultation round"),
                 sort=_round_sort(data["round_id"]),
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y(f"{measure}:Q", title=MEASURE_TITLES[measure], scale=alt.Scale(zero=True)),
+            y=alt.Y(f"{measure}:Q", title=measure_title(measure), scale=alt.Scale(zero=True)),
             tooltip=tooltip,
         )
     )
+
+
+#: Titles of the counts the over-time frames may carry besides the measure (lib.metrics).
+COUNT_TITLES = {
+    "activities": N_("Activities"),
+    "countries": N_("Countries"),
+    "agencies": N_("Agencies"),
+    "participants_trained": N_("People trained"),
+    "advisers_deployed": N_("Advisers deployed"),
+}
+
+
+def _count_title(column: str) -> str:
+    return _(COUNT_TITLES[column]) if column in COUNT_TITLES else column.replace("_", " ").capitalize()
 
 
 @lru_cache(maxsize=4)
@@ -690,12 +795,16 @@ def action2_world_map(
         values=load_topojson(topojson_path), format=alt.DataFormat(feature="countries", type="topojson")
     )
     top = lookup.sort_values(measure, ascending=False).head(5)
-    summary = ", ".join(f"{r['country_name']} {int(r[measure]):,}" for _, r in top.iterrows())
-    description = (
-        f"World map shading {len(lookup)} countries by {MEASURE_TITLES[measure].lower()} in action 2; "
-        f"countries without activity are light grey. Highest: {summary or 'none'}."
+    summary = ", ".join(f"{r['country_name']} {i18n.fmt_number(int(r[measure]))}" for _i, r in top.iterrows())
+    description = _(
+        "World map shading {count} countries by {measure} in action 2; countries without activity are "
+        "light grey. Highest: {summary}.",
+        count=len(lookup),
+        measure=measure_title(measure).lower(),
+        summary=summary or _("none"),
     )
-    land = alt.Chart().mark_geoshape(fill=MAP_EMPTY, stroke="white", strokeWidth=0.5)
+    # The grey land is decoration (aria=False): the shaded layer carries the data and its labels.
+    land = alt.Chart().mark_geoshape(fill=MAP_EMPTY, stroke="white", strokeWidth=0.5, aria=False)
     shaded = (
         alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.5)
@@ -707,17 +816,17 @@ def action2_world_map(
         .encode(
             color=alt.Color(
                 f"{measure}:Q",
-                title=MEASURE_TITLES[measure],
+                title=measure_title(measure),
                 # zero-based and starting a quarter into the scheme: one activity must not look
                 # like the pale grey of "no activity"
                 scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.25, 1]), zero=True),
             ),
             tooltip=[
-                alt.Tooltip("country_name:N", title="Country"),
-                alt.Tooltip("activities:Q", title="Activities"),
-                alt.Tooltip("participants_trained:Q", title="People trained", format=","),
-                alt.Tooltip("advisers_deployed:Q", title="Advisers deployed"),
-                alt.Tooltip("agencies:Q", title="Agencies"),
+                alt.Tooltip("country_name:N", title=_("Country")),
+                alt.Tooltip("activities:Q", title=_("Activities")),
+                alt.Tooltip("participants_trained:Q", title=_("People trained"), format=","),
+                alt.Tooltip("advisers_deployed:Q", title=_("Advisers deployed")),
+                alt.Tooltip("agencies:Q", title=_("Agencies")),
             ],
         )
     )
@@ -725,7 +834,7 @@ def action2_world_map(
         geo,
         land,
         shaded,
-        title=title or f"Action 2: {MEASURE_TITLES[measure].lower()} by country",
+        title=title or _("Action 2: {measure} by country", measure=measure_title(measure).lower()),
         description=description,
         width=720,
         height=380,

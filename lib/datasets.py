@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lib.i18n import N_
+
 # --- Vocabularies --------------------------------------------------------------
 
 STATUSES = ("not_started", "limited", "substantial", "completed")  # ordinal, low to high
@@ -43,11 +45,11 @@ ACTIVITY_TYPES = (
 )
 ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "cancelled")
 CLUSTERS = {
-    "A": "Country engagement",
-    "B": "Leadership",
-    "C": "Partnership",
-    "D": "United Nations human rights bodies",
-    "E": "Management, staffing and planning",
+    "A": N_("Country engagement"),
+    "B": N_("Leadership"),
+    "C": N_("Partnership"),
+    "D": N_("United Nations human rights bodies"),
+    "E": N_("Management, staffing and planning"),
 }
 
 # Reference sets looked up in the database at validation time.
@@ -104,7 +106,7 @@ ROUND_PATTERN = r"^\d{4}-H[12]$"
 ILLUSTRATIVE = Col(
     "illustrative",
     "bool",
-    "true when the row is generated illustrative data, not a real report",
+    N_("true when the row is generated illustrative data, not a real report"),
     "false",
     required=False,
     optional_column=True,
@@ -113,21 +115,21 @@ ILLUSTRATIVE = Col(
 ROUNDS = Dataset(
     name="rounds",
     table="consultation_round",
-    title="Consultation rounds",
-    description="The twice-yearly consultation rounds (paragraph 134 of the plan).",
+    title=N_("Consultation rounds"),
+    description=N_("The twice-yearly consultation rounds (paragraph 134 of the plan)."),
     key=("id",),
     columns=(
         Col(
             "id",
             "str",
-            "round id, YYYY-H1 or YYYY-H2",
+            N_("round id, YYYY-H1 or YYYY-H2"),
             "2009-H1",
             pattern=ROUND_PATTERN,
             pattern_hint="YYYY-H1 or YYYY-H2, e.g. 2009-H1",
         ),
-        Col("title", "str", "title of the consultation", "First consultation of 2009"),
-        Col("meeting_date", "date", "date of the meeting (YYYY-MM-DD)", "2009-05-15"),
-        Col("cutoff_date", "date", "data cut-off date (YYYY-MM-DD)", "2009-04-30"),
+        Col("title", "str", N_("title of the consultation"), "First consultation of 2009"),
+        Col("meeting_date", "date", N_("date of the meeting (YYYY-MM-DD)"), "2009-05-15"),
+        Col("cutoff_date", "date", N_("data cut-off date (YYYY-MM-DD)"), "2009-04-30"),
         ILLUSTRATIVE,
     ),
 )
@@ -135,34 +137,34 @@ ROUNDS = Dataset(
 ACTION_POINTS = Dataset(
     name="action-points",
     table="progress_report",
-    title="Action point progress reports",
-    description="Progress on each action point of section V of the plan, per round.",
+    title=N_("Action point progress reports"),
+    description=N_("Progress on each action point of section V of the plan, per round."),
     key=("round_id", "action_point_id"),
     columns=(
-        Col("round_id", "str", "consultation round", "2008-H2", ref=REF_ROUND),
-        Col("action_point_id", "str", "action point (127a-127e, 128-158)", "134", ref=REF_ACTION_POINT),
-        Col("status", "str", "progress status (ordinal)", "substantial", allowed=STATUSES, lower=True),
-        Col("assessment", "str", "assessment of the trend", "on_track", allowed=ASSESSMENTS, lower=True),
-        Col("percent_complete", "int", "percent complete, 0-100", "60", min=0, max=100),
+        Col("round_id", "str", N_("consultation round"), "2008-H2", ref=REF_ROUND),
+        Col("action_point_id", "str", N_("action point (127a-127e, 128-158)"), "134", ref=REF_ACTION_POINT),
+        Col("status", "str", N_("progress status (ordinal)"), "substantial", allowed=STATUSES, lower=True),
+        Col("assessment", "str", N_("assessment of the trend"), "on_track", allowed=ASSESSMENTS, lower=True),
+        Col("percent_complete", "int", N_("percent complete, 0-100"), "60", min=0, max=100),
         Col(
             "lead_unit",
             "str",
-            "OHCHR unit leading the action",
+            N_("OHCHR unit leading the action"),
             "Executive Direction and Management",
             max_length=200,
         ),
-        Col("due_date", "date", "due date (YYYY-MM-DD), may be empty", "2009-12-31", required=False),
+        Col("due_date", "date", N_("due date (YYYY-MM-DD), may be empty"), "2009-12-31", required=False),
         Col(
             "summary",
             "str",
-            "short summary shown to all roles",
+            N_("short summary shown to all roles"),
             "Consultations held as planned.",
             max_length=4000,
         ),
         Col(
             "next_steps",
             "str",
-            "next steps, may be empty",
+            N_("next steps, may be empty"),
             "Prepare the next round.",
             required=False,
             max_length=4000,
@@ -170,14 +172,14 @@ ACTION_POINTS = Dataset(
         Col(
             "internal_notes",
             "str",
-            "internal notes, not shown to partner agencies",
+            N_("internal notes, not shown to partner agencies"),
             "",
             required=False,
             optional_column=True,
             max_length=4000,
         ),
-        Col("reported_by", "str", "who reported", "A. Officer", max_length=200),
-        Col("reported_on", "date", "date of the report (YYYY-MM-DD)", "2008-11-20"),
+        Col("reported_by", "str", N_("who reported"), "A. Officer", max_length=200),
+        Col("reported_on", "date", N_("date of the report (YYYY-MM-DD)"), "2008-11-20"),
         ILLUSTRATIVE,
     ),
 )
@@ -185,26 +187,38 @@ ACTION_POINTS = Dataset(
 MDG = Dataset(
     name="mdg",
     table="observation",
-    title="MDG indicator observations",
+    title=N_("MDG indicator observations"),
     description=(
-        "Millennium Development Goals data, one value per row (tidy). The UN MDG "
-        "database's own export layout (one column per year) is accepted too."
+        N_(
+            "Millennium Development Goals data, one value per row (tidy). The UN MDG "
+            "database's own export layout (one column per year) is accepted too."
+        )
     ),
     key=("indicator_code", "series_code", "country_iso3", "year", "sex", "location", "source"),
     columns=(
-        Col("indicator_code", "str", "MDG indicator code of the 2008 framework", "4.1", ref=REF_INDICATOR),
-        Col("series_code", "str", "series code (UN MDG database code or label)", "553", max_length=120),
-        Col("country_iso3", "str", "country, ISO 3166-1 alpha-3", "AFG", ref=REF_COUNTRY),
-        Col("year", "int", "year of the observation", "2015", min=1950, max=2100),
-        Col("value", "float", "the value (plain decimal, no thousands separator)", "396"),
-        Col("unit", "str", "unit of the value", "per 100,000 live births", max_length=120),
-        Col("sex", "str", "total, female or male", "total", allowed=SEXES, lower=True),
-        Col("location", "str", "total, urban or rural", "total", allowed=LOCATIONS, lower=True),
-        Col("source", "str", "source (kept apart: sources are never merged)", "UNSD MDG DB", max_length=120),
+        Col(
+            "indicator_code", "str", N_("MDG indicator code of the 2008 framework"), "4.1", ref=REF_INDICATOR
+        ),
+        Col("series_code", "str", N_("series code (UN MDG database code or label)"), "553", max_length=120),
+        Col("country_iso3", "str", N_("country, ISO 3166-1 alpha-3"), "AFG", ref=REF_COUNTRY),
+        Col("year", "int", N_("year of the observation"), "2015", min=1950, max=2100),
+        Col("value", "float", N_("the value (plain decimal, no thousands separator)"), "396"),
+        Col("unit", "str", N_("unit of the value"), "per 100,000 live births", max_length=120),
+        Col("sex", "str", N_("total, female or male"), "total", allowed=SEXES, lower=True),
+        Col("location", "str", N_("total, urban or rural"), "total", allowed=LOCATIONS, lower=True),
+        Col(
+            "source",
+            "str",
+            N_("source (kept apart: sources are never merged)"),
+            "UNSD MDG DB",
+            max_length=120,
+        ),
         Col(
             "nature",
             "str",
-            "UN nature code: C country, CA adjusted, E estimated, G global monitoring, M modelled, N non-relevant",
+            N_(
+                "UN nature code: C country, CA adjusted, E estimated, G global monitoring, M modelled, N non-relevant"
+            ),
             "C",
             required=False,
             optional_column=True,
@@ -213,7 +227,7 @@ MDG = Dataset(
         Col(
             "footnote",
             "str",
-            "footnote, may be empty",
+            N_("footnote, may be empty"),
             "",
             required=False,
             optional_column=True,
@@ -226,22 +240,33 @@ MDG = Dataset(
 NY_WORKLOAD = Dataset(
     name="ny-workload",
     table="work_item",
-    title="New York office workload",
-    description="Requests handled by the New York office (paragraphs 83, 123 and 153).",
+    title=N_("New York office workload"),
+    description=N_("Requests handled by the New York office (paragraphs 83, 123 and 153)."),
     key=("id",),
     columns=(
-        Col("id", "str", "work item id", "NY-2009-001", max_length=32),
-        Col("received_on", "date", "date received (YYYY-MM-DD)", "2009-01-12"),
-        Col("work_area", "str", "work area", "rule_of_law", allowed=WORK_AREAS, lower=True),
-        Col("requesting_body", "str", "requesting body", "Security Council", allowed=REQUESTING_BODIES),
-        Col("kind", "str", "kind of work", "briefing", allowed=WORK_KINDS, lower=True),
-        Col("title", "str", "short title", "Briefing on rule of law", required=False, max_length=300),
-        Col("staff_member", "str", "staff member handling it", "NY officer 1", max_length=120),
-        Col("hours", "float", "hours spent", "6.5", min=0, max=2000),
+        Col("id", "str", N_("work item id"), "NY-2009-001", max_length=32),
+        Col("received_on", "date", N_("date received (YYYY-MM-DD)"), "2009-01-12"),
+        Col("work_area", "str", N_("work area"), "rule_of_law", allowed=WORK_AREAS, lower=True),
+        Col("requesting_body", "str", N_("requesting body"), "Security Council", allowed=REQUESTING_BODIES),
+        Col("kind", "str", N_("kind of work"), "briefing", allowed=WORK_KINDS, lower=True),
+        Col("title", "str", N_("short title"), "Briefing on rule of law", required=False, max_length=300),
+        Col("staff_member", "str", N_("staff member handling it"), "NY officer 1", max_length=120),
+        Col("hours", "float", N_("hours spent"), "6.5", min=0, max=2000),
         Col(
-            "status", "str", "open, in_progress or completed", "completed", allowed=WORK_STATUSES, lower=True
+            "status",
+            "str",
+            N_("open, in_progress or completed"),
+            "completed",
+            allowed=WORK_STATUSES,
+            lower=True,
         ),
-        Col("completed_on", "date", "date completed, required when completed", "2009-01-20", required=False),
+        Col(
+            "completed_on",
+            "date",
+            N_("date completed, required when completed"),
+            "2009-01-20",
+            required=False,
+        ),
         ILLUSTRATIVE,
     ),
 )
@@ -249,31 +274,33 @@ NY_WORKLOAD = Dataset(
 ACTION2 = Dataset(
     name="action2",
     table="action2_activity",
-    title="Action 2 activity",
-    description="Partner agencies' action 2 activities with UN country teams (paragraphs 107-109, 142-143).",
+    title=N_("Action 2 activity"),
+    description=N_(
+        "Partner agencies' action 2 activities with UN country teams (paragraphs 107-109, 142-143)."
+    ),
     key=("id",),
     columns=(
-        Col("id", "str", "activity id", "A2-2009-001", max_length=32),
-        Col("agency", "str", "partner agency code", "UNDP", ref=REF_AGENCY),
-        Col("country_iso3", "str", "country, ISO 3166-1 alpha-3", "NPL", ref=REF_COUNTRY),
-        Col("type", "str", "type of activity", "training", allowed=ACTIVITY_TYPES, lower=True),
-        Col("start_date", "date", "start date (YYYY-MM-DD)", "2009-02-01"),
-        Col("end_date", "date", "end date, may be empty", "2009-02-05", required=False),
-        Col("participants_trained", "int", "people trained", "25", min=0, max=1_000_000),
-        Col("advisers_deployed", "int", "human rights advisers deployed", "0", min=0, max=1000),
+        Col("id", "str", N_("activity id"), "A2-2008-901", max_length=32),
+        Col("agency", "str", N_("partner agency code"), "UNDP", ref=REF_AGENCY),
+        Col("country_iso3", "str", N_("country, ISO 3166-1 alpha-3"), "NPL", ref=REF_COUNTRY),
+        Col("type", "str", N_("type of activity"), "training", allowed=ACTIVITY_TYPES, lower=True),
+        Col("start_date", "date", N_("start date (YYYY-MM-DD)"), "2008-09-01"),
+        Col("end_date", "date", N_("end date, may be empty"), "2008-09-05", required=False),
+        Col("participants_trained", "int", N_("people trained"), "25", min=0, max=1_000_000),
+        Col("advisers_deployed", "int", N_("human rights advisers deployed"), "0", min=0, max=1000),
         Col(
             "status",
             "str",
-            "planned, ongoing, completed or cancelled",
+            N_("planned, ongoing, completed or cancelled"),
             "completed",
             allowed=ACTIVITY_STATUSES,
             lower=True,
         ),
-        Col("round_id", "str", "consultation round reported in", "2009-H1", ref=REF_ROUND),
+        Col("round_id", "str", N_("consultation round reported in"), "2008-H2", ref=REF_ROUND),
         Col(
             "description",
             "str",
-            "short description",
+            N_("short description"),
             "Training of the UN country team",
             required=False,
             max_length=1000,

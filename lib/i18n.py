@@ -9,17 +9,26 @@ another's run.
 
 With ``I18N_STRICT=1`` (the test suite sets it) a text missing from a catalogue raises
 instead of falling back to English, so an untranslated label fails a test.
+
+Dates and numbers follow CLDR through Babel (English as en_GB: 17 November 2008); charts get
+the same number and month formats as Vega-Lite's ``config.locale`` (:func:`vega_locale`).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
@@ -27,6 +36,8 @@ from lib.db import ROOT
 
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
+# The CLDR locale of each language: United Nations English is British (17 November 2008).
+LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "messages"
 
@@ -50,6 +61,16 @@ def set_language(lang: str | None) -> str:
 
 def get_language() -> str:
     return _language.get()
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside the block only (e.g. a deferred download built in another thread)."""
+    token = _language.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield _language.get()
+    finally:
+        _language.reset(token)
 
 
 @cache
@@ -140,6 +161,34 @@ VOCABULARY = {
     "better": N_("better"),
     "worse": N_("worse"),
     "plan areas": N_("plan areas"),
+    # kinds of New York work, requesting bodies (stored as these names), loads and methods
+    "meeting": N_("meeting"),
+    "briefing": N_("briefing"),
+    "written_input": N_("written input"),
+    "report": N_("report"),
+    "consultation": N_("consultation"),
+    "Security Council": N_("Security Council"),
+    "General Assembly": N_("General Assembly"),
+    "ECOSOC": N_("ECOSOC"),
+    "Peacebuilding Commission": N_("Peacebuilding Commission"),
+    "Human Rights Council": N_("Human Rights Council"),
+    "Secretary-General": N_("Secretary-General"),
+    "Executive Committee on Peace and Security": N_("Executive Committee on Peace and Security"),
+    "UNDG": N_("UNDG"),
+    "DPKO": N_("DPKO"),
+    "DPA": N_("DPA"),
+    "Other": N_("Other"),
+    "within capacity": N_("within capacity"),
+    "over capacity": N_("over capacity"),
+    "cagr": N_("CAGR"),
+    "target": N_("target"),
+    "none": N_("none"),
+    "increase": N_("increase"),
+    "decrease": N_("decrease"),
+    "error": N_("error"),
+    "warning": N_("warning"),
+    "sex": N_("sex"),
+    "location": N_("location"),
 }
 
 
@@ -153,14 +202,22 @@ def label(code: object) -> str:
 
 def label_expr(codes: list[str]) -> str:
     """A Vega expression mapping codes to their labels, for legends and axes (``labelExpr``)."""
-    import json
-
     mapping = {c: label(c) for c in codes}
     return f"{json.dumps(mapping, ensure_ascii=False)}[datum.label] || datum.label"
 
 
+def territories(lang: str) -> dict[str, str]:
+    """CLDR names of countries and territories in ``lang``, by ISO 3166-1 alpha-2 code."""
+    return dict(_cldr(lang).territories)
+
+
 def _locale() -> Locale:
-    return Locale.parse(_language.get())
+    return _cldr(_language.get())
+
+
+@cache
+def _cldr(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, lang))
 
 
 def fmt_date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -172,12 +229,31 @@ def fmt_date(value: date | datetime | None, fmt: str = "long") -> str:
     return _babel_date(value, format=fmt, locale=_locale())
 
 
-def fmt_number(value: float | int | None, decimals: int = 0) -> str:
-    """A number with the language's separators (1,234.5 / 1 234,5 / 1234,5)."""
+def fmt_month(value: date | datetime | None, abbreviated: bool = False) -> str:
+    """A month as the language writes it (December 2008, décembre 2008, diciembre de 2008; Dec 2008)."""
     if value is None or value != value:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_locale())
+    if hasattr(value, "date"):
+        value = value.date()
+    return format_skeleton("yMMM" if abbreviated else "yMMMM", value, locale=_locale())
+
+
+def _rounded(value: float | int, decimals: int) -> Decimal:
+    # Python's own rounding, so every language shows the digits an f-string would.
+    return Decimal(f"{value:.{decimals}f}")
+
+
+def fmt_number(value: float | int | None, decimals: int = 0, *, trim: bool = False) -> str:
+    """A number with the language's separators (1,234.5 / 1 234,5 / 1.234,5).
+
+    ``trim``: at most ``decimals`` decimals, trailing zeros dropped (2.5, not 2.50).
+    """
+    if value is None or value != value:
+        return ""
+    places = ("#" if trim else "0") * decimals
+    pattern = "#,##0" + ("." + places if decimals else "")
+    text = format_decimal(_rounded(value, decimals), format=pattern, locale=_locale())
+    return text.lstrip("-\u2212") if _rounded(value, decimals) == 0 else text
 
 
 def fmt_signed(value: float | int | None, decimals: int = 0) -> str:
@@ -189,10 +265,51 @@ def fmt_signed(value: float | int | None, decimals: int = 0) -> str:
 
 
 def fmt_percent(value: float | None, decimals: int = 0) -> str:
+    """A share as a percentage in the language's own pattern (84%, 84 %)."""
     if value is None or value != value:
         return ""
     loc = _locale()
+    share = _rounded(value * 100, decimals) / 100
     if not decimals:
-        return format_percent(value, locale=loc)  # the language's own pattern: 84 %, 84%
+        return format_percent(share, locale=loc)
     pattern = loc.percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals)
-    return format_percent(value, format=pattern, locale=loc)
+    return format_percent(share, format=pattern, locale=loc)
+
+
+def _symbols(loc: Locale) -> dict[str, str]:
+    symbols = loc.number_symbols
+    return symbols.get("latn", symbols) if hasattr(symbols, "get") else symbols
+
+
+@cache
+def _vega_locale(lang: str) -> dict[str, Any]:
+    loc = _cldr(lang)
+    sym = _symbols(loc)
+    days = loc.days["format"]
+    months = loc.months["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts from Monday, d3 from Sunday
+    return {
+        "number": {
+            "decimal": sym["decimal"],
+            "thousands": sym["group"],
+            "grouping": [3],
+            "currency": ["", ""],
+            "percent": "%" if lang == "en" else "\u202f%",
+            "minus": "-",
+        },
+        "time": {
+            "dateTime": "%x, %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [days["wide"][i] for i in sunday_first],
+            "shortDays": [days["abbreviated"][i] for i in sunday_first],
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
+    }
+
+
+def vega_locale() -> dict[str, Any]:
+    """Number and time formats of the current language for Vega-Lite (``config.locale``)."""
+    return json.loads(json.dumps(_vega_locale(_language.get())))  # a fresh copy each time

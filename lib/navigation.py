@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lib.auth import is_allowed
+from lib.i18n import N_
 
 
 class PageSpec(NamedTuple):
     path: str
-    title: str
+    title: str  # English, marked for the catalogue: the menu shows it translated (lib.i18n)
     icon: str
     action: str
 
@@ -17,15 +18,15 @@ class PageSpec(NamedTuple):
 # In menu order. Each page file checks the same action itself (lib.webapp.guard):
 # this list only decides what the menu shows.
 PAGES = [
-    PageSpec("pages/briefing.py", "Briefing overview", ":material/summarize:", "view_briefing"),
-    PageSpec("pages/action_points.py", "Action points", ":material/checklist:", "view_action_points"),
-    PageSpec("pages/mdg.py", "MDG rights-based indicators", ":material/public:", "view_mdg"),
-    PageSpec("pages/workload.py", "New York office workload", ":material/work:", "view_workload"),
-    PageSpec("pages/action2.py", "Action 2 activity", ":material/handshake:", "view_action2"),
-    PageSpec("pages/upload.py", "Upload data", ":material/upload_file:", "upload"),
-    PageSpec("pages/history.py", "Upload history", ":material/history:", "view_history"),
-    PageSpec("pages/users.py", "Users", ":material/group:", "manage_users"),
-    PageSpec("pages/audit.py", "Audit log", ":material/policy:", "view_audit"),
+    PageSpec("pages/briefing.py", N_("Briefing overview"), ":material/summarize:", "view_briefing"),
+    PageSpec("pages/action_points.py", N_("Action points"), ":material/checklist:", "view_action_points"),
+    PageSpec("pages/mdg.py", N_("MDG rights-based indicators"), ":material/public:", "view_mdg"),
+    PageSpec("pages/workload.py", N_("New York office workload"), ":material/work:", "view_workload"),
+    PageSpec("pages/action2.py", N_("Action 2 activity"), ":material/handshake:", "view_action2"),
+    PageSpec("pages/upload.py", N_("Upload data"), ":material/upload_file:", "upload"),
+    PageSpec("pages/history.py", N_("Upload history"), ":material/history:", "view_history"),
+    PageSpec("pages/users.py", N_("Users"), ":material/group:", "manage_users"),
+    PageSpec("pages/audit.py", N_("Audit log"), ":material/policy:", "view_audit"),
 ]
 
 

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib import metrics, views
+from lib.i18n import N_
 
 
 @dataclass
 class Change:
-    """A figure now and in the previous round."""
+    """A figure now and in the previous round.
+
+    ``label`` is English, marked for the catalogue: pages and the pack show ``_(label)``.
+    """
 
     label: str
     now: float
@@ -54,6 +58,14 @@ class Overview:
 def mdg_data_year(cutoff: pd.Timestamp) -> int:
     """The latest data year a round can rely on (see the module docstring)."""
     return int(pd.Timestamp(cutoff).year) - 1
+
+
+def mdg_years(rounds: pd.DataFrame, round_id: str) -> list[int]:
+    """The data years the overview of ``round_id`` rates: its own and the previous round's."""
+    r = rounds.set_index("id")
+    prev = metrics.previous_round(rounds["id"], round_id)
+    ids = [round_id] + ([prev] if prev else [])
+    return [mdg_data_year(pd.Timestamp(r.at[i, "cutoff_date"])) for i in ids]
 
 
 def mdg_rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -125,24 +137,26 @@ def round_overview(
     has_prev = prev is not None
     ov.action_points = [
         Change(
-            "Completed",
+            N_("Completed"),
             count(now_rows, lambda d: d["status"] == "completed"),
             count(prev_rows, lambda d: d["status"] == "completed") if has_prev else None,
         ),
         Change(
-            "Substantial progress",
+            N_("Substantial progress"),
             count(now_rows, lambda d: d["status"] == "substantial"),
             count(prev_rows, lambda d: d["status"] == "substantial") if has_prev else None,
         ),
         Change(
-            "At risk or off track",
+            N_("At risk or off track"),
             count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
             count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS))
             if has_prev
             else None,
         ),
         Change(
-            "Overdue", float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if has_prev else None
+            N_("Overdue"),
+            float(od_now["overdue"].sum()),
+            float(od_before["overdue"].sum()) if has_prev else None,
         ),
     ]
 
@@ -159,9 +173,11 @@ def round_overview(
             return None if ratings is None else float(ratings["rating"].isin(which).sum())
 
         ov.mdg = [
-            Change("Series progressing", tally(now, PROGRESSING), tally(before, PROGRESSING)),
+            Change(N_("Series progressing"), tally(now, PROGRESSING), tally(before, PROGRESSING)),
             Change(
-                "Series deteriorating or moving away", tally(now, DETERIORATING), tally(before, DETERIORATING)
+                N_("Series deteriorating or moving away"),
+                tally(now, DETERIORATING),
+                tally(before, DETERIORATING),
             ),
         ]
 
@@ -174,22 +190,22 @@ def round_overview(
 
     bl_before = float(len(metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
     ov.workload = [
-        Change("Requests received", received(cutoff, round_id), received(prev_cutoff, prev)),
-        Change("Hours", received(cutoff, round_id, "hours"), received(prev_cutoff, prev, "hours")),
-        Change("Open backlog at cut-off", float(len(metrics.backlog(items, cutoff))), bl_before),
+        Change(N_("Requests received"), received(cutoff, round_id), received(prev_cutoff, prev)),
+        Change(N_("Hours"), received(cutoff, round_id, "hours"), received(prev_cutoff, prev, "hours")),
+        Change(N_("Open backlog at cut-off"), float(len(metrics.backlog(items, cutoff))), bl_before),
     ]
 
     # Action 2
     live = acts.loc[acts["status"] != "cancelled"]
     ov.action2 = [
-        Change("Activities", _period_sum(live, round_id), _period_sum(live, prev)),
+        Change(N_("Activities"), _period_sum(live, round_id), _period_sum(live, prev)),
         Change(
-            "People trained",
+            N_("People trained"),
             _period_sum(live, round_id, "participants_trained"),
             _period_sum(live, prev, "participants_trained"),
         ),
         Change(
-            "Advisers deployed",
+            N_("Advisers deployed"),
             _period_sum(live, round_id, "advisers_deployed"),
             _period_sum(live, prev, "advisers_deployed"),
         ),

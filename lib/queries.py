@@ -89,7 +89,12 @@ def indicators(engine: Engine) -> pd.DataFrame:
     df = _frame(engine, select(t))
     # Sort 1.1 < 1.2 < 1.10 numerically, not as text.
     parts = df["code"].str.split(".", expand=True).astype(int)
-    return df.assign(_g=parts[0], _i=parts[1]).sort_values(["_g", "_i"]).drop(columns=["_g", "_i"]).reset_index(drop=True)
+    return (
+        df.assign(_g=parts[0], _i=parts[1])
+        .sort_values(["_g", "_i"])
+        .drop(columns=["_g", "_i"])
+        .reset_index(drop=True)
+    )
 
 
 def series(engine: Engine) -> pd.DataFrame:
@@ -131,7 +136,10 @@ def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
     with engine.connect() as conn:
         return list(
             conn.execute(
-                select(o.c.country_iso3).where(o.c.indicator_code == indicator_code).distinct().order_by(o.c.country_iso3)
+                select(o.c.country_iso3)
+                .where(o.c.indicator_code == indicator_code)
+                .distinct()
+                .order_by(o.c.country_iso3)
             ).scalars()
         )
 
@@ -142,7 +150,10 @@ def observations(
     """Observations of some indicators (and countries), tidy, with the country name."""
     o, c = Observation.__table__, Country.__table__
     stmt = (
-        select(*[o.c[n] for n in o.c.keys() if n not in ("upload_id", "created_upload_id")], c.c.name.label("country_name"))
+        select(
+            *[o.c[n] for n in o.c.keys() if n not in ("upload_id", "created_upload_id")],
+            c.c.name.label("country_name"),
+        )
         .join(c, c.c.iso3 == o.c.country_iso3)
         .where(o.c.indicator_code.in_(list(indicator_codes)))
     )
@@ -173,7 +184,9 @@ def activities(engine: Engine) -> pd.DataFrame:
     return _frame(engine, stmt.order_by(t.c.start_date), ["start_date", "end_date"])
 
 
-def rating_inputs(engine: Engine, max_year: int, indicator_codes: Sequence[str] | None = None) -> pd.DataFrame:
+def rating_inputs(
+    engine: Engine, max_year: int, indicator_codes: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Only the rows a progress rating uses, computed in SQL: per series (indicator, series,
     country, sex, location, source) its first value, its first from 1990 and its latest up to
     ``max_year``, with the series' number of values (``n_points``).

@@ -1,6 +1,9 @@
 """The upload, history and audit pages' logic, without Streamlit: check -> preview -> confirm,
 revert, and the frames those pages show.
 
+Texts shown on the pages are in the language of the current run (lib.i18n); the problem
+messages themselves come from lib.ingest and stay English (they are also the CLI's output).
+
 The pages keep a :class:`Preview` in the session between runs. A preview records
 the data version it was made against, and :func:`confirm` passes that version to
 :func:`lib.ingest.import_bytes`, so a confirmation made after someone else's
@@ -17,22 +20,31 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lib import auth, ingest, reference
+from lib import auth, i18n, ingest, reference
 from lib.datasets import DATASETS
 from lib.db import get_data_version
+from lib.i18n import N_, _
 from lib.ingest import MAX_UPLOAD_BYTES, ImportResult, Problem, RevertRefused, StaleData
 from lib.models import Upload
 
 PROBLEM_LIMIT = 200  # problems shown on the page; the CSV download has them all
 PROBLEM_COLUMNS = ["row", "column", "value", "what is wrong and how to fix it", "severity"]
-STALE_MESSAGE = (
+STALE_MESSAGE = N_(
     "The data changed since your preview: another upload was confirmed first, so nothing was written. "
     "Your file has been checked again against the current data below; review the new preview and confirm again."
 )
-UPLOAD_HELP = (
-    f"A CSV file of at most {MAX_UPLOAD_BYTES // ingest.MB} MB: UTF-8 or Windows-1252, "
-    "comma, semicolon or tab separated, with the template's header (or, for MDG data, a UN MDG database export)."
-)
+ACTIVE = N_("active")  # the status of an upload that was not reverted
+
+
+def upload_help(limit: int = MAX_UPLOAD_BYTES) -> str:
+    """The file uploader's help text."""
+    return _(
+        "A CSV file of at most {size} MB: UTF-8 or Windows-1252, comma, semicolon or tab separated, with "
+        "the template's header (or, for MDG data, a UN MDG database export).",
+        size=i18n.fmt_number(limit // ingest.MB),
+    )
+
+
 Progress = Callable[[float, str], None]
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -74,14 +86,21 @@ def size_problem(size: int, limit: int = MAX_UPLOAD_BYTES) -> str | None:
     """A plain message when a file is over the limit (the browser's own check can be bypassed)."""
     if size <= limit:
         return None
-    return (
-        f"The file is {size / ingest.MB:.1f} MB, larger than the limit of {limit / ingest.MB:g} MB. "
-        "Split it into smaller files and upload them one by one."
+    return _(
+        "The file is {size} MB, larger than the limit of {limit} MB. "
+        "Split it into smaller files and upload them one by one.",
+        size=i18n.fmt_number(size / ingest.MB, 1),
+        limit=i18n.fmt_number(limit / ingest.MB, 3, trim=True),
     )
 
 
 def dataset_title(name: str) -> str:
-    return f"{DATASETS[name].title} ({name})"
+    """A dataset's title in the current language, with its name (what the CLI calls it)."""
+    return _(DATASETS[name].title) + f" ({name})"
+
+
+def dataset_description(name: str) -> str:
+    return _(DATASETS[name].description)
 
 
 def template_csv(dataset: str) -> bytes:
@@ -93,7 +112,23 @@ def template_description(engine: Engine, dataset: str) -> pd.DataFrame:
     """Every column of the template with its type and allowed values (codes read from the database)."""
     with engine.connect() as conn:
         refs = reference.load_refs(conn)
-    return ingest.template_description(dataset, refs)
+    desc = ingest.template_description(dataset, refs)
+    # The words in the current language; column names and allowed codes are what the file must hold.
+    desc["type"] = desc["type"].map(lambda t: _(TEMPLATE_TYPES.get(t, t)) if t in TEMPLATE_TYPES else t)
+    desc["required"] = desc["required"].map({"yes": _("yes"), "no": _("no")}).fillna(desc["required"])
+    marked = {c.description for c in DATASETS[dataset].columns}
+    desc["description"] = desc["description"].map(lambda d: _(d) if d in marked else d)
+    return desc
+
+
+#: The template description's types (lib.ingest writes them in English).
+TEMPLATE_TYPES = {
+    "text": N_("text"),
+    "whole number": N_("whole number"),
+    "number": N_("number"),
+    "date YYYY-MM-DD": N_("date YYYY-MM-DD"),
+    "true/false": N_("true/false"),
+}
 
 
 def check(
@@ -126,9 +161,9 @@ def confirm(
     ValueError when ``raw`` is not the previewed file or the preview writes nothing.
     """
     if sha256_of(raw) != preview.sha256:
-        raise ValueError("The file is not the one that was checked. Check it again.")
+        raise ValueError(_("The file is not the one that was checked. Check it again."))
     if not preview.writes:
-        raise ValueError("The preview has nothing to write.")
+        raise ValueError(_("The preview has nothing to write."))
     return ingest.import_bytes(
         engine,
         preview.dataset,
@@ -158,12 +193,22 @@ def try_revert(engine: Engine, upload_id: int, *, user: str) -> tuple[dict | Non
 
 def rejected_line(res: ImportResult) -> str:
     """The message above a rejected file's problems (the file name escaped for Markdown)."""
-    return f"{md_escape(res.filename)}: rejected, {len(res.errors):,} problem(s). Nothing was written."
+    return _(
+        "{file}: rejected, {count} problem(s). Nothing was written.",
+        file=md_escape(res.filename),
+        count=i18n.fmt_number(len(res.errors)),
+    )
 
 
 def change_line(res: ImportResult) -> str:
     """``+N new, ~N modified, =N unchanged``."""
-    return f"+{res.new:,} new, ~{res.modified:,} modified, ={res.unchanged:,} unchanged"
+    n = i18n.fmt_number
+    return _(
+        "+{new} new, ~{modified} modified, ={unchanged} unchanged",
+        new=n(res.new),
+        modified=n(res.modified),
+        unchanged=n(res.unchanged),
+    )
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -186,8 +231,12 @@ def problem_table(problems: list[Problem], limit: int = PROBLEM_LIMIT) -> tuple[
 def modified_heading(res: ImportResult) -> str:
     """The line above the modified rows (says when only the first of them are shown)."""
     if res.modified > ingest.PREVIEW_LIMIT:
-        return f"The first {ingest.PREVIEW_LIMIT:,} of {res.modified:,} modified rows, old value beside new value:"
-    return "Modified rows, old value beside new value:"
+        return _(
+            "The first {shown} of {count} modified rows, old value beside new value:",
+            shown=i18n.fmt_number(ingest.PREVIEW_LIMIT),
+            count=i18n.fmt_number(res.modified),
+        )
+    return _("Modified rows, old value beside new value:")
 
 
 def modified_table(res: ImportResult) -> pd.DataFrame:
@@ -226,8 +275,17 @@ HISTORY_COLUMNS = {
 
 def _status(r: pd.Series) -> str:
     if r["reverted_at"] is None or pd.isna(r["reverted_at"]):
-        return "active"
-    return f"reverted {pd.Timestamp(r['reverted_at']):%Y-%m-%d %H:%M} by {r['reverted_by']}"
+        return _(ACTIVE)
+    return _(
+        "reverted {at} by {user}",
+        at=f"{pd.Timestamp(r['reverted_at']):%Y-%m-%d %H:%M}",
+        user=r["reverted_by"],
+    )
+
+
+def is_active(row: pd.Series) -> bool:
+    """Whether an upload of :func:`history_table` (built in this run's language) is not reverted."""
+    return row["status"] == _(ACTIVE)
 
 
 def history_table(engine: Engine) -> pd.DataFrame:
@@ -245,19 +303,24 @@ def history_table(engine: Engine) -> pd.DataFrame:
 
 def upload_label(row: pd.Series) -> str:
     """One line naming an upload of :func:`history_table`, for a select box."""
+    n = i18n.fmt_number
     return (
         f"{row['upload']}: {row['file name']} ({row['dataset']}, {row['uploaded by']}, "
-        f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}; +{row['new']:,} ~{row['modified']:,} "
-        f"={row['unchanged']:,}) — {row['status']}"
+        f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}; +{n(row['new'])} ~{n(row['modified'])} "
+        f"={n(row['unchanged'])}) — {row['status']}"
     )
 
 
 def revert_consequence(row: pd.Series) -> str:
     """What reverting an upload of :func:`history_table` does, in plain words."""
-    return (
-        f"Reverting upload {row['upload']} ({row['file name']}) removes the {row['new']:,} rows it added "
-        f"and gives the {row['modified']:,} rows it modified their previous values back, "
-        "in one transaction. Uploads made after it that changed the same rows block the revert."
+    return _(
+        "Reverting upload {upload} ({file}) removes the {new} rows it added and gives the {modified} rows it "
+        "modified their previous values back, in one transaction. Uploads made after it that changed the "
+        "same rows block the revert.",
+        upload=row["upload"],
+        file=row["file name"],
+        new=i18n.fmt_number(row["new"]),
+        modified=i18n.fmt_number(row["modified"]),
     )
 
 
@@ -266,18 +329,19 @@ def upload_file(engine: Engine, upload_id: int) -> bytes:
     return ingest.upload_file(engine, upload_id)[1] or b""
 
 
-#: The audit page's filter: a kind of event -> the audit actions it covers.
+#: The audit page's filter: a kind of event (English, shown translated) -> the audit actions it covers.
 AUDIT_KINDS: dict[str, tuple[str, ...]] = {
-    "Sign-ins": ("signin.ok",),
-    "Failed sign-ins": ("signin.failed", "setup.failed"),
-    "Uploads": ("upload",),
-    "Reverts": ("revert",),
-    "User changes": (
+    N_("Sign-ins"): ("signin.ok",),
+    N_("Failed sign-ins"): ("signin.failed", "setup.failed"),
+    N_("Uploads"): ("upload",),
+    N_("Reverts"): ("revert",),
+    N_("User changes"): (
         "user.create",
         "user.set_role",
         "user.reset_password",
         "user.activate",
         "user.deactivate",
+        "user.language",
         "setup.claimed",
         "setup.code_issued",
     ),

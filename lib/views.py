@@ -1,6 +1,8 @@
 """Page-level shaping of frames: filters, the columns each role sees, display tables.
 
-Pure pandas (no Streamlit): the pages call these so they hold no data logic.
+Pure pandas (no Streamlit): the pages call these so they hold no data logic. Texts are in
+the language of the current run (lib.i18n); frames keep their column names and stored codes,
+and :func:`labelled` and :data:`COLUMN_LABELS` give what a table shows on screen.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from lib import metrics
+from lib import i18n, metrics
+from lib.datasets import CLUSTERS
+from lib.i18n import N_, _
 
 PARTNER_POINT_COLUMNS = [
     "round_id",
@@ -46,6 +50,245 @@ INTERNAL_POINT_COLUMNS = [
     "reported_on",
     "text",
 ]
+
+
+# --- What tables show on screen (the frames and their downloads keep names and codes) ----------
+
+#: Columns holding stored codes, shown through lib.i18n.label on screen.
+CODE_COLUMNS = (
+    "status",
+    "previous_status",
+    "assessment",
+    "move",
+    "direction",
+    "work_area",
+    "type",
+    "kind",
+    "requesting_body",
+    "rating",
+    "rating_before",
+    "trend",
+    "sex",
+    "location",
+    "group",
+    "group_a",
+    "group_b",
+    "method",
+    "desired_direction",
+    "indicator_type",
+    "role",
+    "severity",
+    "dimension",
+)
+
+
+#: Headers tables show for the frames' columns (English, marked; lib.webapp shows them translated).
+COLUMN_LABELS: dict[str, str] = {
+    "round_id": N_("Round"),
+    "action_point_id": N_("Action point"),
+    "cluster": N_("Cluster"),
+    "cluster_title": N_("Cluster title"),
+    "status": N_("Status"),
+    "status_rank": N_("Status rank"),
+    "assessment": N_("Assessment"),
+    "percent_complete": N_("% complete"),
+    "lead_unit": N_("Lead unit"),
+    "due_date": N_("Due date"),
+    "overdue": N_("Overdue"),
+    "days_overdue": N_("Days overdue"),
+    "move": N_("Move"),
+    "previous_status": N_("Previous status"),
+    "summary": N_("Summary"),
+    "next_steps": N_("Next steps"),
+    "internal_notes": N_("Internal notes"),
+    "reported_by": N_("Reported by"),
+    "reported_on": N_("Reported on"),
+    "text": N_("Action point text"),
+    "count": N_("Count"),
+    "total": N_("Total"),
+    "share": N_("Share"),
+    "figure": N_("Figure"),
+    "this round": N_("This round"),
+    "previous round": N_("Previous round"),
+    "change": N_("Change"),
+    "rating_before": N_("Previous rating"),
+    "direction": N_("Direction"),
+    "indicator_code": N_("Indicator"),
+    "indicator": N_("Indicator"),
+    "series_code": N_("Series"),
+    "series_code_b": N_("Second series"),
+    "series_key": N_("Series key"),
+    "series_name": N_("Series name"),
+    "country_iso3": N_("Country code"),
+    "country_name": N_("Country"),
+    "year": N_("Year"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "sex": N_("Sex"),
+    "location": N_("Location"),
+    "source": N_("Source"),
+    "nature": N_("Nature"),
+    "footnote": N_("Footnote"),
+    "after_data_year": N_("After the data year"),
+    "base_year": N_("Base year"),
+    "base_value": N_("Base value"),
+    "latest_year": N_("Latest year"),
+    "latest_value": N_("Latest value"),
+    "target_value": N_("2015 target"),
+    "cagr": N_("Annual growth (CAGR)"),
+    "directed_cagr": N_("Directed CAGR"),
+    "required_cagr": N_("Required annual growth"),
+    "ratio": N_("Ratio"),
+    "rating": N_("Rating"),
+    "arrow": N_("Arrow"),
+    "method": N_("Method"),
+    "n_points": N_("Values"),
+    "target_ratio_2015": N_("2015 target ratio"),
+    "desired_direction": N_("Desired direction"),
+    "series": N_("Series"),
+    "dimension": N_("Dimension"),
+    "group_a": N_("Group A"),
+    "group_b": N_("Group B"),
+    "value_a": N_("Value A"),
+    "value_b": N_("Value B"),
+    "difference": N_("Difference"),
+    "trend": N_("Gap trend"),
+    "first_year": N_("First year"),
+    "first_difference": N_("First difference"),
+    "latest_difference": N_("Latest difference"),
+    "first_ratio": N_("First ratio"),
+    "latest_ratio": N_("Latest ratio"),
+    "sign_reversed": N_("Sign reversed"),
+    "values": N_("Values"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "rural": N_("Rural"),
+    "urban": N_("Urban"),
+    "by_sex": N_("By sex"),
+    "by_location": N_("By location"),
+    "countries": N_("Countries"),
+    "countries_by_sex": N_("Countries by sex"),
+    "countries_by_location": N_("Countries by location"),
+    "code": N_("Code"),
+    "rights_provisions": N_("Human rights provisions (indicative)"),
+    "indicator_type": N_("Indicator type"),
+    "target": N_("Target"),
+    "quantified_target": N_("2015 target (quantified)"),
+    "has_data": N_("Has data"),
+    "id": N_("ID"),
+    "received_on": N_("Received on"),
+    "work_area": N_("Work area"),
+    "requesting_body": N_("Requesting body"),
+    "kind": N_("Kind"),
+    "title": N_("Title"),
+    "staff_member": N_("Staff member"),
+    "hours": N_("Hours"),
+    "completed_on": N_("Completed on"),
+    "age_days": N_("Age (days)"),
+    "age_bucket": N_("Age group (days)"),
+    "month": N_("Month"),
+    "items": N_("Items"),
+    "capacity_hours": N_("Capacity (hours)"),
+    "utilisation": N_("Utilisation"),
+    "over_capacity": N_("Over capacity"),
+    "completed_items": N_("Completed"),
+    "median_days": N_("Median days"),
+    "mean_days": N_("Mean days"),
+    "max_days": N_("Longest (days)"),
+    "group": N_("Group"),
+    "hour_share": N_("Share of hours"),
+    "agency": N_("Agency"),
+    "type": N_("Type"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "participants_trained": N_("People trained"),
+    "advisers_deployed": N_("Advisers deployed"),
+    "activities": N_("Activities"),
+    "agencies": N_("Agencies"),
+    "description": N_("Description"),
+    "m49": N_("M49 code"),
+    "training_activities": N_("Training activities"),
+    "upload": N_("Upload"),
+    "dataset": N_("Dataset"),
+    "file name": N_("File name"),
+    "uploaded by": N_("Uploaded by"),
+    "uploaded at (UTC)": N_("Uploaded at (UTC)"),
+    "new": N_("New"),
+    "modified": N_("Modified"),
+    "unchanged": N_("Unchanged"),
+    "file kept": N_("File kept"),
+    "row": N_("Row"),
+    "column": N_("Column"),
+    "what is wrong and how to fix it": N_("What is wrong and how to fix it"),
+    "severity": N_("Severity"),
+    "key": N_("Key"),
+    "old value": N_("Old value"),
+    "new value": N_("New value"),
+    "required": N_("Required"),
+    "allowed values": N_("Allowed values"),
+    "username": N_("User name"),
+    "email": N_("E-mail"),
+    "role": N_("Role"),
+    "active": N_("Active"),
+    "failed_attempts": N_("Failed sign-ins"),
+    "locked_until": N_("Locked until (UTC)"),
+    "created_at": N_("Created at (UTC)"),
+    "language": N_("Language"),
+    "at": N_("Time (UTC)"),
+    "actor": N_("By"),
+    "action": N_("Action"),
+    "detail": N_("Detail"),
+}
+
+
+def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A copy with the stored codes of ``columns`` (default: the :data:`CODE_COLUMNS` present) as labels.
+
+    Values that are not known codes (free text, numbers, missing values) stay as they are.
+    """
+    cols = [c for c in (CODE_COLUMNS if columns is None else columns) if c in df.columns]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].map(lambda v: i18n.label(v) if isinstance(v, str) else v)
+    return out
+
+
+def cluster_label(code: str, title: object) -> str:
+    """A cluster's title in the current language when it is the plan's own title, else as stored."""
+    text = str(title)
+    return _(text) if CLUSTERS.get(code) == text else text
+
+
+def localised_text(df: pd.DataFrame, column: str = "text", lang: str | None = None) -> pd.Series:
+    """``column`` in ``lang`` where the data supplies it (a ``text_fr`` column, say), else as stored.
+
+    The action point texts are those of the plan (English) unless a translation comes with the data.
+    """
+    lang = lang or i18n.get_language()
+    own = df[column]
+    given = f"{column}_{lang}"
+    if lang == i18n.DEFAULT_LANGUAGE or given not in df.columns:
+        return own
+    translated = df[given]
+    return translated.where(translated.notna() & (translated.astype(str).str.strip() != ""), own)
+
+
+def localised_countries(names: pd.Series, lang: str | None = None) -> pd.Series:
+    """Country names (indexed by ISO3) in ``lang`` where CLDR has them; English names are kept as stored."""
+    lang = lang or i18n.get_language()
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return names
+    import pycountry
+
+    territories = i18n.territories(lang)
+
+    def name(iso3: str, stored: str) -> str:
+        country = pycountry.countries.get(alpha_3=str(iso3))
+        return territories.get(country.alpha_2, stored) if country is not None else stored
+
+    return pd.Series([name(i, n) for i, n in names.items()], index=names.index, name=names.name)
 
 
 def point_table(
@@ -115,15 +358,15 @@ def upto_round(df: pd.DataFrame, round_id: str) -> pd.DataFrame:
 
 # --- MDG rights-based indicators ------------------------------------------------------------
 
-MDG_CREDIT = "United Nations Statistics Division, Millennium Development Goals Indicators database"
-IGME_CREDIT = "UN Inter-agency Group for Child Mortality Estimation"
-SUCCESSOR_CREDIT = (
+MDG_CREDIT = N_("United Nations Statistics Division, Millennium Development Goals Indicators database")
+IGME_CREDIT = N_("UN Inter-agency Group for Child Mortality Estimation")
+SUCCESSOR_CREDIT = N_(
     "World Bank World Development Indicators and UNAIDS, via Gapminder Systema Globalis (CC BY 4.0)"
 )
 # The WDI/UNAIDS series republished by Gapminder carry this in their source label.
 SUCCESSOR_MARK = "via gapminder"
-SUCCESSOR_NOTE = "SDG-era successor definition, not the MDG series"
-RIGHTS_NOTE = (
+SUCCESSOR_NOTE = N_("SDG-era successor definition, not the MDG series")
+RIGHTS_NOTE = N_(
     "The human rights provisions are an **indicative** mapping in the spirit of OHCHR's *Claiming the "
     "MDGs: a human rights approach* (2008), not an official correspondence. Indicator types "
     "(structural, process, outcome) follow OHCHR's indicator framework (HRI/MC/2008/3)."
@@ -138,9 +381,10 @@ LDC_2008 = (
     *("MMR", "MOZ", "MRT", "MWI", "NER", "NPL", "RWA", "SDN", "SEN", "SLB", "SLE", "SOM", "STP"),
     *("TCD", "TGO", "TLS", "TUV", "TZA", "UGA", "VUT", "WSM", "YEM", "ZMB"),
 )
-ALL_COUNTRIES = "All countries with data"
+ALL_COUNTRIES = N_("All countries with data")
+# Keys are English (the choice kept in the session); pages show them translated.
 COUNTRY_GROUPS: dict[str, tuple[str, ...]] = {
-    "Least developed countries (UN list, 2008)": LDC_2008,
+    N_("Least developed countries (UN list, 2008)"): LDC_2008,
     ALL_COUNTRIES: (),  # empty: every country, the indicator loaded whole
 }
 # The inputs of the calculation next to the verdict, then what identifies the series.
@@ -194,9 +438,14 @@ def is_successor_source(source: str) -> bool:
 def source_credit(source: str) -> str:
     """Who to credit for a source's values (one line, markdown)."""
     if is_successor_source(source):
-        return f"Source: {source} — **{SUCCESSOR_NOTE}**. Credit: {SUCCESSOR_CREDIT}."
+        return _(
+            "Source: {source} — **{note}**. Credit: {credit}.",
+            source=source,
+            note=_(SUCCESSOR_NOTE),
+            credit=_(SUCCESSOR_CREDIT),
+        )
     credit = IGME_CREDIT if "igme" in str(source).lower() else MDG_CREDIT
-    return f"Source: {source}. Credit: {credit}."
+    return _("Source: {source}. Credit: {credit}.", source=source, credit=_(credit))
 
 
 def _code_key(codes: pd.Series) -> pd.Series:
@@ -226,11 +475,17 @@ def default_indicator(options: pd.DataFrame, catalogue: pd.DataFrame, data_year:
 def indicator_header(indicator: pd.Series) -> str:
     """Markdown lines on an indicator: its text, type, target, 2015 target and rights provisions."""
     quantified = indicator.get("quantified_target")
-    goal_2015 = quantified if isinstance(quantified, str) and quantified else "none quantified"
-    return (
-        f"**{indicator['code']} {indicator['text']}** · *{indicator['indicator_type']}* indicator · "
-        f"target {indicator['target']}: {indicator['target_text']} · 2015 target: {goal_2015}  \n"
-        f"Human rights provisions (indicative): {indicator['rights_provisions']}"
+    goal_2015 = quantified if isinstance(quantified, str) and quantified else _("none quantified")
+    return _(
+        "**{code} {text}** · *{type}* indicator · target {target}: {target_text} · 2015 target: {goal}  \n"
+        "Human rights provisions (indicative): {provisions}",
+        code=indicator["code"],
+        text=indicator["text"],
+        type=i18n.label(indicator["indicator_type"]),
+        target=indicator["target"],
+        target_text=indicator["target_text"],
+        goal=goal_2015,
+        provisions=indicator["rights_provisions"],
     )
 
 
@@ -260,15 +515,12 @@ def source_options(catalogue: pd.DataFrame, indicator_code: str, data_year: int)
             out["first_year"].astype(str) + "-" + out["last_year"].astype(str),
         )
     )
-    out["label"] = (
-        out["source"]
-        + " ("
-        + years
-        + ", "
-        + out["countries"].astype(str)
-        + " countries)"
-        + out["successor"].map({True: f" — {SUCCESSOR_NOTE}", False: ""})
-    )
+    note = " — " + _(SUCCESSOR_NOTE)
+    out["label"] = [
+        _("{source} ({years}, {count} countries)", source=s, years=y, count=i18n.fmt_number(n))
+        + (note if succ else "")
+        for s, y, n, succ in zip(out["source"], years, out["countries"], out["successor"], strict=True)
+    ]
     cols = ["source", "successor", "first_year", "last_year", "countries", "values", "label"]
     return out.reset_index(drop=True)[cols]
 
@@ -370,46 +622,84 @@ def rating_method_text(indicator: pd.Series | None = None) -> str:
     desired_direction) it ends with how that indicator is rated.
     """
     m = metrics
-    text = (
-        "Progress measure of Statistics Canada / Open SDG. Each series (indicator, series, country, sex, "
-        "location and **source**) is rated on its own: sources are never combined into one growth rate.\n\n"
-        f"**Indicators with a 2015 target set against {m.BASELINE_YEAR}** (such as 4.1, reduce under-five "
-        "mortality by two thirds, and 5.1, reduce maternal mortality by three quarters): the base year is "
-        f"{m.BASELINE_YEAR}, or the first later year with a value; target value = base value × target "
-        f"ratio; required CAGR = (target value / base value)^(1 / ({m.TARGET_YEAR} − base year)) − 1; "
-        "actual CAGR = (latest value / base value)^(1 / (latest year − base year)) − 1; ratio = actual / "
-        "required.\n\n"
-        f"| ratio | rating |\n|---|---|\n"
-        f"| ≥ {m.RATIO_ON_TRACK:g} | {m.RATING_ARROWS[m.RATING_ON_TRACK]} {m.RATING_ON_TRACK} |\n"
-        f"| {m.RATIO_MODERATE:g} to {m.RATIO_ON_TRACK:g} | {m.RATING_ARROWS[m.RATING_MODERATE]} "
-        f"{m.RATING_MODERATE} |\n"
-        f"| 0 to {m.RATIO_MODERATE:g} | {m.RATING_ARROWS[m.RATING_SLOW]} {m.RATING_SLOW} |\n"
-        f"| below 0 | {m.RATING_ARROWS[m.RATING_MOVING_AWAY]} {m.RATING_MOVING_AWAY} |\n\n"
-        "**Other indicators with a desired direction**: compound annual growth rate CAGR = (latest value / "
-        "first value)^(1 / (latest year − first year)) − 1, sign flipped when the indicator should fall "
-        "(directed CAGR).\n\n"
-        f"| directed CAGR | rating |\n|---|---|\n"
-        f"| ≥ {m.CAGR_SUBSTANTIAL:.0%} | {m.RATING_ARROWS[m.RATING_SUBSTANTIAL]} {m.RATING_SUBSTANTIAL} |\n"
-        f"| 0 to {m.CAGR_SUBSTANTIAL:.0%} | {m.RATING_ARROWS[m.RATING_MODERATE]} {m.RATING_MODERATE} |\n"
-        f"| −{m.CAGR_SUBSTANTIAL:.0%} to 0 | {m.RATING_ARROWS[m.RATING_MODERATE_DETERIORATION]} "
-        f"{m.RATING_MODERATE_DETERIORATION} |\n"
-        f"| ≤ −{m.CAGR_SUBSTANTIAL:.0%} | {m.RATING_ARROWS[m.RATING_SUBSTANTIAL_DETERIORATION]} "
-        f"{m.RATING_SUBSTANTIAL_DETERIORATION} |\n\n"
-        f"*{m.RATING_INSUFFICIENT.capitalize()}*: a single value, a zero at either end, or (target "
-        f"method) no value from {m.BASELINE_YEAR} on. *{m.RATING_NOT_RATED.capitalize()}*: no target ratio "
-        "and no desired direction (parity indicators, where either side of 1 is away from the goal)."
+
+    def rated(rating: str) -> str:
+        return f"{m.RATING_ARROWS[rating]} {i18n.label(rating)}".strip()
+
+    def num(value: float) -> str:
+        return i18n.fmt_number(value, 2, trim=True)
+
+    def span(low: object, high: object) -> str:
+        return _("{low} to {high}", low=low, high=high)
+
+    pct = i18n.fmt_percent(m.CAGR_SUBSTANTIAL)
+    text = "\n\n".join(
+        [
+            _(
+                "Progress measure of Statistics Canada / Open SDG. Each series (indicator, series, country, "
+                "sex, location and **source**) is rated on its own: sources are never combined into one "
+                "growth rate."
+            ),
+            _(
+                "**Indicators with a 2015 target set against {base}** (such as 4.1, reduce under-five "
+                "mortality by two thirds, and 5.1, reduce maternal mortality by three quarters): the base "
+                "year is {base}, or the first later year with a value; target value = base value × target "
+                "ratio; required CAGR = (target value / base value)^(1 / ({target} − base year)) − 1; "
+                "actual CAGR = (latest value / base value)^(1 / (latest year − base year)) − 1; ratio = "
+                "actual / required.",
+                base=m.BASELINE_YEAR,
+                target=m.TARGET_YEAR,
+            ),
+            "\n".join(
+                [
+                    "| " + _("ratio") + " | " + _("rating") + " |",
+                    "|---|---|",
+                    f"| ≥ {num(m.RATIO_ON_TRACK)} | {rated(m.RATING_ON_TRACK)} |",
+                    f"| {span(num(m.RATIO_MODERATE), num(m.RATIO_ON_TRACK))} | {rated(m.RATING_MODERATE)} |",
+                    f"| {span(0, num(m.RATIO_MODERATE))} | {rated(m.RATING_SLOW)} |",
+                    "| " + _("below 0") + f" | {rated(m.RATING_MOVING_AWAY)} |",
+                ]
+            ),
+            _(
+                "**Other indicators with a desired direction**: compound annual growth rate CAGR = (latest "
+                "value / first value)^(1 / (latest year − first year)) − 1, sign flipped when the indicator "
+                "should fall (directed CAGR)."
+            ),
+            "\n".join(
+                [
+                    "| " + _("directed CAGR") + " | " + _("rating") + " |",
+                    "|---|---|",
+                    f"| ≥ {pct} | {rated(m.RATING_SUBSTANTIAL)} |",
+                    f"| {span(0, pct)} | {rated(m.RATING_MODERATE)} |",
+                    f"| {span('−' + pct, 0)} | {rated(m.RATING_MODERATE_DETERIORATION)} |",
+                    f"| ≤ −{pct} | {rated(m.RATING_SUBSTANTIAL_DETERIORATION)} |",
+                ]
+            ),
+            _(
+                "*{insufficient}*: a single value, a zero at either end, or (target method) no value from "
+                "{base} on. *{unrated}*: no target ratio and no desired direction (parity indicators, where "
+                "either side of 1 is away from the goal).",
+                insufficient=i18n.label(m.RATING_INSUFFICIENT).capitalize(),
+                unrated=i18n.label(m.RATING_NOT_RATED).capitalize(),
+                base=m.BASELINE_YEAR,
+            ),
+        ]
     )
     if indicator is None:
         return text
     ratio = pd.to_numeric(indicator.get("target_ratio_2015"), errors="coerce")
     direction = indicator.get("desired_direction")
     if pd.notna(ratio):
-        how = f"target method, target ratio {ratio:.4g} ({indicator.get('quantified_target')})"
+        how = _(
+            "target method, target ratio {ratio} ({target})",
+            ratio=i18n.fmt_number(ratio, 4, trim=True),
+            target=indicator.get("quantified_target"),
+        )
     elif direction in ("increase", "decrease"):
-        how = f"CAGR method, desired direction: {direction}"
+        how = _("CAGR method, desired direction: {direction}", direction=i18n.label(direction))
     else:
-        how = "not rated (no target ratio, no desired direction)"
-    return f"{text}\n\n**Indicator {indicator.get('code')}**: {how}."
+        how = _("not rated (no target ratio, no desired direction)")
+    return text + "\n\n" + _("**Indicator {code}**: {how}.", code=indicator.get("code"), how=how)
 
 
 def gap_table(gaps: pd.DataFrame, data_year: int, country_names: pd.Series) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """The one Streamlit glue module: cached engine, cached loaders keyed on the data version,
-the current user, the page guard and small shared widgets.
+the current user and their language, the page guard and small shared widgets.
 
 Everything else in ``lib`` is plain Python and never imports Streamlit.
 """
@@ -15,14 +15,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib import auth, queries
+from lib import auth, i18n, queries, views
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
+from lib.i18n import N_, _
 from lib.seed import init
 
 log = logging.getLogger("consultations")
 AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
-ILLUSTRATIVE_NOTE = (
+ILLUSTRATIVE_NOTE = N_(
     "Progress reports, New York workload and action 2 figures in the seed data are **illustrative** "
     "(generated), not real reports. MDG data: United Nations Statistics Division, Millennium Development "
     "Goals Indicators database; UN Inter-agency Group for Child Mortality Estimation."
@@ -32,7 +33,7 @@ ILLUSTRATIVE_NOTE = (
 # --- Engine and data version ------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Preparing the database...")
+@st.cache_resource(show_spinner=False)  # the first run's spinner is in current_user(), translated
 def get_engine() -> Engine:
     """One engine per server process; migrates and seeds an empty database on first use."""
     engine = make_engine()
@@ -82,6 +83,12 @@ def load_countries(version: int) -> pd.DataFrame:
     return queries.countries(get_engine())
 
 
+def country_names(version: int) -> pd.Series:
+    """Country names by ISO3 code, in the current language where the language has them."""
+    names = load_countries(version).set_index("iso3")["name"]
+    return views.localised_countries(names, i18n.get_language())
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_observation_catalogue(version: int) -> pd.DataFrame:
     return queries.observation_catalogue(get_engine())
@@ -122,7 +129,8 @@ def current_user() -> dict | None:
 
     Re-reading means a role change or a deactivation takes effect at once.
     """
-    engine = get_engine()
+    with st.spinner(_("Preparing the database...")):  # shown only when it takes a while (first run)
+        engine = get_engine()
     if AUTH_MODE == "oidc":
         email = oidc_email()
         # Only an active user with exactly this address (lib.auth.get_user_by_email).
@@ -159,15 +167,27 @@ def oidc_email() -> str | None:
 def no_access_message() -> str:
     """What a signed-in identity without an active user row sees (AUTH_MODE=oidc)."""
     email = st.user.get("email") if oidc_signed_in() else None
-    who = (
-        f"Your organisation account ({email})"
-        if isinstance(email, str) and email
-        else "Your organisation account"
+    if isinstance(email, str) and email:
+        return _(
+            "Your organisation account ({email}) has no access to this dashboard. Ask an administrator "
+            "to add your e-mail address on the Users page, or to reactivate your user.",
+            email=email,
+        )
+    return _(
+        "Your organisation account has no access to this dashboard. Ask an administrator "
+        "to add your e-mail address on the Users page, or to reactivate your user."
     )
-    return (
-        f"{who} has no access to this dashboard. "
-        "Ask an administrator to add your e-mail address on the Users page, or to reactivate your user."
-    )
+
+
+def apply_language(user: dict | None) -> str:
+    """Set this run's language: the session's choice, else the user's stored one, else English.
+
+    Called at the start of every run (dashboard.main and guard, as pages may run by URL).
+    """
+    chosen = st.session_state.get("language")
+    if chosen not in i18n.LANGUAGES:
+        chosen = (user or {}).get("language")
+    return i18n.set_language(chosen)
 
 
 def guard(action: str) -> dict:
@@ -176,18 +196,20 @@ def guard(action: str) -> dict:
     Needed in every page file: on a fresh server Streamlit runs files in pages/
     by URL until a session has run st.navigation, so hiding a page is not enough.
     """
+    i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = current_user()
+    apply_language(user)
     if user is None and oidc_signed_in():
         st.error(no_access_message())
-        st.markdown("[Go to the start page](/)")
+        st.markdown(_("[Go to the start page](/)"))
         st.stop()
     if user is None:
-        st.warning("Please sign in to see this page.")
+        st.warning(_("Please sign in to see this page."))
         # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.
-        st.markdown("[Go to the sign-in page](/)")
+        st.markdown(_("[Go to the sign-in page](/)"))
         st.stop()
     if not auth.is_allowed(user["role"], action):
-        st.error("Your role does not give access to this page.")
+        st.error(_("Your role does not give access to this page."))
         st.stop()
     return user
 
@@ -203,39 +225,64 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
     """A round select box (latest by default) and the 'as of' caption; returns the round's row."""
     ids = list(rounds["id"])
     if not ids:
-        st.info("No consultation rounds yet: staff can upload them on the Upload page.")
+        st.info(_("No consultation rounds yet: staff can upload them on the Upload page."))
         st.stop()
     # The choice is kept under a plain key: Streamlit drops a widget's own state when
     # another page runs, so each page sets the widget from it before drawing it.
     chosen = st.session_state.get("chosen_round")
     st.session_state[key] = chosen if chosen in ids else ids[-1]
     rid = st.selectbox(
-        "Consultation round",
+        _("Consultation round"),
         ids,
         key=key,
-        help="Rounds are twice yearly (H1, H2).",
+        help=_("Rounds are twice yearly (H1, H2)."),
         on_change=lambda: st.session_state.update(chosen_round=st.session_state[key]),
     )
     st.session_state["chosen_round"] = rid
     row = rounds.set_index("id").loc[rid]
     st.caption(
-        f"Showing round **{rid}** — {row['title']}; meeting {row['meeting_date']:%d %B %Y}; "
-        f"data as of {row['cutoff_date']:%d %B %Y} (cut-off)."
+        _(
+            "Showing round **{round}** — {title}; meeting {meeting}; data as of {cutoff} (cut-off).",
+            round=rid,
+            title=row["title"],
+            meeting=i18n.fmt_date(row["meeting_date"]),
+            cutoff=i18n.fmt_date(row["cutoff_date"]),
+        )
     )
     return row
 
 
-def download_csv(df: pd.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
+def column_labels(df: pd.DataFrame) -> dict[str, str]:
+    """Translated headers for the frame's known columns (st.dataframe's column_config).
+
+    In English, tables keep the data's own column names, the names of the CSV downloads and
+    upload templates; in French and Spanish they show :data:`lib.views.COLUMN_LABELS` translated.
+    """
+    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
+        return {}
+    return {c: _(views.COLUMN_LABELS[c]) for c in df.columns if c in views.COLUMN_LABELS}
+
+
+def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
+    """A table as people read it: translated headers, stored codes as labels (the frame is unchanged)."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    config = {**column_labels(df), **kwargs.pop("column_config", {})}
+    st.dataframe(views.labelled(df), column_config=config, **kwargs)
+
+
+def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:
     """CSV and Excel downloads of exactly this frame, with formula-like cells neutralised in both.
 
     The Excel file is built only when its button is clicked (a deferred download).
+    ``label`` is already translated (default: "Download CSV").
     """
     key = key or f"dl-{name}"
     stem = name.removesuffix(".csv")
     frame = df.copy()  # the deferred Excel build must not see later changes to the caller's frame
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            label,
+            label or _("Download CSV"),
             to_csv_bytes(frame),
             file_name=name if name.endswith(".csv") else f"{name}.csv",
             mime="text/csv",
@@ -243,7 +290,7 @@ def download_csv(df: pd.DataFrame, name: str, label: str = "Download CSV", key: 
             icon=":material/download:",
         )
         st.download_button(
-            "Download Excel",
+            _("Download Excel"),
             lambda: to_excel_bytes(frame),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -254,24 +301,33 @@ def download_csv(df: pd.DataFrame, name: str, label: str = "Download CSV", key: 
 
 
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel."""
+    """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel.
+
+    ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
+    """
     st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
+    lang = i18n.get_language()
+
+    def png() -> bytes:
+        with i18n.language(lang):  # rendered later, maybe in another thread: the chart's language
+            return chart_png(chart)
+
     st.download_button(
-        "Download chart (PNG)",
-        lambda: chart_png(chart),  # rendered only when clicked
+        _("Download chart (PNG)"),
+        png,  # rendered only when clicked
         file_name=f"{name}.png",
         mime="image/png",
         key=f"png-{name}",
         icon=":material/image:",
         on_click="ignore",
     )
-    with st.expander(f"Table: {caption or name}"):
-        st.dataframe(table, hide_index=True, width="stretch")
+    with st.expander(_("Table: {caption}", caption=caption or name)):
+        show_table(table)
         download_csv(table, f"{name}.csv", key=f"dl-{name}")
 
 
 def illustrative_note() -> None:
-    st.caption(ILLUSTRATIVE_NOTE)
+    st.caption(_(ILLUSTRATIVE_NOTE))
 
 
 def safe(fn: Callable[[], Any], message: str) -> Any:
@@ -284,18 +340,25 @@ def safe(fn: Callable[[], Any], message: str) -> Any:
         st.stop()
 
 
-@st.cache_data(show_spinner="Comparing with the previous round...", max_entries=16)
 def load_overview(version: int, round_id: str):
     """The briefing overview of a round (lib.overview), computed once per data version."""
+    with st.spinner(_("Comparing with the previous round...")):  # shown only when it takes a while
+        return _overview(version, round_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _overview(version: int, round_id: str):
     from lib import overview
 
     engine = get_engine()
     inds = queries.indicators(engine)
+    rounds = queries.rounds(engine)
     return overview.round_overview(
-        queries.rounds(engine),
+        rounds,
         round_id,
         queries.progress_reports(engine),
-        queries.observations(engine, list(inds["code"])),
+        # Only the rows the ratings use, aggregated in SQL: never the whole table.
+        queries.rating_observations(engine, overview.mdg_years(rounds, round_id)),
         inds,
         queries.work_items(engine),
         queries.activities(engine),
@@ -303,22 +366,31 @@ def load_overview(version: int, round_id: str):
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def load_briefing_pack(version: int, round_id: str) -> bytes:
-    """The briefing pack PDF of a round (lib.briefing), built once per data version and round.
+    """The briefing pack PDF of a round (lib.briefing) in the current language.
 
-    Shows a progress bar while it builds. The bar is created here, inside the cached function,
+    Built once per data version, round and language.
+    """
+    return _briefing_pack(version, round_id, i18n.get_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _briefing_pack(version: int, round_id: str, lang: str) -> bytes:
+    """Shows a progress bar while it builds. The bar is created here, inside the cached function,
     so Streamlit can replay it on a cache hit (where it simply finishes at once).
     """
     from lib import briefing
 
-    bar = st.progress(0.0, text="Building the briefing pack...")
-    try:
-        return briefing.build_pack(
-            get_engine(), round_id, progress=lambda fraction, message: bar.progress(fraction, text=message)
-        )
-    finally:
-        bar.empty()
+    with i18n.language(lang):
+        bar = st.progress(0.0, text=_("Building the briefing pack..."))
+        try:
+            return briefing.build_pack(
+                get_engine(),
+                round_id,
+                progress=lambda fraction, message: bar.progress(fraction, text=message),
+            )
+        finally:
+            bar.empty()
 
 
 def link_to(page: str, label: str) -> None:

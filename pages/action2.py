@@ -5,53 +5,64 @@ import streamlit as st
 from lib import charts, metrics, views
 from lib import webapp as w
 from lib.db import DATA_DIR
+from lib.i18n import N_, _
 
 w.guard("view_action2")
 
-st.title("Action 2 activity")
+st.title(_("Action 2 activity"))
 version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
 acts = views.upto_round(w.load_activities(version), rnd.name)
+acts = acts.assign(
+    country_name=acts["country_iso3"].map(w.country_names(version)).fillna(acts["country_name"])
+)
 agencies = w.load_agencies(version)
 
 stale = metrics.stale_agencies(acts, rounds, rnd.name, list(agencies["code"]))
 if not stale.empty:
     st.warning(
-        "Not updated since an earlier round (stale): "
+        _("Not updated since an earlier round (stale):")
+        + " "
         + "; ".join(
-            f"{s.agency}: last report {s.last_round or 'never'}, {s.rounds_missed} round(s) missed"
+            _(
+                "{agency}: last report {last}, {missed} round(s) missed",
+                agency=s.agency,
+                last=s.last_round or _("never"),
+                missed=s.rounds_missed,
+            )
             for s in stale.itertuples()
         )
     )
 
-scope = st.radio("Period", ["This round", "All rounds to date"], horizontal=True)
-round_filter = rnd.name if scope == "This round" else None
+PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
+scope = st.radio(_("Period"), list(PERIODS), horizontal=True, format_func=lambda p: _(PERIODS[p]))
+round_filter = rnd.name if scope == "round" else None
 measure = st.selectbox(
-    "Measure",
+    _("Measure"),
     ["activities", "participants_trained", "advisers_deployed"],
-    format_func=lambda m: m.replace("_", " "),
+    format_func=charts.measure_title,
 )
 
-st.header("By agency and type")
+st.header(_("By agency and type"))
 by_agency = metrics.by_agency_type(acts, round_filter)
 w.chart_with_table(
     charts.action2_agency_chart(by_agency, measure=measure),
     by_agency,
     f"action2-agencies-{rnd.name}",
-    "by agency and type",
+    _("by agency and type"),
 )
 
-st.header("Where: activity by country")
+st.header(_("Where: activity by country"))
 by_country = metrics.by_country(acts, round_filter)
 w.chart_with_table(
     charts.action2_world_map(by_country, DATA_DIR / "countries-110m.json", measure=measure),
     by_country,
     f"action2-countries-{rnd.name}",
-    "by country",
+    _("by country"),
 )
 
-st.header("Over time")
+st.header(_("Over time"))
 c1, c2 = st.columns(2)
 with c1:
     adv = metrics.advisers_over_time(acts)
@@ -59,7 +70,7 @@ with c1:
         charts.advisers_over_time_chart(adv, measure="advisers_deployed"),
         adv,
         "advisers-over-time",
-        "advisers per round",
+        _("advisers per round"),
     )
 with c2:
     trained = metrics.trained_over_time(acts)
@@ -67,10 +78,10 @@ with c2:
         charts.advisers_over_time_chart(trained, measure="participants_trained"),
         trained,
         "trained-over-time",
-        "people trained per round",
+        _("people trained per round"),
     )
 
-st.header("Activities")
+st.header(_("Activities"))
 shown = acts.loc[acts["round_id"] == rnd.name] if round_filter else acts
 cols = [
     "id",
@@ -85,6 +96,6 @@ cols = [
     "status",
     "description",
 ]
-st.dataframe(shown[cols], hide_index=True, width="stretch")
+w.show_table(shown[cols])
 w.download_csv(shown[cols], f"action2-activities-{rnd.name}.csv")
 w.illustrative_note()

@@ -2,18 +2,26 @@
 
 import streamlit as st
 
-from lib import uploads
+from lib import i18n, uploads
 from lib import webapp as w
+from lib.i18n import _
 
 w.guard("view_audit")
 engine = w.get_engine()
 
-st.title("Audit log")
-st.caption("Recorded by the application in the same transaction as each change. Times are UTC.")
+st.title(_("Audit log"))
+st.caption(
+    _(
+        "Recorded by the application in the same transaction as each change. Times are UTC. "
+        "The details are recorded in English."
+    )
+)
 c1, c2 = st.columns([3, 1])
-kinds = c1.multiselect("Kinds of events", list(uploads.AUDIT_KINDS), placeholder="All kinds")
-limit = c2.selectbox("Latest events read", [200, 1000, 5000, 20000], index=1)
+kinds = c1.multiselect(
+    _("Kinds of events"), list(uploads.AUDIT_KINDS), format_func=_, placeholder=_("All kinds")
+)
+limit = c2.selectbox(_("Latest events read"), [200, 1000, 5000, 20000], index=1, format_func=i18n.fmt_number)
 log = uploads.audit_view(engine, kinds, limit)
-st.caption(f"{len(log):,} events shown, newest first.")
-st.dataframe(log, hide_index=True, width="stretch")
-w.download_csv(log, "audit-log.csv", "Download the audit log")
+st.caption(_("{count} events shown, newest first.", count=i18n.fmt_number(len(log))))
+w.show_table(log)
+w.download_csv(log, "audit-log.csv", _("Download the audit log"))

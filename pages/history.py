@@ -2,31 +2,32 @@
 
 import streamlit as st
 
-from lib import uploads
+from lib import i18n, uploads
 from lib import webapp as w
+from lib.i18n import _
 
 user = w.guard("view_history")
 engine = w.get_engine()
 state = st.session_state
 
-st.title("Upload history")
+st.title(_("Upload history"))
 if notice := state.pop("history_notice", None):
     getattr(st, notice[0])(notice[1])
 table = uploads.history_table(engine)
 if table.empty:
-    st.info("No uploads yet.")
+    st.info(_("No uploads yet."))
     st.stop()
-st.caption("Every upload, newest first. Times are UTC; the SHA-256 identifies the exact file.")
-st.dataframe(table, hide_index=True, width="stretch")
-w.download_csv(table, "upload-history.csv", "Download the history")
+st.caption(_("Every upload, newest first. Times are UTC; the SHA-256 identifies the exact file."))
+w.show_table(table)
+w.download_csv(table, "upload-history.csv", _("Download the history"))
 
-st.header("One upload")
+st.header(_("One upload"))
 rows = table.set_index("upload", drop=False)
-uid = st.selectbox("Upload", list(rows.index), format_func=lambda i: uploads.upload_label(rows.loc[i]))
+uid = st.selectbox(_("Upload"), list(rows.index), format_func=lambda i: uploads.upload_label(rows.loc[i]))
 row = rows.loc[uid]
 if row["file kept"]:
     st.download_button(
-        "Download the file as uploaded",
+        _("Download the file as uploaded"),
         data=lambda: uploads.upload_file(engine, int(uid)),
         file_name=row["file name"],
         mime="text/csv",
@@ -34,23 +35,28 @@ if row["file kept"]:
         key=f"file-{uid}",
     )
 else:
-    st.caption("The file of this upload was not kept.")
+    st.caption(_("The file of this upload was not kept."))
 
-if w.allowed(user, "revert") and row["status"] == "active":
-    st.subheader("Revert this upload")
+if w.allowed(user, "revert") and uploads.is_active(row):
+    st.subheader(_("Revert this upload"))
     st.write(uploads.md_escape(uploads.revert_consequence(row)))
-    sure = st.checkbox(f"Yes, revert upload {uid}", key=f"revert-sure-{uid}")
-    if st.button("Revert", type="primary", disabled=not sure, icon=":material/undo:", key=f"revert-{uid}"):
+    sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
+    if st.button(_("Revert"), type="primary", disabled=not sure, icon=":material/undo:", key=f"revert-{uid}"):
         done, refused = w.safe(
             lambda: uploads.try_revert(engine, int(uid), user=user["username"]),
-            "The upload could not be reverted. Nothing was changed; the details are in the server log.",
+            _("The upload could not be reverted. Nothing was changed; the details are in the server log."),
         )
         if refused:
             st.error(uploads.md_escape(refused))
         else:
             state["history_notice"] = (
                 "success",
-                f"Upload {uid} reverted: {done['deleted']:,} added row(s) removed, "
-                f"{done['restored']:,} modified row(s) restored.",
+                _(
+                    "Upload {upload} reverted: {deleted} added row(s) removed, "
+                    "{restored} modified row(s) restored.",
+                    upload=uid,
+                    deleted=i18n.fmt_number(done["deleted"]),
+                    restored=i18n.fmt_number(done["restored"]),
+                ),
             )
             st.rerun()

@@ -4,19 +4,24 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lib import auth, uploads
+from lib import auth, i18n, uploads
 from lib import webapp as w
+from lib.i18n import _
 
 user = w.guard("manage_users")
 engine = w.get_engine()
 state = st.session_state
 actor = user["username"]
 
-st.title("Users")
+st.title(_("Users"))
 if notice := state.pop("users_notice", None):
     st.success(notice)
 users = auth.list_users(engine)
-st.dataframe(users.drop(columns=["id"]), hide_index=True, width="stretch")
+w.show_table(
+    users.drop(columns=["id"]).assign(
+        language=users["language"].map(i18n.LANGUAGES).fillna(users["language"])
+    )
+)
 
 
 def attempt(change: Callable[[], dict], done: str) -> None:
@@ -30,50 +35,60 @@ def attempt(change: Callable[[], dict], done: str) -> None:
     st.rerun()
 
 
-st.header("Create a user")
+st.header(_("Create a user"))
 with st.form("create_user", clear_on_submit=True):
     c1, c2, c3 = st.columns(3)
-    name = c1.text_input("User name", key="new_username")
-    email = c2.text_input("E-mail (needed for single sign-on)", key="new_email")
-    role = c3.selectbox("Role", auth.ROLES, key="new_role")
+    name = c1.text_input(_("User name"), key="new_username")
+    email = c2.text_input(_("E-mail (needed for single sign-on)"), key="new_email")
+    role = c3.selectbox(_("Role"), auth.ROLES, key="new_role", format_func=i18n.label)
     p1, p2 = st.columns(2)
     pw = p1.text_input(
-        f"Password (at least {auth.MIN_PASSWORD_LENGTH} characters)", type="password", key="new_password"
+        _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH),
+        type="password",
+        key="new_password",
     )
-    pw2 = p2.text_input("Password again", type="password", key="new_password2")
-    if st.form_submit_button("Create user", type="primary", key="create_user_submit"):
+    pw2 = p2.text_input(_("Password again"), type="password", key="new_password2")
+    if st.form_submit_button(_("Create user"), type="primary", key="create_user_submit"):
         if pw != pw2:
-            st.error("The two passwords differ.")
+            st.error(_("The two passwords differ."))
         else:
             attempt(
                 lambda: auth.create_user(
                     engine, name, role, password=pw or None, email=email or None, actor=actor
                 ),
-                "User created.",
+                _("User created."),
             )
 
-st.header("Change a user")
-who = st.selectbox("User", list(users["username"]), key="users_who")
+st.header(_("Change a user"))
+who = st.selectbox(_("User"), list(users["username"]), key="users_who")
 current = users.set_index("username").loc[who]
 role_col, pw_col, active_col = st.columns(3)
 with role_col.form("set_role"):
-    new_role = st.selectbox("Role", auth.ROLES, index=auth.ROLES.index(current["role"]), key=f"role-{who}")
-    if st.form_submit_button("Set role", key="set_role_submit"):
+    new_role = st.selectbox(
+        _("Role"),
+        auth.ROLES,
+        index=auth.ROLES.index(current["role"]),
+        key=f"role-{who}",
+        format_func=i18n.label,
+    )
+    if st.form_submit_button(_("Set role"), key="set_role_submit"):
         attempt(
             lambda: auth.set_role(engine, who, new_role, actor=actor),
-            f"Role of {uploads.md_escape(who)} set to {new_role}.",
+            _("Role of {user} set to {role}.", user=uploads.md_escape(who), role=i18n.label(new_role)),
         )
 with pw_col.form("reset_password", clear_on_submit=True):
-    new_pw = st.text_input("New password", type="password", key="reset_password_value")
-    if st.form_submit_button("Reset password", key="reset_password_submit"):
+    new_pw = st.text_input(_("New password"), type="password", key="reset_password_value")
+    if st.form_submit_button(_("Reset password"), key="reset_password_submit"):
         attempt(
             lambda: auth.reset_password(engine, who, new_pw, actor=actor),
-            f"Password of {uploads.md_escape(who)} reset.",
+            _("Password of {user} reset.", user=uploads.md_escape(who)),
         )
 with active_col:
-    st.write("Active" if current["active"] else "Deactivated")
-    if st.button("Deactivate" if current["active"] else "Reactivate", key="toggle_active"):
+    st.write(_("Active") if current["active"] else _("Deactivated"))
+    if st.button(_("Deactivate") if current["active"] else _("Reactivate"), key="toggle_active"):
         attempt(
             lambda: auth.set_active(engine, who, not current["active"], actor=actor),
-            f"{uploads.md_escape(who)} {'deactivated' if current['active'] else 'reactivated'}.",
+            _("{user} deactivated.", user=uploads.md_escape(who))
+            if current["active"]
+            else _("{user} reactivated.", user=uploads.md_escape(who)),
         )

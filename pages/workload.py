@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from lib import charts, metrics, views
+from lib import charts, i18n, metrics, views
 from lib import webapp as w
+from lib.i18n import N_, _
 
 w.guard("view_workload")
 
-st.title("New York office workload")
+st.title(_("New York office workload"))
 version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
@@ -19,51 +20,54 @@ in_round = views.items_in_round(known, rounds, rnd.name)
 backlog = metrics.backlog(known, as_of)
 share = metrics.plan_area_share(in_round).set_index("group")
 c = st.columns(4)
-c[0].metric(f"Requests in {rnd.name}", len(in_round))
-c[1].metric("Hours in the round", f"{in_round['hours'].sum():,.0f}")
-c[2].metric("Open backlog at cut-off", len(backlog))
-c[3].metric("Share of hours in the plan's five areas", f"{share.at[metrics.PLAN_GROUP, 'hour_share']:.0%}")
-
-st.header("Requests per month")
-by = st.radio(
-    "Break down by",
-    ["work_area", "requesting_body"],
-    horizontal=True,
-    format_func=lambda v: v.replace("_", " "),
+c[0].metric(_("Requests in {round}", round=rnd.name), len(in_round))
+c[1].metric(_("Hours in the round"), i18n.fmt_number(in_round["hours"].sum()))
+c[2].metric(_("Open backlog at cut-off"), len(backlog))
+c[3].metric(
+    _("Share of hours in the plan's five areas"),
+    i18n.fmt_percent(share.at[metrics.PLAN_GROUP, "hour_share"]),
 )
-measure = st.radio("Measure", ["items", "hours"], horizontal=True)
+
+st.header(_("Requests per month"))
+BREAKDOWNS = {"work_area": N_("Work area"), "requesting_body": N_("Requesting body")}
+by = st.radio(_("Break down by"), list(BREAKDOWNS), horizontal=True, format_func=lambda v: _(BREAKDOWNS[v]))
+measure = st.radio(_("Measure"), ["items", "hours"], horizontal=True, format_func=charts.measure_title)
 monthly = views.monthly_upto(metrics.monthly_counts(known, by=by), as_of)
 w.chart_with_table(
     charts.workload_monthly_chart(monthly, measure=measure),
     monthly,
     f"workload-monthly-{by}",
-    "requests per month",
+    _("requests per month"),
 )
 
-st.header("Per round")
+st.header(_("Per round"))
 per_round = views.upto_round(metrics.by_round(known, rounds), rnd.name)
+pivot = per_round.pivot_table(index="round_id", columns="work_area", values="items", fill_value=0)
 st.dataframe(
-    per_round.pivot_table(index="round_id", columns="work_area", values="items", fill_value=0),
+    pivot.rename(columns=i18n.label).rename_axis(index=_("Round"), columns=_("Work area")),
     width="stretch",
 )
 w.download_csv(per_round, f"workload-per-round-{rnd.name}.csv")
 
-st.header("Hours against staff capacity")
+st.header(_("Hours against staff capacity"))
 capacity = st.number_input(
-    "Capacity, hours per month",
+    _("Capacity, hours per month"),
     min_value=1.0,
     value=views.default_capacity(known),
     step=20.0,
-    help=f"Default: the officers who handled requests x {views.HOURS_PER_PERSON_MONTH:.0f} hours.",
+    help=_(
+        "Default: the officers who handled requests x {hours} hours.",
+        hours=i18n.fmt_number(views.HOURS_PER_PERSON_MONTH),
+    ),
 )
 hours = metrics.hours_vs_capacity(known, capacity)
 w.chart_with_table(
-    charts.hours_capacity_chart(hours), hours, "workload-hours-capacity", "hours against capacity"
+    charts.hours_capacity_chart(hours), hours, "workload-hours-capacity", _("hours against capacity")
 )
 
-st.header("Open backlog and its age")
+st.header(_("Open backlog and its age"))
 if backlog.empty:
-    st.success("No open requests at the cut-off date.")
+    st.success(_("No open requests at the cut-off date."))
 else:
     cols = [
         "id",
@@ -78,12 +82,12 @@ else:
         "age_bucket",
     ]
     w.chart_with_table(
-        charts.backlog_age_chart(backlog), backlog[cols], f"backlog-{rnd.name}", "open requests by age"
+        charts.backlog_age_chart(backlog), backlog[cols], f"backlog-{rnd.name}", _("open requests by age")
     )
 
-st.header("Turnaround")
-st.caption("Days from receipt to completion, over requests completed by the cut-off.")
+st.header(_("Turnaround"))
+st.caption(_("Days from receipt to completion, over requests completed by the cut-off."))
 turn = metrics.turnaround(known.loc[known["completed_on"] <= as_of])
-st.dataframe(turn, hide_index=True, width="stretch")
+w.show_table(turn)
 w.download_csv(turn, f"turnaround-{rnd.name}.csv")
 w.illustrative_note()

@@ -12,6 +12,10 @@ from sqlalchemy.engine import make_url
 
 from lib.db import ROOT, make_engine, migrate, normalise_url
 
+# Strict translations for the whole session: a text marked for translation but missing from
+# the French or Spanish catalogue raises lib.i18n.MissingTranslation instead of showing English.
+os.environ["I18N_STRICT"] = "1"
+
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests need a server (see README, Testing)"
 
 

@@ -37,7 +37,7 @@ def test_first_admin_needs_the_console_code(make_app, empty_users):
     at.button[0].click().run()
     assert not at.exception
     assert not auth.needs_setup(empty_users)
-    assert any("(admin)" in c.value for c in at.sidebar.caption)
+    assert any("(admin)" in c.value for c in at.sidebar.markdown)
 
 
 def test_sign_in_wrong_then_right(make_app):
@@ -52,7 +52,7 @@ def test_sign_in_wrong_then_right(make_app):
     at.text_input[1].input(TEST_PASSWORD)
     at.button[0].click().run()
     assert not at.exception
-    assert any("staff1" in c.value for c in at.sidebar.caption)
+    assert any("staff1" in c.value for c in at.sidebar.markdown)
     at.button(key="signout").click().run()
     # AppTest stays on the page it was on; that page's guard now asks to sign in.
     assert not at.dataframe and not at.metric
@@ -62,7 +62,7 @@ def test_sign_in_wrong_then_right(make_app):
 def test_deactivated_user_is_signed_out_on_next_run(make_app, seeded_db_url):
     at = make_app(role="hc_office")
     at.run()
-    assert any("hcoffice1" in c.value for c in at.sidebar.caption)
+    assert any("hcoffice1" in c.value for c in at.sidebar.markdown)
     eng = make_engine(seeded_db_url)
     auth.set_active(eng, ROLE_USERS["hc_office"], False, actor="test")
     eng.dispose()

@@ -38,8 +38,12 @@ REPORTS = pd.DataFrame(
         _report("2007-H2", "128", "substantial", "on_track", "2007-03-01"),  # overdue at 2007-11-01
         _report("2007-H2", "129", "not_started", "on_track", None),
         _report("2008-H1", "127a", "substantial", "on_track", "2008-12-31"),  # improved
-        _report("2008-H1", "128", "limited", "at_risk", "2007-03-01"),  # declined, newly at risk, still overdue
-        _report("2008-H1", "129", "not_started", "off_track", "2008-04-01"),  # newly at risk and newly overdue
+        _report(
+            "2008-H1", "128", "limited", "at_risk", "2007-03-01"
+        ),  # declined, newly at risk, still overdue
+        _report(
+            "2008-H1", "129", "not_started", "off_track", "2008-04-01"
+        ),  # newly at risk and newly overdue
     ]
 )
 
@@ -84,7 +88,9 @@ ACTS = pd.DataFrame(
 
 @pytest.fixture
 def ov():
-    return overview.round_overview(ROUNDS, "2008-H1", REPORTS, OBS, INDICATORS, ITEMS, ACTS, ["UNDP", "WFP", "ILO"])
+    return overview.round_overview(
+        ROUNDS, "2008-H1", REPORTS, OBS, INDICATORS, ITEMS, ACTS, ["UNDP", "WFP", "ILO"]
+    )
 
 
 def _figures(changes):
@@ -126,7 +132,11 @@ def test_workload_as_known_at_each_cutoff(ov):
 
 def test_action2_and_stale_agencies(ov):
     # A4 is cancelled: it trained nobody.
-    assert _figures(ov.action2) == {"Activities": (2, 1), "People trained": (20, 10), "Advisers deployed": (1, 0)}
+    assert _figures(ov.action2) == {
+        "Activities": (2, 1),
+        "People trained": (20, 10),
+        "Advisers deployed": (1, 0),
+    }
     stale = ov.stale.set_index("agency")
     assert stale.at["WFP", "last_round"] == "2007-H2" and stale.at["WFP", "rounds_missed"] == 1
     assert pd.isna(stale.at["ILO", "last_round"]) and stale.at["ILO", "rounds_missed"] == 2

@@ -52,7 +52,7 @@ def test_dashboard_runs_for_each_role(make_app, role):
     at = make_app("dashboard.py", role=role)
     at.run()
     assert not at.exception, at.exception
-    assert any(f"({role.replace('_', ' ')})" in c.value for c in at.sidebar.caption)
+    assert any(f"({role.replace('_', ' ')})" in c.value for c in at.sidebar.markdown)
 
 
 def test_partner_never_receives_internal_notes(make_app):

@@ -33,9 +33,13 @@ def test_overview_from_sql_aggregates_equals_overview_from_all_rows(engine):
     common = (queries.progress_reports(engine),)
     rest = (inds, queries.work_items(engine), queries.activities(engine))
     for rid in ("2007-H1", "2008-H2"):
-        full = overview.round_overview(rounds, rid, *common, queries.observations(engine, list(inds["code"])), *rest)
+        full = overview.round_overview(
+            rounds, rid, *common, queries.observations(engine, list(inds["code"])), *rest
+        )
         fast = overview.round_overview(
             rounds, rid, *common, queries.rating_observations(engine, overview.mdg_years(rounds, rid)), *rest
         )
-        assert [(c.label, c.now, c.before) for c in fast.mdg] == [(c.label, c.now, c.before) for c in full.mdg]
+        assert [(c.label, c.now, c.before) for c in fast.mdg] == [
+            (c.label, c.now, c.before) for c in full.mdg
+        ]
         pd.testing.assert_frame_equal(fast.mdg_moved, full.mdg_moved)
