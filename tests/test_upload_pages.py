@@ -115,7 +115,7 @@ def test_good_upload_end_to_end(make_app, db):
 
     raw = rounds_file(db)
     at = upload(run(make_app, UPLOAD, "staff"), "rounds", "rounds-revised.csv", raw)
-    assert texts(at.subheader) == ["Preview: +1 new, ~1 modified, =5 unchanged"]
+    assert texts(at.header) == ["Preview: +1 new, ~1 modified, =5 unchanged"]
     changed = at.dataframe[-1].value
     assert changed.to_dict("records") == [
         {"key": LATEST, "column": "title", "old value": OLD_TITLE, "new value": NEW_TITLE}
@@ -157,7 +157,7 @@ def test_unchanged_file_writes_nothing(make_app, db):
         "same.csv",
         ingest.to_csv_bytes(ingest.export_frame(db, "rounds")),
     )
-    assert texts(at.subheader) == ["Preview: +0 new, ~0 modified, =6 unchanged"]
+    assert texts(at.header) == ["Preview: +0 new, ~0 modified, =6 unchanged"]
     assert any("nothing to write" in m for m in texts(at.info))
     assert not len(at.button)
     assert state(db) == before
@@ -185,7 +185,7 @@ def test_rejected_upload_shows_problems_and_writes_nothing(make_app, db):
     assert problems["value"].iloc[0] == "2009-H3"
     assert "YYYY-H1 or YYYY-H2" in problems["what is wrong and how to fix it"].iloc[0]
     assert "Download the full list of problems" in [b.label for b in at.get("download_button")]
-    assert not len(at.button) and not texts(at.subheader)
+    assert not len(at.button) and not texts(at.header)
     assert state(db) == before and audit_actions(db) == actions
 
 
@@ -211,13 +211,13 @@ def test_file_over_the_limit_is_refused_by_the_app(make_app, db, monkeypatch):
     before = state(db)
     at = upload(run(make_app, UPLOAD, "staff"), "rounds", "big.csv", b"id,title\n" + b"x" * 2000)
     assert any("larger than the limit" in e for e in texts(at.error))
-    assert len(at.dataframe) == 1 and not texts(at.subheader)  # only the template description
+    assert len(at.dataframe) == 1 and not texts(at.header)  # only the template description
     assert state(db) == before
 
 
 def test_stale_preview_gets_the_plain_message_and_a_fresh_preview(make_app, db):
     at = upload(run(make_app, UPLOAD, "staff"), "rounds", "rounds-revised.csv", rounds_file(db))
-    assert texts(at.subheader) == ["Preview: +1 new, ~1 modified, =5 unchanged"]
+    assert texts(at.header) == ["Preview: +1 new, ~1 modified, =5 unchanged"]
     # Meanwhile another member of staff writes the same change to the latest round's title.
     other = rounds_file(db, title=NEW_TITLE)
     ingest.import_bytes(db, "rounds", other.replace(b"2005-H2", b"2005-H1"), "other.csv", user="admin1")
@@ -228,7 +228,7 @@ def test_stale_preview_gets_the_plain_message_and_a_fresh_preview(make_app, db):
     assert texts(at.warning) == [uploads.STALE_MESSAGE]
     assert state(db)[:2] == (version, n), "the stale confirmation wrote nothing"
     # The file was checked again against the current data: only the new round is left to write.
-    assert texts(at.subheader) == ["Preview: +1 new, ~0 modified, =6 unchanged"]
+    assert texts(at.header) == ["Preview: +1 new, ~0 modified, =6 unchanged"]
     at.button[0].click().run()
     assert any("+1 new" in m for m in texts(at.success))
     _, n_after, titles = state(db)
