@@ -19,7 +19,8 @@ from lib.models import DataVersion
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'consultations.db'}"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A writer waits this long for another writer (a large upload holds the lock for a while).
+SQLITE_BUSY_TIMEOUT_MS = 120_000
 
 
 def database_url() -> str:
@@ -68,7 +69,7 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, emit BEGIN (pysqlite's own is deferred).
         event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
