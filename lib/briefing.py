@@ -987,20 +987,7 @@ def _action2(ctx: _Context) -> Writer:
             _changes_table(ctx, ctx.ov.action2), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
         )
         if not stale.empty:
-            pdf.note(
-                _("Not updated since an earlier round (stale):")
-                + " "
-                + "; ".join(
-                    _(
-                        "{agency}: last report {last}, {missed} round(s) missed",
-                        agency=s.agency,
-                        last=s.last_round or _("never"),
-                        missed=s.rounds_missed,
-                    )
-                    for s in stale.itertuples()
-                )
-                + "."
-            )
+            pdf.note(views.stale_sentence(stale) + ".")
         pdf.chart(c_agency[0].result(), c_agency[1], max_height=80)
         pdf.data_table(agency_shown, [50, 35, 40, 40], ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8)
         pdf.chart(c_map[0].result(), c_map[1], max_height=95, heading=_("Where: activities by country"))

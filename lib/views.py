@@ -792,3 +792,20 @@ def rights_table(indicators: pd.DataFrame, goal: int, with_data: Sequence[str] =
     d = d.iloc[_code_key(d["code"]).argsort(kind="stable")]
     cols = ["code", "text", "rights_provisions", "indicator_type", "target", "quantified_target", "has_data"]
     return d[cols].reset_index(drop=True)
+
+
+def stale_sentence(stale: pd.DataFrame) -> str:
+    """The stale-agency warning (metrics.stale_agencies) in words, shared by the page and the pack."""
+    return (
+        _("Not updated since an earlier round (stale):")
+        + " "
+        + "; ".join(
+            _(
+                "{agency}: last report {last}, {missed} round(s) missed",
+                agency=s.agency,
+                last=s.last_round or _("never"),
+                missed=s.rounds_missed,
+            )
+            for s in stale.itertuples()
+        )
+    )

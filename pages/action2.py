@@ -21,19 +21,7 @@ agencies = w.load_agencies(version)
 
 stale = metrics.stale_agencies(acts, rounds, rnd.name, list(agencies["code"]))
 if not stale.empty:
-    st.warning(
-        _("Not updated since an earlier round (stale):")
-        + " "
-        + "; ".join(
-            _(
-                "{agency}: last report {last}, {missed} round(s) missed",
-                agency=s.agency,
-                last=s.last_round or _("never"),
-                missed=s.rounds_missed,
-            )
-            for s in stale.itertuples()
-        )
-    )
+    st.warning(views.stale_sentence(stale))
 
 PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
 scope = st.radio(_("Period"), list(PERIODS), horizontal=True, format_func=lambda p: _(PERIODS[p]))
