@@ -121,32 +121,60 @@ def credit(source: str) -> str:
 
 @dataclass
 class PackData:
-    """Every frame the pack reads, loaded once through lib.queries."""
+    """Every frame the pack reads, loaded once through lib.queries (never the whole observation table)."""
 
     rounds: pd.DataFrame
     reports: pd.DataFrame
     indicators: pd.DataFrame
     series: pd.DataFrame
-    obs: pd.DataFrame
+    rating_obs: pd.DataFrame  # the rows the overview's ratings use (queries.rating_observations)
+    obs: pd.DataFrame  # the chosen indicators' observations for the countries shown
+    last_year: dict[str, int]  # per indicator, its latest year in any country
     items: pd.DataFrame
     acts: pd.DataFrame
     agencies: pd.DataFrame
     counts: pd.DataFrame  # values per country, indicator, sex and location (the MDG page's country list)
 
 
-def load_data(engine: Engine) -> PackData:
-    """The pack's frames, read as the pages read them (internal notes are never included)."""
+def load_data(
+    engine: Engine,
+    round_id: str | None = None,
+    codes: tuple[str, ...] | list[str] = (),
+    countries: list[str] | None = None,
+    *,
+    ratings: bool = True,
+) -> PackData:
+    """The pack's frames, read as the pages read them (internal notes are never included).
+
+    Observations are read as the briefing and MDG pages read them: the rating inputs in SQL
+    for the overview, and each chosen indicator for its shown countries only.
+    """
     inds = queries.indicators(engine)
+    rounds = queries.rounds(engine)
+    counts = queries.disaggregation_counts(engine)
+    years = overview.mdg_years(rounds, round_id) if round_id in set(rounds["id"]) else []
+    # ratings=False: the caller has the overview already (lib.derived shares it between servers).
+    rating_obs = queries.rating_observations(engine, years) if years and ratings else pd.DataFrame()
+    frames = [
+        queries.observations(
+            engine, (code,), list(countries) if countries else default_countries(counts, code)
+        )
+        for code in dict.fromkeys(codes)
+        if code in set(inds["code"])
+    ]
+    catalogue = queries.observation_catalogue(engine)
     return PackData(
-        rounds=queries.rounds(engine),
+        rounds=rounds,
         reports=queries.progress_reports(engine),
         indicators=inds,
         series=queries.series(engine),
-        obs=queries.observations(engine, list(inds["code"])),
+        rating_obs=rating_obs,
+        obs=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+        last_year={str(k): int(v) for k, v in catalogue.groupby("indicator_code")["last_year"].max().items()},
         items=queries.work_items(engine),
         acts=queries.activities(engine),
         agencies=queries.agencies(engine),
-        counts=queries.disaggregation_counts(engine),
+        counts=counts,
     )
 
 
@@ -156,7 +184,7 @@ def pack_overview(data: PackData, round_id: str) -> overview.Overview:
         data.rounds,
         round_id,
         data.reports,
-        data.obs,
+        data.rating_obs,
         data.indicators,
         data.items,
         data.acts,
@@ -649,12 +677,16 @@ def _mdg(ctx: _Context, codes: tuple[str, ...], countries: list[str] | None) -> 
         if code not in inds.index:
             writers.append(_mdg_unknown(code))
             continue
-        of_code = data.obs.loc[data.obs["indicator_code"] == code]
-        ind_obs = of_code.loc[of_code["year"] <= year]
         chosen = list(countries) if countries else default_countries(data.counts, code)
-        ind_obs = ind_obs.loc[ind_obs["country_iso3"].isin(chosen)]
-        used_sources.update(ind_obs["source"].dropna().astype(str))
-        later = bool((of_code["year"] > year).any())
+        ind_obs = data.obs
+        if not ind_obs.empty:
+            ind_obs = ind_obs.loc[
+                (ind_obs["indicator_code"] == code)
+                & (ind_obs["year"] <= year)
+                & ind_obs["country_iso3"].isin(chosen)
+            ]
+            used_sources.update(ind_obs["source"].dropna().astype(str))
+        later = data.last_year.get(code, year) > year
         writers.append(_mdg_indicator(ctx, code, inds.loc[code], ind_obs, chosen, names, year, later))
     ctx.mdg_sources |= used_sources
     return writers
@@ -1187,13 +1219,16 @@ def build_pack(
     mdg_indicators: tuple[str, ...] | list[str] = DEFAULT_INDICATORS,
     countries: list[str] | tuple[str, ...] | None = None,
     progress: ProgressFn | None = None,
+    round_overview: overview.Overview | None = None,
 ) -> bytes:
     """The briefing pack of ``round_id`` as PDF bytes.
 
     ``countries`` (at most :data:`MAX_COUNTRIES` ISO3 codes) applies to every MDG
     indicator; by default each indicator shows the MDG page's default countries
     (those with the most values). ``progress(fraction, message)`` is told how far
-    the build is. Raises ``ValueError`` for an unknown round or too many countries.
+    the build is. ``round_overview``: the round's overview if the caller has it (the
+    briefing page does), else it is computed here. Raises ``ValueError`` for an unknown
+    round or too many countries.
     """
     if countries and len(countries) > MAX_COUNTRIES:
         raise ValueError(f"at most {MAX_COUNTRIES} countries, as on the MDG page; got {len(countries)}")
@@ -1203,11 +1238,12 @@ def build_pack(
             progress(min(max(fraction, 0.0), 1.0), message)
 
     report(0.0, _("Loading the data"))
-    data = load_data(engine)
+    chosen = list(countries) if countries else None
+    data = load_data(engine, round_id, tuple(mdg_indicators), chosen, ratings=round_overview is None)
     if round_id not in set(data.rounds["id"]):
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(data.rounds['id']) or 'none'}")
     report(0.1, _("Comparing with the previous round"))
-    ov = pack_overview(data, round_id)
+    ov = round_overview if round_overview is not None else pack_overview(data, round_id)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
         ctx = _Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)

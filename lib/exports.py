@@ -85,6 +85,8 @@ def chart_png(chart: Any, scale: float = 2.0) -> bytes:
     import vl_convert as vlc
 
     _register_fonts()
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    from lib.charts import vega_spec
+
+    spec = vega_spec(chart)
     spec = {**spec, "config": {**spec.get("config", {}), "font": PNG_FONT}}
     return vlc.vegalite_to_png(spec, scale=scale)

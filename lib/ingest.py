@@ -41,11 +41,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql import Select
 
 from lib import reference
 from lib.datasets import MDG, Col, Dataset, get_dataset
 from lib.db import bump_data_version, get_data_version, is_sqlite, writer
-from lib.models import DataVersion, SQLModel, Upload
+from lib.models import DataVersion, Observation, ObservationSummary, SQLModel, Upload
 from lib.models import Revision as RevisionModel
 
 if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this module
@@ -989,6 +990,9 @@ def import_bytes(
         ).scalar_one()
         _apply(conn, target, staging, dataset, upload_id, (res.new, res.modified, res.unchanged))
         staging.drop(conn)
+        if target is Observation.__table__:
+            big = _summary_rebuild_all(conn, res.new + res.modified)
+            _refresh_summary(conn, None if big else _summary_groups_of(target, upload_id))
         res.upload_id = upload_id
         res.data_version = bump_data_version(conn)
         from lib.auth import audit
@@ -1001,6 +1005,84 @@ def import_bytes(
         )
     step(1.0, "done")
     return res
+
+
+# --- Observation summary ------------------------------------------------------------------
+
+#: A series of observations: the summary's key without the unit. A write refreshes whole
+#: series, so a value whose unit changed moves between the summary rows of its series.
+SUMMARY_GROUP = ("indicator_code", "series_code", "country_iso3", "sex", "location", "source")
+SUMMARY_KEY = (*SUMMARY_GROUP, "unit")
+#: A write of at least this share of the observations (or of the series) rebuilds the whole
+#: summary with one scan of ``observation``: cheaper than looking its series up one by one.
+SUMMARY_REBUILD_SHARE = 0.25
+
+
+def _summary_groups_of(obs: Table, upload_id: int) -> Select:
+    """The series holding rows an upload inserted or modified.
+
+    Those rows carry its id in ``upload_id`` until a later upload writes them again (which
+    blocks the revert of this one), so the index on ``upload_id`` finds exactly them.
+    """
+    return select(*[obs.c[k] for k in SUMMARY_GROUP]).where(obs.c.upload_id == upload_id)
+
+
+def _summary_rebuild_all(conn: Connection, rows_written: int) -> bool:
+    """Whether a write of ``rows_written`` observations is big enough to rebuild the whole summary."""
+    s = ObservationSummary.__table__
+    stored = conn.execute(select(func.coalesce(func.sum(s.c.n_values), 0))).scalar_one()
+    return rows_written >= SUMMARY_REBUILD_SHARE * stored
+
+
+def _collect_groups(conn: Connection, groups: Select) -> Table:
+    """The distinct series of ``groups`` (a select of the SUMMARY_GROUP columns) in a temporary table."""
+    o = Observation.__table__
+    kw = {} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}
+    t = Table(
+        "summary_groups",
+        MetaData(),
+        *[Column(k, o.c[k].type, primary_key=True) for k in SUMMARY_GROUP],
+        prefixes=["TEMPORARY"],
+        **kw,
+    )
+    t.drop(conn, checkfirst=True)
+    t.create(conn)
+    sub = groups.subquery()
+    conn.execute(insert(t).from_select(list(SUMMARY_GROUP), select(*sub.c).distinct()))
+    # Its size for the planner: a few series are looked up through observation's primary
+    # key, not found by scanning the whole table.
+    conn.exec_driver_sql("ANALYZE temp.summary_groups" if is_sqlite(conn) else "ANALYZE summary_groups")
+    return t
+
+
+def _refresh_summary(conn: Connection, groups: Select | Table | None) -> None:
+    """Rebuild the ``observation_summary`` rows of some series from ``observation``.
+
+    ``groups`` is a select of the SUMMARY_GROUP columns (duplicates allowed), a table made by
+    :func:`_collect_groups`, or None for every series. Inside the caller's write transaction:
+    delete the series' summary rows, then insert them again aggregated from their
+    observations (a series with no observations left keeps none). Set-based: a few
+    statements whatever the size; when the series are a large share of all of them, the
+    whole summary is rebuilt instead (see SUMMARY_REBUILD_SHARE).
+    """
+    s, o = ObservationSummary.__table__, Observation.__table__
+    g = groups if groups is None or isinstance(groups, Table) else _collect_groups(conn, groups)
+    if g is not None:
+        n_groups = conn.execute(select(func.count()).select_from(g)).scalar_one()
+        n_summary = conn.execute(select(func.count()).select_from(s)).scalar_one()
+        if n_groups >= SUMMARY_REBUILD_SHARE * n_summary:
+            g.drop(conn)
+            g = None
+    agg = select(*[o.c[k] for k in SUMMARY_KEY], func.count(), func.min(o.c.year), func.max(o.c.year))
+    if g is None:
+        conn.execute(delete(s))
+    else:
+        conn.execute(delete(s).where(exists().where(and_(*[s.c[k] == g.c[k] for k in SUMMARY_GROUP]))))
+        agg = agg.select_from(g.join(o, and_(*[o.c[k] == g.c[k] for k in SUMMARY_GROUP])))
+    agg = agg.group_by(*[o.c[k] for k in SUMMARY_KEY])
+    conn.execute(insert(s).from_select([*SUMMARY_KEY, "n_values", "first_year", "last_year"], agg))
+    if g is not None:
+        g.drop(conn)
 
 
 # --- Revert -------------------------------------------------------------------------------
@@ -1071,6 +1153,11 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
             raise RevertRefused(
                 f"Upload {upload_id} cannot be reverted: later uploads changed the same rows since: {listed}. Revert those first."
             )
+        # The series the revert changes, collected before their rows go (None: all of them).
+        summary = target is Observation.__table__
+        groups = None
+        if summary and not _summary_rebuild_all(conn, row["rows_new"] + row["rows_modified"]):
+            groups = _collect_groups(conn, _summary_groups_of(target, upload_id))
         deleted = conn.execute(delete(target).where(target.c.created_upload_id == upload_id)).rowcount
         for b in befores:
             vals = {k: _restore_value(target.c[k], v) for k, v in b.items() if k not in dataset.key}
@@ -1079,6 +1166,8 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
                 .where(and_(*[target.c[k] == _restore_value(target.c[k], b[k]) for k in dataset.key]))
                 .values(**vals)
             )
+        if summary:
+            _refresh_summary(conn, groups)
         now = datetime.now(UTC)
         conn.execute(update(up).where(up.c.id == upload_id).values(reverted_at=now, reverted_by=user))
         version = bump_data_version(conn)

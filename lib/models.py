@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, Text
+from sqlalchemy import Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 # --- Reference data -----------------------------------------------------------
@@ -133,6 +133,28 @@ class Observation(SQLModel, table=True):
     created_upload_id: int | None = Field(default=None, index=True)
 
 
+class ObservationSummary(SQLModel, table=True):
+    """What :class:`Observation` holds per series, country, breakdown, source and unit.
+
+    Derived data, never written by hand: ``lib.ingest._refresh_summary`` rebuilds the rows
+    of the series an import or a revert touched, in the same transaction. The catalogue and
+    disaggregation queries read it instead of grouping the whole observation table.
+    """
+
+    __tablename__ = "observation_summary"
+    __table_args__ = (Index("ix_observation_summary_indicator_country", "indicator_code", "country_iso3"),)
+    indicator_code: str = Field(primary_key=True)
+    series_code: str = Field(primary_key=True, max_length=120)
+    country_iso3: str = Field(primary_key=True)
+    sex: str = Field(primary_key=True, max_length=6)
+    location: str = Field(primary_key=True, max_length=5)
+    source: str = Field(primary_key=True, max_length=120)
+    unit: str = Field(primary_key=True)
+    n_values: int
+    first_year: int
+    last_year: int
+
+
 class WorkItem(SQLModel, table=True):
     """One request handled by the New York office."""
 
@@ -245,3 +267,17 @@ class AppSetting(SQLModel, table=True):
     __tablename__ = "app_setting"
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class DerivedResult(SQLModel, table=True):
+    """A result computed from the data (e.g. a round's briefing overview), shared by every app server.
+
+    Valid only for ``data_version``; ``key`` starts with a fingerprint of the code that
+    computed it (lib.derived).
+    """
+
+    __tablename__ = "derived_result"
+    key: str = Field(primary_key=True, max_length=200)
+    data_version: int
+    created_at: datetime
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -12,7 +12,10 @@ with the previous round's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -222,3 +225,50 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
             for c in changes
         ]
     )
+
+
+# --- Stored form (lib.derived keeps overviews in the database for every app server) ----------
+
+
+def encode(ov: Overview) -> bytes:
+    """An overview as bytes: a zip of a JSON document and one Parquet file per table.
+
+    JSON and Parquet rather than pickle: reading a stored result never runs code.
+    """
+    doc: dict[str, object] = {}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
+        for f in fields(Overview):
+            value = getattr(ov, f.name)
+            if isinstance(value, pd.DataFrame):
+                z.writestr(f"{f.name}.parquet", value.to_parquet())
+                # Parquet keeps timestamps in ms or finer: the dtypes bring back pandas' own units.
+                dtypes = {str(c): str(t) for c, t in value.dtypes.items()}
+                doc[f.name] = {"frame": f"{f.name}.parquet", "dtypes": dtypes}
+            elif isinstance(value, pd.Timestamp):
+                doc[f.name] = {"timestamp": value.isoformat()}
+            elif isinstance(value, list):
+                doc[f.name] = {"changes": [[c.label, c.now, c.before] for c in value]}
+            else:
+                doc[f.name] = {"value": value}
+        z.writestr("overview.json", json.dumps(doc))
+    return buf.getvalue()
+
+
+def decode(raw: bytes) -> Overview:
+    """The overview :func:`encode` stored."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        doc = json.loads(z.read("overview.json"))
+        values: dict[str, object] = {}
+        for name, item in doc.items():
+            if "frame" in item:
+                frame = pd.read_parquet(io.BytesIO(z.read(item["frame"])))
+                moved = {c: t for c, t in item["dtypes"].items() if str(frame[c].dtype) != t}
+                values[name] = frame.astype(moved) if moved else frame
+            elif "timestamp" in item:
+                values[name] = pd.Timestamp(item["timestamp"])
+            elif "changes" in item:
+                values[name] = [Change(label, now, before) for label, now, before in item["changes"]]
+            else:
+                values[name] = item["value"]
+    return Overview(**values)

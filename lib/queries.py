@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true, union_all
 
 from lib.models import (
     Action2Activity,
@@ -21,6 +21,7 @@ from lib.models import (
     MdgIndicator,
     MdgSeries,
     Observation,
+    ObservationSummary,
     ProgressReport,
     WorkItem,
 )
@@ -29,7 +30,8 @@ from lib.models import (
 def _frame(engine: Engine, stmt, date_cols: Sequence[str] = ()) -> pd.DataFrame:
     with engine.connect() as conn:
         res = conn.execute(stmt)
-        df = pd.DataFrame(res.all(), columns=list(res.keys()))
+        # Plain tuples: pandas probes Row objects slowly (0.3 s for 64,000 rows, against 0.04 s).
+        df = pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
     for c in date_cols:
         df[c] = pd.to_datetime(df[c])
     return df
@@ -113,33 +115,37 @@ def agencies(engine: Engine) -> pd.DataFrame:
 
 
 def observation_catalogue(engine: Engine) -> pd.DataFrame:
-    """What data exists: per indicator, series, source, sex and location, the countries and years (SQL group by)."""
-    o = Observation.__table__
-    stmt = select(
-        o.c.indicator_code,
-        o.c.series_code,
-        o.c.source,
-        o.c.sex,
-        o.c.location,
-        o.c.unit,
-        func.count(func.distinct(o.c.country_iso3)).label("countries"),
-        func.min(o.c.year).label("first_year"),
-        func.max(o.c.year).label("last_year"),
-        func.count().label("values"),
-    ).group_by(o.c.indicator_code, o.c.series_code, o.c.source, o.c.sex, o.c.location, o.c.unit)
+    """What data exists: per indicator, series, source, sex and location, the countries and years.
+
+    Read from ``observation_summary`` (one row per country within each of these groups),
+    so its cost follows the number of series, not of observations.
+    """
+    s = ObservationSummary.__table__
+    keys = [s.c.indicator_code, s.c.series_code, s.c.source, s.c.sex, s.c.location, s.c.unit]
+    stmt = (
+        select(
+            *keys,
+            func.count().label("countries"),
+            func.min(s.c.first_year).label("first_year"),
+            func.max(s.c.last_year).label("last_year"),
+            func.sum(s.c.n_values).label("values"),
+        )
+        .group_by(*keys)
+        .order_by(*keys)
+    )
     return _frame(engine, stmt)
 
 
 def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
-    """ISO3 codes that have data for an indicator."""
-    o = Observation.__table__
+    """ISO3 codes that have data for an indicator (from ``observation_summary``)."""
+    s = ObservationSummary.__table__
     with engine.connect() as conn:
         return list(
             conn.execute(
-                select(o.c.country_iso3)
-                .where(o.c.indicator_code == indicator_code)
+                select(s.c.country_iso3)
+                .where(s.c.indicator_code == indicator_code)
                 .distinct()
-                .order_by(o.c.country_iso3)
+                .order_by(s.c.country_iso3)
             ).scalars()
         )
 
@@ -163,11 +169,10 @@ def observations(
 
 
 def disaggregation_counts(engine: Engine) -> pd.DataFrame:
-    """Per country and indicator, how many values exist by sex and location (SQL group by)."""
-    o = Observation.__table__
-    stmt = select(
-        o.c.country_iso3, o.c.indicator_code, o.c.sex, o.c.location, func.count().label("values")
-    ).group_by(o.c.country_iso3, o.c.indicator_code, o.c.sex, o.c.location)
+    """Per country and indicator, how many values exist by sex and location (from ``observation_summary``)."""
+    s = ObservationSummary.__table__
+    keys = [s.c.country_iso3, s.c.indicator_code, s.c.sex, s.c.location]
+    stmt = select(*keys, func.sum(s.c.n_values).label("values")).group_by(*keys).order_by(*keys)
     return _frame(engine, stmt)
 
 
@@ -222,11 +227,38 @@ def rating_inputs(
 
 
 def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
-    """The rows ratings up to each of ``years`` need (see rating_inputs), in one frame.
+    """The rows ratings up to each of ``years`` need (see rating_inputs), in one frame, in one pass.
 
     For comparing rounds: ``metrics.progress_rating(frame[frame.year <= y])`` is exact for
-    each y in ``years``. n_points is dropped (it differs by year).
+    each y in ``years``: per series the frame holds its first value, its first from 1990 and
+    its latest up to each y (the first and the 1990 base are the same for every y up to which
+    they exist, so one GROUP BY serves all the years). Each end point is then fetched by its
+    full primary key.
     """
-    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source", "year"]
-    frames = [rating_inputs(engine, y).drop(columns="n_points") for y in sorted(set(years))]
-    return pd.concat(frames, ignore_index=True).drop_duplicates(keys).reset_index(drop=True)
+    years = sorted({int(y) for y in years})
+    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+    o = Observation.__table__
+    if not years:
+        return _frame(engine, select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit).where(false()))
+    ends = [
+        func.min(o.c.year).label("y_first"),
+        func.min(case((o.c.year >= 1990, o.c.year))).label("y_base"),
+        *[func.max(case((o.c.year <= y, o.c.year))).label(f"y_last_{i}") for i, y in enumerate(years)],
+    ]
+    agg = (
+        select(*[o.c[k] for k in keys], *ends)
+        .where(o.c.year <= years[-1])
+        .group_by(*[o.c[k] for k in keys])
+        .subquery("a")
+    )
+    names = [e.name for e in ends]
+    # One row per (series, end point): the end point's year is looked up by the whole primary key.
+    which = union_all(*[select(literal(i).label("i")) for i in range(len(names))]).subquery("k")
+    year_of = case(*[(which.c.i == i, agg.c[n]) for i, n in enumerate(names)])
+    stmt = (
+        select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit)
+        .select_from(agg.join(which, true()))
+        .join(o, and_(*[o.c[k] == agg.c[k] for k in keys], o.c.year == year_of))
+        .distinct()
+    )
+    return _frame(engine, stmt)

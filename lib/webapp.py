@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib import auth, i18n, queries, views
+from lib import auth, charts, i18n, queries, views
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.i18n import N_, _
@@ -274,20 +274,22 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
 def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:
     """CSV and Excel downloads of exactly this frame, with formula-like cells neutralised in both.
 
-    The Excel file is built only when its button is clicked (a deferred download).
+    Both files are built only when their button is clicked (deferred downloads): building
+    every table's CSV on every run was a twentieth of a cached rerun.
     ``label`` is already translated (default: "Download CSV").
     """
     key = key or f"dl-{name}"
     stem = name.removesuffix(".csv")
-    frame = df.copy()  # the deferred Excel build must not see later changes to the caller's frame
+    frame = df.copy()  # the deferred builds must not see later changes to the caller's frame
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             label or _("Download CSV"),
-            to_csv_bytes(frame),
+            lambda: to_csv_bytes(frame),
             file_name=name if name.endswith(".csv") else f"{name}.csv",
             mime="text/csv",
             key=key,
             icon=":material/download:",
+            on_click="ignore",
         )
         st.download_button(
             _("Download Excel"),
@@ -305,7 +307,10 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
 
     ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
     """
-    st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
+    if charts.uses_named_data(chart):  # the world map: its topology is added to the finished spec
+        st.vega_lite_chart(charts.vega_spec(chart), width="stretch", theme=None)
+    else:
+        st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
     lang = i18n.get_language()
 
     def png() -> bytes:
@@ -348,22 +353,27 @@ def load_overview(version: int, round_id: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(version: int, round_id: str):
-    from lib import overview
+    from lib import derived, overview
 
     engine = get_engine()
-    inds = queries.indicators(engine)
-    rounds = queries.rounds(engine)
-    return overview.round_overview(
-        rounds,
-        round_id,
-        queries.progress_reports(engine),
-        # Only the rows the ratings use, aggregated in SQL: never the whole table.
-        queries.rating_observations(engine, overview.mdg_years(rounds, round_id)),
-        inds,
-        queries.work_items(engine),
-        queries.activities(engine),
-        list(queries.agencies(engine)["code"]),
-    )
+
+    def compute() -> overview.Overview:
+        inds = queries.indicators(engine)
+        rounds = queries.rounds(engine)
+        return overview.round_overview(
+            rounds,
+            round_id,
+            queries.progress_reports(engine),
+            # Only the rows the ratings use, aggregated in SQL: never the whole table.
+            queries.rating_observations(engine, overview.mdg_years(rounds, round_id)),
+            inds,
+            queries.work_items(engine),
+            queries.activities(engine),
+            list(queries.agencies(engine)["code"]),
+        )
+
+    # Computed once per data version for all the app servers, kept in the database.
+    return derived.shared(engine, f"overview:{round_id}", version, compute, overview.encode, overview.decode)
 
 
 def load_briefing_pack(version: int, round_id: str) -> bytes:
@@ -388,6 +398,7 @@ def _briefing_pack(version: int, round_id: str, lang: str) -> bytes:
                 get_engine(),
                 round_id,
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
+                round_overview=_overview(version, round_id),  # the page's, shared by the servers
             )
         finally:
             bar.empty()

@@ -339,7 +339,9 @@ def test_advisers_over_time_chart():
 
 def test_action2_world_map_inlines_topojson(topo_path):
     by_country = m.by_country(_acts())
-    spec = _spec(c.action2_world_map(by_country, topo_path))
+    chart = c.action2_world_map(by_country, topo_path)
+    assert c.uses_named_data(chart)
+    spec = c.vega_spec(_spec(chart))
     # the map data is inline, never a URL fetched at run time
     assert "url" not in spec["data"]
     assert spec["data"]["format"] == {"type": "topojson", "feature": "countries"}

@@ -799,3 +799,71 @@ def test_functions_accept_empty_frames():
     for column, frame in expected.items():
         assert frame.empty and column in frame.columns, column
     assert m.plan_area_share(items)["items"].tolist() == [0, 0]
+
+
+def _ratings_one_by_one(ends: pd.DataFrame) -> pd.DataFrame:
+    """The oracle: m._rate_series called per series, as progress_rating did before it was vectorised."""
+    rows = [
+        m._rate_series(
+            (r.first_year, r.first_value),
+            (r.b90_year, r.b90_value),
+            (r.latest_year, r.latest_value),
+            r.target_ratio_2015,
+            r.desired_direction if isinstance(r.desired_direction, str) else None,
+        )
+        for r in ends.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, index=ends.index)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vectorised_rating_equals_the_rule_applied_series_by_series(seed):
+    """Random end points covering every branch: no 1990 base, single points, zeros and negatives,
+    base years at or after 2015, "keep the level" targets (ratio 1), every direction."""
+    rng = np.random.default_rng(seed)
+    n = 4000
+    first_year = rng.integers(1980, 2016, n).astype(float)
+    latest_year = first_year + rng.integers(0, 12, n)
+    b90_year = np.where(rng.random(n) < 0.2, np.nan, np.maximum(first_year, 1990 + rng.integers(0, 30, n)))
+    values = rng.choice([0.0, -1.0, 1.0, 10.0, 50.0, 99.5], size=(3, n)) * rng.uniform(0.5, 1.5, (3, n))
+    ends = pd.DataFrame(
+        {
+            "first_year": first_year,
+            "first_value": values[0],
+            "b90_year": b90_year,
+            "b90_value": np.where(np.isnan(b90_year), np.nan, values[1]),
+            "latest_year": latest_year,
+            "latest_value": values[2],
+            "target_ratio_2015": rng.choice([np.nan, 1 / 3, 0.25, 1.0, 0.5], n),
+            "desired_direction": rng.choice(
+                np.array(["increase", "decrease", "none", None], dtype=object), n
+            ),
+        }
+    )
+    want = _ratings_one_by_one(ends)
+    got = m._rate_frame(ends)[want.columns]
+    assert set(got["rating"]) >= {m.RATING_NOT_RATED, m.RATING_INSUFFICIENT, m.RATING_ON_TRACK}
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_vectorised_rating_on_the_real_seed_equals_the_rule_series_by_series():
+    from lib.db import DATA_DIR
+
+    obs = pd.read_csv(DATA_DIR / "mdg_observations.csv")
+    inds = pd.read_csv(DATA_DIR / "mdg_indicators.csv")
+    out = m.progress_rating(obs, inds)
+    d = obs.sort_values([*m.SERIES_KEYS, "year"])
+    g = d.groupby(m.SERIES_KEYS, sort=True, dropna=False)
+    e = g.agg(first_year=("year", "first"), first_value=("value", "first"))
+    e = e.join(g.agg(latest_year=("year", "last"), latest_value=("value", "last")))
+    b = d[d["year"] >= 1990].groupby(m.SERIES_KEYS, sort=True, dropna=False)
+    e = e.join(b.agg(b90_year=("year", "first"), b90_value=("value", "first"))).reset_index()
+    meta = inds.drop_duplicates("code").set_index("code")
+    e["target_ratio_2015"] = e["indicator_code"].map(
+        pd.to_numeric(meta["target_ratio_2015"], errors="coerce")
+    )
+    e["desired_direction"] = e["indicator_code"].map(meta["desired_direction"])
+    want = _ratings_one_by_one(e)
+    assert len(out) == len(want) > 1000
+    assert list(out["rating"]) == list(want["rating"])
+    np.testing.assert_allclose(out["cagr"].astype(float), want["cagr"].astype(float), equal_nan=True)

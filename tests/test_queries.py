@@ -43,3 +43,22 @@ def test_overview_from_sql_aggregates_equals_overview_from_all_rows(engine):
             (c.label, c.now, c.before) for c in full.mdg
         ]
         pd.testing.assert_frame_equal(fast.mdg_moved, full.mdg_moved)
+
+
+@BACKENDS
+def test_rating_observations_serve_every_year_in_one_pass(engine):
+    """One GROUP BY for several years: each year's ratings equal those on all its observations."""
+    init(engine)
+    inds = queries.indicators(engine)
+    full = queries.observations(engine, list(inds["code"]))
+    years = [2003, 2007, 2012]
+    reduced = queries.rating_observations(engine, years)
+    assert len(reduced) < len(full) / 3
+    keys = metrics.SERIES_KEYS
+    for year in years:
+        a = metrics.progress_rating(full[full["year"] <= year], inds).drop(columns="n_points")
+        b = metrics.progress_rating(reduced[reduced["year"] <= year], inds).drop(columns="n_points")
+        pd.testing.assert_frame_equal(
+            a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
+        )
+    assert queries.rating_observations(engine, []).empty

@@ -1,0 +1,119 @@
+"""Results computed from the data, shared through the database by every app server.
+
+Each server keeps its own cache (st.cache_data, keyed on the data version). Behind it,
+heavy results such as the briefing overview are also kept in the ``derived_result``
+table under the same data version, so with N servers (or after a restart) a result is
+computed once per data version instead of once per process. A stored result is only
+used for the exact data version and code it was computed with: the key carries a
+fingerprint of the ``lib`` sources, so a deploy that changes a calculation never serves
+results of the old one.
+
+Storing is best effort and never delays a page: on SQLite it waits at most
+:data:`STORE_WAIT_MS` for the write lock (an upload may hold it), and nothing is stored
+when an upload committed while the result was being computed (the result could mix two
+versions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from lib.db import SQLITE_BUSY_TIMEOUT_MS, get_data_version, is_sqlite
+from lib.models import DerivedResult
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+STORE_WAIT_MS = 250
+
+
+@cache
+def code_fingerprint() -> str:
+    """A short hash of every module in ``lib``: results computed by other code are not reused."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _key(name: str) -> str:
+    return f"{code_fingerprint()}:{name}"
+
+
+def load(engine: Engine, name: str, version: int) -> bytes | None:
+    """The stored payload of ``name`` at data ``version``, or None."""
+    t = DerivedResult.__table__
+    with engine.connect() as conn:
+        return conn.execute(
+            select(t.c.payload).where(t.c.key == _key(name), t.c.data_version == version)
+        ).scalar()
+
+
+def store(engine: Engine, name: str, version: int, payload: bytes) -> bool:
+    """Keep ``payload`` as ``name`` at ``version`` if that is still the current version.
+
+    Returns whether it was stored. Replaces what ``name`` held before (older versions are
+    of no use once the version has moved on).
+    """
+    t = DerivedResult.__table__
+    key = _key(name)
+    try:
+        with engine.connect() as conn:
+            # On the DBAPI connection: through SQLAlchemy the PRAGMA would open the transaction.
+            raw = conn.connection.dbapi_connection if is_sqlite(conn) else None
+            if raw is not None:
+                raw.execute(f"PRAGMA busy_timeout = {STORE_WAIT_MS}")
+            try:
+                with conn.begin():
+                    if get_data_version(conn) != version:
+                        return False
+                    conn.execute(delete(t).where(t.c.key == key))
+                    conn.execute(
+                        insert(t).values(
+                            key=key, data_version=version, payload=payload, created_at=datetime.now(UTC)
+                        )
+                    )
+            finally:
+                if raw is not None:
+                    raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        return True
+    except (IntegrityError, DBAPIError) as exc:  # another server stored it first, or the lock is busy
+        log.info("derived result %s not stored: %s", name, exc.__class__.__name__)
+        return False
+
+
+def shared(
+    engine: Engine,
+    name: str,
+    version: int,
+    compute: Callable[[], T],
+    encode: Callable[[T], bytes],
+    decode: Callable[[bytes], T],
+) -> T:
+    """``compute()``'s result for data ``version``: read from the database if any server has
+    already computed it, else computed now and stored for the others."""
+    raw = load(engine, name, version)
+    if raw is not None:
+        try:
+            return decode(raw)
+        except Exception:  # a damaged payload is recomputed, never shown  # noqa: BLE001
+            log.warning("derived result %s could not be read; recomputing", name, exc_info=True)
+    value = compute()
+    store(engine, name, version, encode(value))
+    return value
+
+
+def clear(engine: Engine) -> int:
+    """Delete every stored result (they are recomputed on demand); returns how many."""
+    t = DerivedResult.__table__
+    with engine.begin() as conn:
+        return conn.execute(delete(t)).rowcount
