@@ -744,6 +744,37 @@ def _year_value(years: pd.Series, values: pd.Series) -> list[str]:
     return [f"{fmt_year(y)}: {fmt_value(v)}" for y, v in zip(years, values, strict=True)]
 
 
+#: Rows of a rating grid in the pack: more cannot be read at the chart's height on a page (and
+#: each one costs rendering time). The table under the chart always lists every series.
+PACK_CHART_ROWS = 40
+
+
+def _chart_rows(ratings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The ratings the grid shows, and a note when it is not all of them.
+
+    Over :data:`PACK_CHART_ROWS` series: the totals only (no female/male, rural/urban
+    breakdowns), and if those are still too many, the first ones in the grid's order.
+    """
+    total = len(ratings)
+    if total <= PACK_CHART_ROWS:
+        return ratings, ""
+    totals = ratings.loc[(ratings["sex"] == "total") & (ratings["location"] == "total")]
+    if 0 < len(totals) <= PACK_CHART_ROWS:
+        note = _(
+            "The chart shows the {shown} series without a breakdown, of {total}; the table lists every "
+            "series, female/male and rural/urban included.",
+            shown=len(totals),
+            total=total,
+        )
+        return totals, note
+    note = _(
+        "The chart shows the first {shown} of {total} series; the table lists every series.",
+        shown=PACK_CHART_ROWS,
+        total=total,
+    )
+    return ratings.head(PACK_CHART_ROWS), note
+
+
 def _mdg_indicator(
     ctx: _Context,
     code: str,
@@ -756,14 +787,15 @@ def _mdg_indicator(
 ) -> Writer:
     """One indicator: its rating grid and table, equity gaps where groups pair up, and its sources."""
     ratings = metrics.progress_rating(obs, ctx.data.indicators) if not obs.empty else pd.DataFrame()
-    chart = None
+    chart, chart_note = None, ""
     rating_table, rating_widths, rating_note = pd.DataFrame(), [], ""
     unrated = False
     if not ratings.empty:
         # The grid's own row order (country, breakdown, source, series), so chart and table read alike.
         ratings = ratings.assign(_row=charts._rating_row_label(ratings)).sort_values("_row")
+        in_chart, chart_note = _chart_rows(ratings)
         chart = ctx.render(
-            charts.rating_chart(ratings, title=_("Indicator {code}: progress ratings", code=code))
+            charts.rating_chart(in_chart, title=_("Indicator {code}: progress ratings", code=code))
         )
         unrated = bool(ratings["rating"].eq(metrics.RATING_NOT_RATED).all())
         rating_table, rating_widths, rating_note = _compact(
@@ -847,6 +879,8 @@ def _mdg_indicator(
             )
         else:
             pdf.chart(png, chart[1], max_height=MDG_CHART_HEIGHT)
+            if chart_note:
+                pdf.para(chart_note, size=7.5, muted=True)
             if unrated:
                 pdf.para(
                     _(

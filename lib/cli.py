@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from pathlib import Path
 
 from lib.datasets import DATASETS
@@ -53,8 +54,9 @@ def cmd_import(args) -> int:
     if not path.is_file():
         print(f"error: no such file: {path}", file=sys.stderr)
         return EXIT_USAGE
+    engine = _engine()
     res = import_bytes(
-        _engine(),
+        engine,
         args.dataset,
         path.read_bytes(),
         path.name,
@@ -67,7 +69,17 @@ def cmd_import(args) -> int:
     print(res.summary())
     if res.ok and res.upload_id is not None:
         print(f"upload id {res.upload_id}; data version {res.data_version}")
+        _warm(engine, res.data_version)
     return EXIT_OK if res.ok else EXIT_REJECTED
+
+
+def _warm(engine, version: int) -> None:
+    """Prepare the shared results the first page views need (lib.derived.warm), as the pages do."""
+    from lib import derived
+
+    started = time.perf_counter()
+    done = derived.warm(engine, version)
+    print(f"prepared for every app server: {', '.join(done)} ({time.perf_counter() - started:.1f} s)")
 
 
 def cmd_export(args) -> int:
@@ -112,14 +124,16 @@ def cmd_history(args) -> int:
 def cmd_revert(args) -> int:
     from lib.ingest import RevertRefused, revert
 
+    engine = _engine()
     try:
-        out = revert(_engine(), args.upload_id, user=args.user)
+        out = revert(engine, args.upload_id, user=args.user)
     except RevertRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     print(
         f"Upload {out['upload_id']} reverted: {out['deleted']} rows removed, {out['restored']} rows restored."
     )
+    _warm(engine, out["data_version"])
     return EXIT_OK
 
 
@@ -145,7 +159,6 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_briefing(args) -> int:
-    import time
 
     from lib.briefing import build_pack
     from lib.queries import rounds

@@ -17,13 +17,16 @@ versions).
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
+import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -112,8 +115,94 @@ def shared(
     return value
 
 
+# --- The shared results -------------------------------------------------------------------------
+
+
+def round_overview(engine: Engine, round_id: str, version: int):
+    """The briefing overview of a round (lib.overview), shared."""
+    from lib import overview
+
+    return shared(
+        engine,
+        f"overview:{round_id}",
+        version,
+        lambda: overview.compute(engine, round_id),
+        overview.encode,
+        overview.decode,
+    )
+
+
+def observation_catalogue(engine: Engine, version: int) -> pd.DataFrame:
+    """What MDG data exists (lib.queries.observation_catalogue), shared."""
+    from lib import queries
+
+    compute = partial(queries.observation_catalogue, engine)
+    return shared(engine, "observation_catalogue", version, compute, frame_to_bytes, frame_from_bytes)
+
+
+def disaggregation_counts(engine: Engine, version: int) -> pd.DataFrame:
+    """Values per country, indicator, sex and location (lib.queries.disaggregation_counts), shared."""
+    from lib import queries
+
+    compute = partial(queries.disaggregation_counts, engine)
+    return shared(engine, "disaggregation_counts", version, compute, frame_to_bytes, frame_from_bytes)
+
+
+def warm(engine: Engine, version: int) -> list[str]:
+    """Compute and store, after a write, what the first page views would otherwise compute:
+    the latest round's overview (the briefing page opens on it) and the MDG catalogue and
+    counts. Returns what was done; nothing when the data moved on meanwhile.
+    """
+    from lib import queries
+
+    done = []
+    for name, fn in (
+        ("observation_catalogue", observation_catalogue),
+        ("disaggregation_counts", disaggregation_counts),
+    ):
+        fn(engine, version)
+        done.append(name)
+    rounds = queries.rounds(engine)
+    if len(rounds):
+        latest = str(rounds["id"].iloc[-1])
+        round_overview(engine, latest, version)
+        done.append(f"overview:{latest}")
+    return done
+
+
 def clear(engine: Engine) -> int:
     """Delete every stored result (they are recomputed on demand); returns how many."""
     t = DerivedResult.__table__
     with engine.begin() as conn:
         return conn.execute(delete(t)).rowcount
+
+
+# --- Stored forms --------------------------------------------------------------------------------
+
+
+def frame_to_bytes(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as Parquet, with pandas' own dtypes in the file's metadata.
+
+    Parquet rather than pickle: reading a stored result never runs code. Parquet keeps
+    timestamps in ms or finer, so the dtypes bring back pandas' units exactly.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame)
+    dtypes = json.dumps({str(c): str(t) for c, t in frame.dtypes.items()})
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"dtypes": dtypes.encode()})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def frame_from_bytes(raw: bytes) -> pd.DataFrame:
+    """The DataFrame :func:`frame_to_bytes` stored, with its dtypes."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(raw))
+    frame = table.to_pandas()
+    dtypes = json.loads((table.schema.metadata or {}).get(b"dtypes", b"{}"))
+    moved = {c: t for c, t in dtypes.items() if c in frame.columns and str(frame[c].dtype) != t}
+    return frame.astype(moved) if moved else frame

@@ -1102,6 +1102,24 @@ def _restore_value(col: Column, v):
     return v
 
 
+def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Table:
+    """The rows' old values (from the revision table) in a temporary table shaped like ``target``."""
+    kw = {} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}
+    t = Table(
+        f"revert_{target.name}",
+        MetaData(),
+        *[Column(c.name, c.type) for c in target.columns],
+        prefixes=["TEMPORARY"],
+        **kw,
+    )
+    t.drop(conn, checkfirst=True)
+    t.create(conn)
+    if befores:
+        rows = [{c.name: _restore_value(c, b.get(c.name)) for c in target.columns} for b in befores]
+        conn.execute(insert(t), rows)
+    return t
+
+
 def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
     """Return the data exactly to its state before the upload, in one transaction."""
     up = Upload.__table__
@@ -1134,14 +1152,18 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
                 .distinct()
             ).scalars()
         )
-        for b in befores:
-            cur = conn.execute(
-                select(target.c.upload_id).where(
-                    and_(*[target.c[k] == _restore_value(target.c[k], b[k]) for k in dataset.key])
-                )
-            ).scalar()
-            if cur is not None and cur != upload_id:
-                later.add(cur)
+        # The old values in a temporary table: one statement checks them and one restores them
+        # (a statement per row took 36 s for 100,000 modified rows on SQLite).
+        before = _befores_table(conn, target, befores)
+        same_row = and_(*[target.c[k] == before.c[k] for k in dataset.key])
+        later |= set(
+            conn.execute(
+                select(target.c.upload_id)
+                .select_from(target.join(before, same_row))
+                .where(target.c.upload_id != upload_id)
+                .distinct()
+            ).scalars()
+        )
         later.discard(None)
         if later:
             names = conn.execute(
@@ -1159,13 +1181,10 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
         if summary and not _summary_rebuild_all(conn, row["rows_new"] + row["rows_modified"]):
             groups = _collect_groups(conn, _summary_groups_of(target, upload_id))
         deleted = conn.execute(delete(target).where(target.c.created_upload_id == upload_id)).rowcount
-        for b in befores:
-            vals = {k: _restore_value(target.c[k], v) for k, v in b.items() if k not in dataset.key}
-            conn.execute(
-                update(target)
-                .where(and_(*[target.c[k] == _restore_value(target.c[k], b[k]) for k in dataset.key]))
-                .values(**vals)
-            )
+        if befores:
+            restored = {c.name: before.c[c.name] for c in target.columns if c.name not in dataset.key}
+            conn.execute(update(target).where(same_row).values(**restored))  # UPDATE ... FROM
+        before.drop(conn)
         if summary:
             _refresh_summary(conn, groups)
         now = datetime.now(UTC)

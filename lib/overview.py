@@ -217,6 +217,24 @@ def round_overview(
     return ov
 
 
+def compute(engine, round_id: str) -> Overview:
+    """The overview of ``round_id`` read from the database (only the rows the ratings use,
+    aggregated in SQL: never the whole observation table)."""
+    from lib import queries
+
+    rounds = queries.rounds(engine)
+    return round_overview(
+        rounds,
+        round_id,
+        queries.progress_reports(engine),
+        queries.rating_observations(engine, mdg_years(rounds, round_id)),
+        queries.indicators(engine),
+        queries.work_items(engine),
+        queries.activities(engine),
+        list(queries.agencies(engine)["code"]),
+    )
+
+
 def changes_frame(changes: list[Change]) -> pd.DataFrame:
     """A table of figures: now, previous round, change."""
     return pd.DataFrame(
@@ -235,16 +253,16 @@ def encode(ov: Overview) -> bytes:
 
     JSON and Parquet rather than pickle: reading a stored result never runs code.
     """
+    from lib.derived import frame_to_bytes
+
     doc: dict[str, object] = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
         for f in fields(Overview):
             value = getattr(ov, f.name)
             if isinstance(value, pd.DataFrame):
-                z.writestr(f"{f.name}.parquet", value.to_parquet())
-                # Parquet keeps timestamps in ms or finer: the dtypes bring back pandas' own units.
-                dtypes = {str(c): str(t) for c, t in value.dtypes.items()}
-                doc[f.name] = {"frame": f"{f.name}.parquet", "dtypes": dtypes}
+                z.writestr(f"{f.name}.parquet", frame_to_bytes(value))
+                doc[f.name] = {"frame": f"{f.name}.parquet"}
             elif isinstance(value, pd.Timestamp):
                 doc[f.name] = {"timestamp": value.isoformat()}
             elif isinstance(value, list):
@@ -257,14 +275,14 @@ def encode(ov: Overview) -> bytes:
 
 def decode(raw: bytes) -> Overview:
     """The overview :func:`encode` stored."""
+    from lib.derived import frame_from_bytes
+
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         doc = json.loads(z.read("overview.json"))
         values: dict[str, object] = {}
         for name, item in doc.items():
             if "frame" in item:
-                frame = pd.read_parquet(io.BytesIO(z.read(item["frame"])))
-                moved = {c: t for c, t in item["dtypes"].items() if str(frame[c].dtype) != t}
-                values[name] = frame.astype(moved) if moved else frame
+                values[name] = frame_from_bytes(z.read(item["frame"]))
             elif "timestamp" in item:
                 values[name] = pd.Timestamp(item["timestamp"])
             elif "changes" in item:

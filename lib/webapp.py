@@ -91,7 +91,9 @@ def country_names(version: int) -> pd.Series:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_observation_catalogue(version: int) -> pd.DataFrame:
-    return queries.observation_catalogue(get_engine())
+    from lib import derived
+
+    return derived.observation_catalogue(get_engine(), version)  # computed once for all servers
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -103,7 +105,9 @@ def load_observations(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_disaggregation(version: int) -> pd.DataFrame:
-    return queries.disaggregation_counts(get_engine())
+    from lib import derived
+
+    return derived.disaggregation_counts(get_engine(), version)  # computed once for all servers
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -353,27 +357,22 @@ def load_overview(version: int, round_id: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(version: int, round_id: str):
-    from lib import derived, overview
-
-    engine = get_engine()
-
-    def compute() -> overview.Overview:
-        inds = queries.indicators(engine)
-        rounds = queries.rounds(engine)
-        return overview.round_overview(
-            rounds,
-            round_id,
-            queries.progress_reports(engine),
-            # Only the rows the ratings use, aggregated in SQL: never the whole table.
-            queries.rating_observations(engine, overview.mdg_years(rounds, round_id)),
-            inds,
-            queries.work_items(engine),
-            queries.activities(engine),
-            list(queries.agencies(engine)["code"]),
-        )
+    from lib import derived
 
     # Computed once per data version for all the app servers, kept in the database.
-    return derived.shared(engine, f"overview:{round_id}", version, compute, overview.encode, overview.decode)
+    return derived.round_overview(get_engine(), round_id, version)
+
+
+def warm_shared(version: int) -> None:
+    """After an upload or a revert: prepare what the first page views need (lib.derived.warm),
+    so that nobody, on any server, waits for it. A failure only means they are computed later."""
+    from lib import derived
+
+    with st.spinner(_("Preparing the briefing overview for everyone...")):
+        try:
+            derived.warm(get_engine(), version)
+        except Exception:  # logged for operators; the write itself succeeded  # noqa: BLE001
+            log.exception("warming the shared results failed")
 
 
 def load_briefing_pack(version: int, round_id: str) -> bytes:

@@ -49,6 +49,7 @@ if w.allowed(user, "revert") and uploads.is_active(row):
         if refused:
             st.error(uploads.md_escape(refused))
         else:
+            w.warm_shared(done["data_version"])
             state["history_notice"] = (
                 "success",
                 _(

@@ -101,4 +101,5 @@ if st.button(
             ),
         )
         state["upload_nonce"] = nonce + 1
+        w.warm_shared(done.data_version)
     st.rerun()

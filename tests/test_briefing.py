@@ -421,3 +421,34 @@ def test_briefing_page_builds_and_offers_the_download(make_app):
     at.run()
     assert not at.exception, at.exception
     assert "Download the briefing pack (PDF)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_rating_grids_in_the_pack_stay_readable():
+    """Over 40 series the pack's grid shows the totals (or the first 40); the table keeps them all."""
+    import pandas as pd
+
+    from lib.briefing import PACK_CHART_ROWS, _chart_rows
+
+    def frame(n: int, breakdowns: bool) -> pd.DataFrame:
+        groups = (
+            [("total", "total"), ("female", "total"), ("male", "total")]
+            if breakdowns
+            else [("total", "total")]
+        )
+        rows = [
+            {"country_iso3": f"C{i:02d}", "sex": sex, "location": loc, "rating": "on track"}
+            for i in range(n)
+            for sex, loc in groups
+        ]
+        return pd.DataFrame(rows)
+
+    few = frame(10, True)  # 30 series
+    shown, note = _chart_rows(few)
+    assert shown.equals(few) and note == ""
+    many = frame(20, True)  # 60 series, 20 of them totals
+    shown, note = _chart_rows(many)
+    assert len(shown) == 20 and set(shown["sex"]) == {"total"} and "20" in note and "60" in note
+    flat = frame(50, False)  # 50 totals: the first 40
+    shown, note = _chart_rows(flat)
+    assert len(shown) == PACK_CHART_ROWS and list(shown["country_iso3"]) == list(flat["country_iso3"][:40])
+    assert "50" in note

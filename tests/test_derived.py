@@ -135,3 +135,33 @@ def test_a_second_server_shows_the_briefing_from_the_stored_overview(make_app, m
     again = make_app("pages/briefing.py", role="hc_office").run()
     assert not again.exception
     assert [m.value for m in again.metric] == figures and figures
+
+
+@BACKENDS
+def test_frames_survive_the_stored_form_exactly(engine):
+    init(engine)
+    for frame in (
+        queries.observation_catalogue(engine),
+        queries.disaggregation_counts(engine),
+        queries.rounds(engine),  # timestamps in seconds
+        queries.progress_reports(engine),
+        pd.DataFrame(),
+    ):
+        pd.testing.assert_frame_equal(derived.frame_from_bytes(derived.frame_to_bytes(frame)), frame)
+
+
+@BACKENDS
+def test_warm_prepares_what_the_first_views_read(engine, monkeypatch):
+    init(engine)
+    v = _version(engine)
+    assert derived.warm(engine, v) == ["observation_catalogue", "disaggregation_counts", "overview:2008-H2"]
+    expected = (queries.observation_catalogue(engine), queries.disaggregation_counts(engine))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("computed again after warm()")
+
+    for name in ("observation_catalogue", "disaggregation_counts", "rating_observations"):
+        monkeypatch.setattr(queries, name, must_not_run)
+    pd.testing.assert_frame_equal(derived.observation_catalogue(engine, v), expected[0])
+    pd.testing.assert_frame_equal(derived.disaggregation_counts(engine, v), expected[1])
+    assert derived.round_overview(engine, "2008-H2", v).round_id == "2008-H2"

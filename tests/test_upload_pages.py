@@ -73,6 +73,16 @@ def state(db: Engine) -> tuple[int, int, dict[str, str]]:
     return version, n, titles
 
 
+def warmed(db: Engine, version: int) -> set[str]:
+    """The shared results (lib.derived) stored for ``version``, by name."""
+    from lib.models import DerivedResult
+
+    t = DerivedResult.__table__
+    with db.connect() as conn:
+        keys = conn.execute(select(t.c.key).where(t.c.data_version == version)).scalars().all()
+    return {k.split(":", 1)[1] for k in keys}
+
+
 def audit_actions(db: Engine) -> list[str]:
     with db.connect() as conn:
         return list(conn.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())
@@ -134,6 +144,7 @@ def test_good_upload_end_to_end(make_app, db):
     assert (version, n) == (before[0] + 1, before[1] + 1)
     assert titles[LATEST] == NEW_TITLE and titles["2005-H2"] == "Founding consultation"
     assert audit_actions(db)[-1] == "upload"
+    assert warmed(db, version) == {"observation_catalogue", "disaggregation_counts", f"overview:{LATEST}"}
 
     # The next run of another page shows the new values (its cache keys on the data version).
     ap.run()
@@ -266,6 +277,7 @@ def test_revert_from_the_history_page(make_app, db):
     assert titles == before[2], "the data is exactly as before the upload"
     assert (version, n) == (before[0] + 2, before[1] + 1)
     assert audit_actions(db)[-1] == "revert"
+    assert f"overview:{LATEST}" in warmed(db, version), "the revert prepared the overview again"
     ap.run()
     assert any(OLD_TITLE in c for c in texts(ap.caption))
     assert "2005-H2" not in ap.selectbox(key="round").options
