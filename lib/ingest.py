@@ -991,8 +991,13 @@ def import_bytes(
         _apply(conn, target, staging, dataset, upload_id, (res.new, res.modified, res.unchanged))
         staging.drop(conn)
         if target is Observation.__table__:
-            big = _summary_rebuild_all(conn, res.new + res.modified)
-            _refresh_summary(conn, None if big else _summary_groups_of(target, upload_id))
+            if res.modified == 0 and res.unchanged == 0:
+                # Every row is new: add the file's own counts to the summary (pandas groups 2M rows
+                # in 0.2 s; SQLite's GROUP BY over the table took 2.7 s).
+                _add_to_summary(conn, typed)
+            else:
+                big = _summary_rebuild_all(conn, res.new + res.modified)
+                _refresh_summary(conn, None if big else _summary_groups_of(target, upload_id))
         res.upload_id = upload_id
         res.data_version = bump_data_version(conn)
         from lib.auth import audit
@@ -1053,6 +1058,46 @@ def _collect_groups(conn: Connection, groups: Select) -> Table:
     # key, not found by scanning the whole table.
     conn.exec_driver_sql("ANALYZE temp.summary_groups" if is_sqlite(conn) else "ANALYZE summary_groups")
     return t
+
+
+def _add_to_summary(conn: Connection, rows: pd.DataFrame) -> None:
+    """Add observations that were all new (none replaced an existing one) to the summary.
+
+    Their counts and years per summary key are grouped here, then merged in two set-based
+    statements: existing keys get n_values added and their years widened; new keys are inserted.
+    """
+    s = ObservationSummary.__table__
+    delta = (
+        rows.groupby(list(SUMMARY_KEY), sort=False, dropna=False, observed=True)["year"]
+        .agg(["size", "min", "max"])
+        .reset_index()
+    )
+    d = Table(
+        "summary_delta",
+        MetaData(),
+        *[Column(c.name, c.type) for c in s.columns],
+        prefixes=["TEMPORARY"],
+        **({} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}),
+    )
+    d.drop(conn, checkfirst=True)
+    d.create(conn)
+    values = [delta[k].tolist() for k in SUMMARY_KEY]
+    counts = [delta[c].astype("int64").tolist() for c in ("size", "min", "max")]
+    _fill_staging(conn, d, zip(*values, *counts, strict=True))
+    same = and_(*[s.c[k] == d.c[k] for k in SUMMARY_KEY])
+    conn.execute(
+        update(s)
+        .where(same)
+        .values(
+            n_values=s.c.n_values + d.c.n_values,
+            first_year=case((d.c.first_year < s.c.first_year, d.c.first_year), else_=s.c.first_year),
+            last_year=case((d.c.last_year > s.c.last_year, d.c.last_year), else_=s.c.last_year),
+        )
+    )
+    conn.execute(
+        insert(s).from_select([c.name for c in s.columns], select(*d.c).where(~exists().where(same)))
+    )
+    d.drop(conn)
 
 
 def _refresh_summary(conn: Connection, groups: Select | Table | None) -> None:

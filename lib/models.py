@@ -136,8 +136,9 @@ class Observation(SQLModel, table=True):
 class ObservationSummary(SQLModel, table=True):
     """What :class:`Observation` holds per series, country, breakdown, source and unit.
 
-    Derived data, never written by hand: ``lib.ingest._refresh_summary`` rebuilds the rows
-    of the series an import or a revert touched, in the same transaction. The catalogue and
+    Derived data, never written by hand: in the same transaction as an import or a revert,
+    ``lib.ingest._add_to_summary`` adds an import's rows when all of them are new, else
+    ``lib.ingest._refresh_summary`` rebuilds the rows of the series it touched. The catalogue and
     disaggregation queries read it instead of grouping the whole observation table.
     """
 

@@ -133,6 +133,18 @@ def new_rows_file() -> bytes:
     return to_csv_bytes(df)
 
 
+def new_years_file() -> bytes:
+    """Only new rows, most of them in existing series and units: years before and after theirs."""
+    seed = seed_frame()
+    picked = seed.drop_duplicates(
+        ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+    )
+    picked = picked.iloc[::9]
+    later, earlier = picked.copy(), picked.iloc[::2].copy()
+    later["year"], earlier["year"] = "2032", "1960"
+    return to_csv_bytes(pd.concat([later, earlier]))
+
+
 def modifying_file() -> bytes:
     """Existing series of the seed: changed values and units, unchanged rows, new years, new breakdowns."""
     seed = seed_frame()
@@ -186,6 +198,13 @@ def test_summary_follows_seeding_imports_and_reverts(engine, share, monkeypatch)
     after_new = summary_rows(engine)
     assert len(after_new) > len(seeded)
 
+    # All new rows, in series the summary has: their counts are added and their years widened.
+    years = imp(engine, new_years_file(), "years.csv")
+    assert years.new > 0 and (years.modified, years.unchanged) == (0, 0)
+    assert_summary_exact(engine)
+    after_years = summary_rows(engine)
+    assert len(after_years) == len(after_new) and after_years != after_new
+
     mod = imp(engine, modifying_file(), "modified.csv")
     assert mod.new > 0 and mod.modified > 0 and mod.unchanged > 0
     assert_summary_exact(engine)
@@ -197,6 +216,10 @@ def test_summary_follows_seeding_imports_and_reverts(engine, share, monkeypatch)
     assert_summary_exact(engine)
 
     revert(engine, mod.upload_id, user="tester")
+    assert_summary_exact(engine)
+    assert summary_rows(engine) == after_years
+
+    revert(engine, years.upload_id, user="tester")
     assert_summary_exact(engine)
     assert summary_rows(engine) == after_new
 
