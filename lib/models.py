@@ -212,6 +212,9 @@ class Upload(SQLModel, table=True):
     rows_modified: int = 0
     rows_unchanged: int = 0
     content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    # "zlib": content is the file compressed (lib.ingest.upload_file gives it back as uploaded);
+    # None: as uploaded (files kept before migration 0004).
+    content_encoding: str | None = Field(default=None, max_length=16)
     reverted_at: datetime | None = None
     reverted_by: str | None = None
 

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from bench.ingest import write_mdg_csv
 from lib.datasets import DATASETS, MDG, Dataset, get_dataset
-from lib.db import DATA_DIR, ROOT, get_data_version
+from lib.db import DATA_DIR, ROOT, get_data_version, writer
 from lib.ingest import (
     MAX_UPLOAD_BYTES,
     ImportResult,
@@ -801,3 +801,22 @@ def test_a_killed_import_leaves_the_tables_unchanged(db, tmp_path, big_mdg_file)
     res = imp(db, "mdg", follow.read_bytes(), "follow.csv")
     assert (res.new, res.modified, res.unchanged) == (1000, 0, 1000)
     assert version(db) == v + 1
+
+
+def test_kept_files_are_stored_compressed_and_given_back_as_uploaded(db):
+    from lib.ingest import upload_file
+    from lib.models import Upload
+
+    raw = (DATA_DIR / "mdg_observations.csv").read_bytes()
+    res = imp(db, "mdg", raw, "mdg.csv", max_bytes=None)
+    up = Upload.__table__
+    with db.connect() as conn:
+        stored, encoding = conn.execute(
+            select(up.c.content, up.c.content_encoding).where(up.c.id == res.upload_id)
+        ).one()
+    assert encoding == "zlib" and len(stored) < len(raw) / 4
+    assert upload_file(db, res.upload_id) == ("mdg.csv", raw)
+    # A file kept before compression (migration 0004) comes back as it was stored.
+    with writer(db).begin() as conn:
+        conn.execute(up.update().where(up.c.id == res.upload_id).values(content=raw, content_encoding=None))
+    assert upload_file(db, res.upload_id) == ("mdg.csv", raw)
