@@ -714,17 +714,21 @@ def _target(dataset: Dataset) -> Table:
     return SQLModel.metadata.tables[dataset.table]
 
 
-def _staging(dataset: Dataset, conn: Connection) -> Table:
-    """A temporary table with the dataset's columns (dropped at the end of the import)."""
-    target = _target(dataset)
-    md = MetaData()
-    cols = [Column(c.name, target.c[c.name].type) for c in dataset.columns]
-    prefixes = ["TEMPORARY"]
+def _temp_table(conn: Connection, name: str, columns: Iterable[Column]) -> Table:
+    """A new, empty temporary table of this transaction (PostgreSQL drops it at commit; callers
+    drop it when done, which SQLite needs)."""
     kw = {} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}
-    t = Table(f"staging_{dataset.table}", md, *cols, prefixes=prefixes, **kw)
+    t = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"], **kw)
     t.drop(conn, checkfirst=True)
     t.create(conn)
     return t
+
+
+def _staging(dataset: Dataset, conn: Connection) -> Table:
+    """A temporary table with the dataset's columns (dropped at the end of the import)."""
+    target = _target(dataset)
+    cols = [Column(c.name, target.c[c.name].type) for c in dataset.columns]
+    return _temp_table(conn, f"staging_{dataset.table}", cols)
 
 
 def _python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
@@ -1045,16 +1049,7 @@ def _summary_rebuild_all(conn: Connection, rows_written: int) -> bool:
 def _collect_groups(conn: Connection, groups: Select) -> Table:
     """The distinct series of ``groups`` (a select of the SUMMARY_GROUP columns) in a temporary table."""
     o = Observation.__table__
-    kw = {} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}
-    t = Table(
-        "summary_groups",
-        MetaData(),
-        *[Column(k, o.c[k].type, primary_key=True) for k in SUMMARY_GROUP],
-        prefixes=["TEMPORARY"],
-        **kw,
-    )
-    t.drop(conn, checkfirst=True)
-    t.create(conn)
+    t = _temp_table(conn, "summary_groups", [Column(k, o.c[k].type, primary_key=True) for k in SUMMARY_GROUP])
     sub = groups.subquery()
     conn.execute(insert(t).from_select(list(SUMMARY_GROUP), select(*sub.c).distinct()))
     # Its size for the planner: a few series are looked up through observation's primary
@@ -1075,15 +1070,7 @@ def _add_to_summary(conn: Connection, rows: pd.DataFrame) -> None:
         .agg(["size", "min", "max"])
         .reset_index()
     )
-    d = Table(
-        "summary_delta",
-        MetaData(),
-        *[Column(c.name, c.type) for c in s.columns],
-        prefixes=["TEMPORARY"],
-        **({} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}),
-    )
-    d.drop(conn, checkfirst=True)
-    d.create(conn)
+    d = _temp_table(conn, "summary_delta", [Column(c.name, c.type) for c in s.columns])
     values = [delta[k].tolist() for k in SUMMARY_KEY]
     counts = [delta[c].astype("int64").tolist() for c in ("size", "min", "max")]
     _fill_staging(conn, d, zip(*values, *counts, strict=True))
@@ -1152,16 +1139,7 @@ def _restore_value(col: Column, v):
 
 def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Table:
     """The rows' old values (from the revision table) in a temporary table shaped like ``target``."""
-    kw = {} if is_sqlite(conn) else {"postgresql_on_commit": "DROP"}
-    t = Table(
-        f"revert_{target.name}",
-        MetaData(),
-        *[Column(c.name, c.type) for c in target.columns],
-        prefixes=["TEMPORARY"],
-        **kw,
-    )
-    t.drop(conn, checkfirst=True)
-    t.create(conn)
+    t = _temp_table(conn, f"revert_{target.name}", [Column(c.name, c.type) for c in target.columns])
     if befores:
         rows = [{c.name: _restore_value(c, b.get(c.name)) for c in target.columns} for b in befores]
         conn.execute(insert(t), rows)
