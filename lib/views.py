@@ -255,6 +255,23 @@ def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
     return out
 
 
+def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00"."""
+    cols = [
+        c
+        for c in df.columns
+        if pd.api.types.is_datetime64_any_dtype(df[c])
+        and df[c].dt.tz is None
+        and (df[c].dropna() == df[c].dropna().dt.normalize()).all()
+    ]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), None)
+    return out
+
+
 def cluster_label(code: str, title: object) -> str:
     """A cluster's title in the current language when it is the plan's own title, else as stored."""
     text = str(title)

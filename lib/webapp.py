@@ -268,11 +268,12 @@ def column_labels(df: pd.DataFrame) -> dict[str, str]:
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
-    """A table as people read it: translated headers, stored codes as labels (the frame is unchanged)."""
+    """A table as people read it: translated headers, stored codes as labels, dates without a time
+    of day (the frame is unchanged)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     config = {**column_labels(df), **kwargs.pop("column_config", {})}
-    st.dataframe(views.labelled(df), column_config=config, **kwargs)
+    st.dataframe(views.labelled(views.plain_dates(df)), column_config=config, **kwargs)
 
 
 def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:

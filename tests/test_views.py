@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -294,3 +296,19 @@ def test_least_developed_countries_2008():
     assert len(views.LDC_2008) == len(set(views.LDC_2008)) == 49
     assert "CPV" not in views.LDC_2008  # graduated in December 2007
     assert views.COUNTRY_GROUPS[views.ALL_COUNTRIES] == ()
+
+
+def test_plain_dates_drop_the_midnight_time_and_keep_real_times():
+    df = pd.DataFrame(
+        {
+            "due_date": pd.to_datetime(["2008-06-30", None]),
+            "at": pd.to_datetime(["2008-06-30 14:05", "2008-07-01 00:00"]),
+            "n": [1, 2],
+        }
+    )
+    out = views.plain_dates(df)
+    assert list(out["due_date"]) == [date(2008, 6, 30), None]
+    assert out["at"].equals(df["at"]) and out["n"].equals(df["n"])
+    assert df["due_date"].dtype.kind == "M", "the caller's frame is unchanged"
+    numbers = df[["n"]]
+    assert views.plain_dates(numbers) is numbers  # nothing to change: no copy
