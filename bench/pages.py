@@ -11,6 +11,7 @@ are medians of --repeat runs. ``python -m bench`` runs this at each data size an
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -125,8 +126,6 @@ def pack(round_id: str) -> dict[str, float]:
     pdf = build_pack(engine, round_id)
     wall, cpu = time.perf_counter() - t0, _cpu() - c0
     engine.dispose()
-    import io
-
     return {
         "wall": wall,
         "cpu": cpu,

@@ -127,7 +127,6 @@ class PackData:
     reports: pd.DataFrame
     indicators: pd.DataFrame
     series: pd.DataFrame
-    rating_obs: pd.DataFrame  # the rows the overview's ratings use (queries.rating_observations)
     obs: pd.DataFrame  # the chosen indicators' observations for the countries shown
     last_year: dict[str, int]  # per indicator, its latest year in any country
     items: pd.DataFrame
@@ -137,24 +136,15 @@ class PackData:
 
 
 def load_data(
-    engine: Engine,
-    round_id: str | None = None,
-    codes: tuple[str, ...] | list[str] = (),
-    countries: list[str] | None = None,
-    *,
-    ratings: bool = True,
+    engine: Engine, codes: tuple[str, ...] | list[str] = (), countries: list[str] | None = None
 ) -> PackData:
     """The pack's frames, read as the pages read them (internal notes are never included).
 
-    Observations are read as the briefing and MDG pages read them: the rating inputs in SQL
-    for the overview, and each chosen indicator for its shown countries only.
+    Observations as the MDG page reads them: each chosen indicator for its shown countries only.
     """
     inds = queries.indicators(engine)
     rounds = queries.rounds(engine)
     counts = queries.disaggregation_counts(engine)
-    years = overview.mdg_years(rounds, round_id) if round_id in set(rounds["id"]) else []
-    # ratings=False: the caller has the overview already (lib.derived shares it between servers).
-    rating_obs = queries.rating_observations(engine, years) if years and ratings else pd.DataFrame()
     frames = [
         queries.observations(
             engine, (code,), list(countries) if countries else default_countries(counts, code)
@@ -168,27 +158,12 @@ def load_data(
         reports=queries.progress_reports(engine),
         indicators=inds,
         series=queries.series(engine),
-        rating_obs=rating_obs,
         obs=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
         last_year={str(k): int(v) for k, v in catalogue.groupby("indicator_code")["last_year"].max().items()},
         items=queries.work_items(engine),
         acts=queries.activities(engine),
         agencies=queries.agencies(engine),
         counts=counts,
-    )
-
-
-def pack_overview(data: PackData, round_id: str) -> overview.Overview:
-    """The briefing page's overview (same call as lib.webapp.load_overview)."""
-    return overview.round_overview(
-        data.rounds,
-        round_id,
-        data.reports,
-        data.rating_obs,
-        data.indicators,
-        data.items,
-        data.acts,
-        list(data.agencies["code"]),
     )
 
 
@@ -1273,11 +1248,11 @@ def build_pack(
 
     report(0.0, _("Loading the data"))
     chosen = list(countries) if countries else None
-    data = load_data(engine, round_id, tuple(mdg_indicators), chosen, ratings=round_overview is None)
+    data = load_data(engine, tuple(mdg_indicators), chosen)
     if round_id not in set(data.rounds["id"]):
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(data.rounds['id']) or 'none'}")
     report(0.1, _("Comparing with the previous round"))
-    ov = round_overview if round_overview is not None else pack_overview(data, round_id)
+    ov = round_overview if round_overview is not None else overview.compute(engine, round_id)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
         ctx = _Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)

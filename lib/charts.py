@@ -765,24 +765,9 @@ def _count_title(column: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _read_topojson(path: str, mtime: float) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=4)
 def _parsed_topojson(path: str, mtime: float) -> dict[str, Any]:
-    return json.loads(_read_topojson(path, mtime))
-
-
-def load_topojson(path: str | Path) -> dict[str, Any]:
-    """The TopoJSON file as a dict (read once per file version; a fresh dict each call)."""
-    return json.loads(topojson_text(path))
-
-
-def topojson_text(path: str | Path) -> str:
-    """The TopoJSON file's text (read once per file version)."""
-    p = Path(path)
-    return _read_topojson(str(p.resolve()), p.stat().st_mtime)
+    """A TopoJSON file, parsed once per file version (shared: read, never changed)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 #: Named datasets a spec can refer to, added by :func:`vega_spec` after Altair's to_dict():
@@ -801,14 +786,12 @@ def _topojson_name(path: str | Path) -> str:
 def vega_spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
     """The chart's Vega-Lite spec with the TopoJSON it names inlined (see NAMED_TOPOJSON)."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    names = {n for n in NAMED_TOPOJSON if f'"name": "{n}"' in json.dumps(spec.get("data", {}))}
-    if not names:
+    name = spec.get("data", {}).get("name")
+    if name not in NAMED_TOPOJSON:
         return spec
-    datasets = dict(spec.get("datasets", {}))
-    for n in names:
-        p = NAMED_TOPOJSON[n]
-        datasets[n] = _parsed_topojson(str(p.resolve()), p.stat().st_mtime)  # shared: read, never changed
-    return {**spec, "datasets": datasets}
+    p = NAMED_TOPOJSON[name]
+    topology = _parsed_topojson(str(p.resolve()), p.stat().st_mtime)
+    return {**spec, "datasets": {**spec.get("datasets", {}), name: topology}}
 
 
 def uses_named_data(chart: alt.TopLevelMixin) -> bool:
