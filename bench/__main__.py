@@ -192,7 +192,7 @@ def bench_import(args, tmp: Path) -> list[dict]:
 def latest_round() -> str:
     import pandas as pd
 
-    from lib.db import DATA_DIR
+    from lib.paths import DATA_DIR
 
     return str(pd.read_csv(DATA_DIR / "rounds.csv", dtype=str)["id"].max())
 

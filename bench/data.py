@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.datasets import MDG
-from lib.db import DATA_DIR
+from lib.paths import DATA_DIR
 
 BENCH_SOURCE = "Bench source"
 YEARS = np.arange(1990, 2016)

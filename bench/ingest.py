@@ -39,7 +39,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib.datasets import MDG
-from lib.db import DATA_DIR
+from lib.paths import DATA_DIR
 
 HEADER = MDG.column_names
 T = TypeVar("T")

@@ -76,7 +76,8 @@ def measure(page: str, repeat: int) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
     from lib import derived
-    from lib.db import ROOT, make_engine
+    from lib.db import make_engine
+    from lib.paths import ROOT
 
     engine = make_engine()
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -27,12 +26,14 @@ from typing import Any
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from lib.db import writer
+from lib.audit import audit, audit_log  # noqa: F401  (re-exported: auth.audit is the public name)
+from lib.db import Bind
+from lib.db import begin as _begin
 from lib.i18n import LANGUAGES, N_, _
-from lib.models import AppSetting, AuditEvent, User
+from lib.models import AppSetting, User
 
 # --- Roles and permissions -------------------------------------------------------
 
@@ -162,22 +163,7 @@ def _verify_quietly(password_hash: str, secret: str) -> bool:
         return False
 
 
-# --- Transactions and audit --------------------------------------------------------
-
-Bind = Engine | Connection
-
-
-@contextmanager
-def _begin(bind: Bind) -> Iterator[Connection]:
-    """A connection in a transaction: a new one for an engine, the caller's otherwise."""
-    if isinstance(bind, Engine):
-        with writer(bind).begin() as conn:
-            yield conn
-    elif bind.in_transaction():
-        yield bind
-    else:
-        with bind.begin():
-            yield bind
+# --- Transactions --------------------------------------------------------------
 
 
 def _now(now: datetime | None = None) -> datetime:
@@ -186,31 +172,6 @@ def _now(now: datetime | None = None) -> datetime:
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware (use datetime.now(UTC)).")
     return now
-
-
-def audit(conn: Bind, actor: str, action: str, detail: str = "") -> None:
-    """Record an audit event (inside the caller's transaction when given a connection)."""
-    with _begin(conn) as c:
-        c.execute(
-            insert(AuditEvent).values(
-                at=datetime.now(UTC), actor=(actor or "")[:120], action=action, detail=detail or ""
-            )
-        )
-
-
-AUDIT_COLUMNS = ["at", "actor", "action", "detail"]
-
-
-def audit_log(engine: Bind, limit: int = 500) -> pd.DataFrame:
-    """The latest ``limit`` audit events, newest first (columns at, actor, action, detail)."""
-    stmt = (
-        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(max(int(limit), 0))
-    )
-    with _begin(engine) as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=AUDIT_COLUMNS)
 
 
 # --- Users -----------------------------------------------------------------------

@@ -38,9 +38,9 @@ from sqlalchemy import Engine
 
 from lib import charts, i18n, metrics, overview, queries, views
 from lib.datasets import CLUSTERS, STATUSES
-from lib.db import DATA_DIR
-from lib.exports import FONT_DIR, chart_png
+from lib.exports import chart_png
 from lib.i18n import N_, _
+from lib.paths import DATA_DIR, FONT_DIR
 
 ProgressFn = Callable[[float, str], None]
 

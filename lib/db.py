@@ -8,6 +8,8 @@ keys and a busy timeout; PostgreSQL is selected through ``DATABASE_URL``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,9 +17,8 @@ from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import Connection
 
 from lib.models import DataVersion
+from lib.paths import DATA_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'consultations.db'}"
 # A writer waits this long for another writer (a large upload holds the lock for a while).
 SQLITE_BUSY_TIMEOUT_MS = 120_000
@@ -115,3 +116,19 @@ def bump_data_version(conn: Connection) -> int:
         conn.execute(DataVersion.__table__.insert().values(id=1, version=1, updated_at=now))
         return 1
     return int(res)
+
+
+Bind = Engine | Connection
+
+
+@contextmanager
+def begin(bind: Bind) -> Iterator[Connection]:
+    """A connection in a transaction: a new writer transaction for an engine, the caller's otherwise."""
+    if isinstance(bind, Engine):
+        with writer(bind).begin() as conn:
+            yield conn
+    elif bind.in_transaction():
+        yield bind
+    else:
+        with bind.begin():
+            yield bind

@@ -8,9 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from lib.db import DATA_DIR
+from lib.paths import FONT_DIR
 
-FONT_DIR = DATA_DIR / "fonts"  # DejaVu Sans, shipped so rendering needs no system fonts
 PNG_FONT = "DejaVu Sans"
 
 # OWASP CSV injection: a spreadsheet treats cells starting with these as formulas.

@@ -32,7 +32,7 @@ from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from lib.db import ROOT
+from lib.paths import ROOT
 
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"

@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 
 from lib import reference
+from lib.audit import audit
 from lib.datasets import MDG, Col, Dataset, get_dataset
 from lib.db import bump_data_version, get_data_version, is_sqlite, writer
 from lib.models import DataVersion, Observation, ObservationSummary, SQLModel, Upload
@@ -1007,8 +1008,6 @@ def import_bytes(
                 _refresh_summary(conn, None if big else _summary_groups_of(target, upload_id))
         res.upload_id = upload_id
         res.data_version = bump_data_version(conn)
-        from lib.auth import audit
-
         audit(
             conn,
             user,
@@ -1216,8 +1215,6 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
         now = datetime.now(UTC)
         conn.execute(update(up).where(up.c.id == upload_id).values(reverted_at=now, reverted_by=user))
         version = bump_data_version(conn)
-        from lib.auth import audit
-
         audit(
             conn,
             user,

@@ -13,8 +13,8 @@ import pandas as pd
 import pycountry
 from sqlalchemy import Connection, select
 
-from lib.db import DATA_DIR
 from lib.models import ActionPoint, Agency, ConsultationRound, Country, MdgIndicator, MdgSeries
+from lib.paths import DATA_DIR
 
 # UN M49 codes of entities that no longer exist, with the retired ISO 3166 alpha-3
 # codes the UN still uses for their historical data. 736 "Sudan (former)" and 830

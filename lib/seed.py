@@ -7,9 +7,10 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from lib import reference
-from lib.db import DATA_DIR, migrate, writer
+from lib.db import migrate, writer
 from lib.ingest import ImportResult, import_bytes
 from lib.models import Upload
+from lib.paths import DATA_DIR
 
 # Seed files in import order (rounds first: the others refer to them).
 SEED_FILES: list[tuple[str, str, str | None]] = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lib import auth, i18n, ingest, reference
+from lib import audit, i18n, ingest, reference
 from lib.datasets import DATASETS
 from lib.db import get_data_version
 from lib.i18n import N_, _
@@ -350,7 +350,7 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
 
 def audit_view(engine: Engine, kinds: list[str] | None = None, limit: int = 500) -> pd.DataFrame:
     """The latest ``limit`` audit events, newest first, only those of ``kinds`` when given."""
-    log = auth.audit_log(engine, limit)
+    log = audit.audit_log(engine, limit)
     if kinds:
         actions = {a for k in kinds for a in AUDIT_KINDS[k]}
         log = log[log["action"].isin(actions)].reset_index(drop=True)

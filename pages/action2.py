@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib import charts, metrics, views
 from lib import webapp as w
-from lib.db import DATA_DIR
 from lib.i18n import N_, _
+from lib.paths import DATA_DIR
 
 w.guard("view_action2")
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lib.db import ROOT
+from lib.paths import ROOT
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXCEPTIONS_FILE = Path(__file__).with_name("a11y_exceptions.toml")

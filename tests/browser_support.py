@@ -53,7 +53,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.db import ROOT, make_engine
+from lib.db import make_engine
+from lib.paths import ROOT
 from tests.conftest import ROLE_USERS, TEST_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")

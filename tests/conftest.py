@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from lib.db import ROOT, make_engine, migrate, normalise_url
+from lib.db import make_engine, migrate, normalise_url
+from lib.paths import ROOT
 
 # Strict translations for the whole session: a text marked for translation but missing from
 # the French or Spanish catalogue raises lib.i18n.MissingTranslation instead of showing English.

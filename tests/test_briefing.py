@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from lib import briefing, metrics, overview, queries, views
 from lib.briefing import fmt_change, fmt_count, fmt_date, fmt_value, human
-from lib.db import ROOT, make_engine
+from lib.db import make_engine
+from lib.paths import ROOT
 
 ROUND = "2008-H2"
 PREVIOUS = "2008-H1"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lib import reference, uploads
-from lib.db import ROOT
 from lib.models import Observation, Upload
+from lib.paths import ROOT
 from tests import browser_support
 from tests.browser_support import open_page, select_option, sign_in, wait_idle
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from lib.datasets import DATASETS
-from lib.db import DATA_DIR, ROOT, make_engine, migrate
+from lib.db import make_engine, migrate
 from lib.models import SQLModel, User
+from lib.paths import DATA_DIR, ROOT
 
 PASSWORD = "a long enough secret"
 

@@ -22,9 +22,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lib import auth, briefing, i18n, views
-from lib.db import ROOT, make_engine
+from lib.db import make_engine
 from lib.models import AuditEvent
 from lib.navigation import PAGES
+from lib.paths import ROOT
 from tests.conftest import ROLE_USERS
 
 LANGS = ("fr", "es")

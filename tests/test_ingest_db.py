@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from bench.ingest import write_mdg_csv
 from lib.datasets import DATASETS, MDG, Dataset, get_dataset
-from lib.db import DATA_DIR, ROOT, get_data_version, writer
+from lib.db import get_data_version, writer
 from lib.ingest import (
     MAX_UPLOAD_BYTES,
     ImportResult,
@@ -37,6 +37,7 @@ from lib.ingest import (
     to_csv_bytes,
 )
 from lib.models import SQLModel
+from lib.paths import DATA_DIR, ROOT
 from lib.seed import SEED_FILES, init
 from tests.conftest import BACKENDS, pg_admin_url
 

@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lib import queries
-from lib.db import DATA_DIR, get_data_version
+from lib.db import get_data_version
 from lib.ingest import import_bytes
 from lib.models import Upload, WorkItem
+from lib.paths import DATA_DIR
 from lib.seed import init
 from tests.conftest import BACKENDS
 

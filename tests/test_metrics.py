@@ -847,7 +847,7 @@ def test_vectorised_rating_equals_the_rule_applied_series_by_series(seed):
 
 
 def test_vectorised_rating_on_the_real_seed_equals_the_rule_series_by_series():
-    from lib.db import DATA_DIR
+    from lib.paths import DATA_DIR
 
     obs = pd.read_csv(DATA_DIR / "mdg_observations.csv")
     inds = pd.read_csv(DATA_DIR / "mdg_indicators.csv")

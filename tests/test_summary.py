@@ -14,9 +14,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, func, inspect, literal, select
 
 from lib import ingest, queries
-from lib.db import DATA_DIR, ROOT, writer
+from lib.db import writer
 from lib.ingest import import_bytes, revert, to_csv_bytes
 from lib.models import Observation, ObservationSummary
+from lib.paths import DATA_DIR, ROOT
 from lib.seed import init
 from tests.conftest import BACKENDS
 

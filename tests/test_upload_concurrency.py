@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from lib import ingest, reference, uploads
-from lib.db import DATA_DIR, get_data_version
+from lib.db import get_data_version
 from lib.ingest import StaleData
 from lib.models import ConsultationRound, Revision, Upload
+from lib.paths import DATA_DIR
 from tests.conftest import BACKENDS
 
 HEADER = "id,title,meeting_date,cutoff_date\n"
