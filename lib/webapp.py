@@ -15,11 +15,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib import auth, i18n, queries, tables
+from lib import auth, derived, filters, i18n, queries, tables
 from lib import chart_theme as theme
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
+from lib.headline import Figure
 from lib.i18n import N_, _
+from lib.rounds import round_caption
 from lib.seed import init
 from lib.uploads import md_escape
 
@@ -93,8 +95,6 @@ def country_names(version: int) -> pd.Series:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_observation_catalogue(version: int) -> pd.DataFrame:
-    from lib import derived
-
     return derived.observation_catalogue(get_engine(), version)  # computed once for all servers
 
 
@@ -107,8 +107,6 @@ def load_observations(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_disaggregation(version: int) -> pd.DataFrame:
-    from lib import derived
-
     return derived.disaggregation_counts(get_engine(), version)  # computed once for all servers
 
 
@@ -268,27 +266,8 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
     )
     st.session_state["chosen_round"] = rid
     row = rounds.set_index("id").loc[rid]
-    st.caption(
-        _(
-            "Showing round **{round}** — {title}; meeting {meeting}; data as of {cutoff} (cut-off).",
-            round=rid,
-            title=row["title"],
-            meeting=i18n.fmt_date(row["meeting_date"]),
-            cutoff=i18n.fmt_date(row["cutoff_date"]),
-        )
-    )
+    st.caption(round_caption(row))
     return row
-
-
-def column_labels(df: pd.DataFrame) -> dict[str, str]:
-    """Translated headers for the frame's known columns (st.dataframe's column_config).
-
-    In English, tables keep the data's own column names, the names of the CSV downloads and
-    upload templates; in French and Spanish they show :data:`lib.views.COLUMN_LABELS` translated.
-    """
-    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
-        return {}
-    return {c: _(tables.COLUMN_LABELS[c]) for c in df.columns if c in tables.COLUMN_LABELS}
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -296,7 +275,7 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     of day (the frame is unchanged)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    config = {**column_labels(df), **kwargs.pop("column_config", {})}
+    config = {**tables.column_labels(df), **kwargs.pop("column_config", {})}
     st.dataframe(tables.labelled(tables.plain_dates(df)), column_config=config, **kwargs)
 
 
@@ -331,6 +310,32 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str
         )
 
 
+def table_with_downloads(df: pd.DataFrame, name: str) -> None:
+    """A table and its CSV and Excel downloads."""
+    show_table(df)
+    download_csv(df, f"{name}.csv")
+
+
+def metrics(figures: list[Figure]) -> None:
+    """A row of headline figures (lib.headline), with their change when they have one."""
+    for col, f in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(f.label, f.on_screen, f.delta, **({"delta_color": "off"} if f.delta is not None else {}))
+
+
+def choose(where: Any, label: str, labels: pd.Series, key: str, default: Any = None) -> Any:
+    """A select box (in ``where``) of ``labels``' index, each shown as its label, that keeps its
+    choice while it is still an option (else ``default``)."""
+    options = list(labels.index)
+    st.session_state[key] = filters.keep_choice(st.session_state.get(key), options, default)
+    return where.selectbox(label, options, key=key, format_func=labels.get)
+
+
+def choose_many(label: str, options: list, key: str, default: list, **kwargs: Any) -> list:
+    """A multiselect that keeps the choices still offered (``default`` on first use)."""
+    st.session_state[key] = filters.keep_selection(st.session_state.get(key), options, default)
+    return st.multiselect(label, options, key=key, **kwargs)
+
+
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
     """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel.
 
@@ -339,7 +344,7 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
     if theme.uses_named_data(chart):  # the world map: its topology is added to the finished spec
         st.vega_lite_chart(theme.vega_spec(chart), width="stretch", theme=None)
     else:
-        st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
+        st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.chart_theme), not Streamlit's
     lang = i18n.get_language()
 
     def png() -> bytes:
@@ -358,6 +363,14 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
     with st.expander(_("Table: {caption}", caption=caption or name)):
         show_table(table)
         download_csv(table, f"{name}.csv", key=f"dl-{name}")
+
+
+def chart_or_info(shown: tuple | None, message: str) -> None:
+    """:func:`chart_with_table` of ``shown`` (chart, table, name, caption), or ``message`` when there is none."""
+    if shown is None:
+        st.info(message)
+    else:
+        chart_with_table(*shown)
 
 
 def illustrative_note() -> None:
@@ -382,8 +395,6 @@ def load_overview(version: int, round_id: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(version: int, round_id: str):
-    from lib import derived
-
     # Computed once per data version for all the app servers, kept in the database.
     return derived.round_overview(get_engine(), round_id, version)
 
@@ -391,8 +402,6 @@ def _overview(version: int, round_id: str):
 def warm_shared(version: int) -> None:
     """After an upload or a revert: prepare what the first page views need (lib.derived.warm),
     so that nobody, on any server, waits for it. A failure only means they are computed later."""
-    from lib import derived
-
     with st.spinner(_("Preparing the briefing overview for everyone...")):
         try:
             derived.warm(get_engine(), version)

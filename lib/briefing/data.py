@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from lib import overview, queries
 from lib.briefing.pdf import CHART_SCALE
-from lib.domains.mdg import views as mdg_views
+from lib.domains.mdg import choices as mdg_choices
 from lib.exports import chart_png
 
 ProgressFn = Callable[[float, str], None]
@@ -75,10 +75,10 @@ def load_data(
 
 
 def default_countries(
-    counts: pd.DataFrame, code: str, limit: int = mdg_views.DEFAULT_COUNTRY_COUNT
+    counts: pd.DataFrame, code: str, limit: int = mdg_choices.DEFAULT_COUNTRY_COUNT
 ) -> list[str]:
-    """The MDG page's default countries for an indicator: those with the most values (mdg_views.countries_with_data)."""
-    return list(mdg_views.countries_with_data(counts, code)["country_iso3"].head(limit))
+    """The MDG page's default countries for an indicator: those with the most values (mdg_choices.countries_with_data)."""
+    return list(mdg_choices.countries_with_data(counts, code)["country_iso3"].head(limit))
 
 
 @dataclass
