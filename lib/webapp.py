@@ -9,11 +9,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from lib import auth, derived, filters, i18n, queries, tables
 from lib import chart_theme as theme
@@ -42,13 +47,9 @@ def get_engine() -> Engine:
     """One engine per server process; migrates and seeds an empty database on first use."""
     engine = make_engine()
     init(engine)
-    if AUTH_MODE == "local" and auth.needs_setup(engine):
-        code = auth.issue_setup_code(engine)
+    if AUTH_MODE == "local" and (announcement := auth.setup.setup_announcement(engine)):
         # The console, not the page: only whoever runs the server can claim it.
-        print(
-            f"\n  First-admin setup code: {code}\n  Enter it in the browser to create the first administrator.\n",
-            flush=True,
-        )
+        print("\n" + "\n".join(f"  {line}" for line in announcement.splitlines()) + "\n", flush=True)
     return engine
 
 
@@ -155,32 +156,13 @@ def oidc_signed_in() -> bool:
 
 
 def oidc_email() -> str | None:
-    """The e-mail address the provider gives for the signed-in identity, or None.
-
-    The ``email`` claim of the configured provider is trusted (Microsoft Entra ID often sends
-    no ``email_verified``); an address the provider explicitly marks unverified is refused.
-    """
-    if not oidc_signed_in():
-        return None
-    if st.user.get("email_verified") in (False, "false", "False"):
-        return None
-    email = st.user.get("email")
-    return email.strip() if isinstance(email, str) and email.strip() else None
+    """The provider's e-mail address for the signed-in identity, if trusted (lib.auth.oidc)."""
+    return auth.oidc.verified_email(st.user) if oidc_signed_in() else None
 
 
 def no_access_message() -> str:
     """What a signed-in identity without an active user row sees (AUTH_MODE=oidc)."""
-    email = st.user.get("email") if oidc_signed_in() else None
-    if isinstance(email, str) and email:
-        return _(
-            "Your organisation account ({email}) has no access to this dashboard. Ask an administrator "
-            "to add your e-mail address on the Users page, or to reactivate your user.",
-            email=email,
-        )
-    return _(
-        "Your organisation account has no access to this dashboard. Ask an administrator "
-        "to add your e-mail address on the Users page, or to reactivate your user."
-    )
+    return auth.oidc.no_access_message(st.user.get("email") if oidc_signed_in() else None)
 
 
 def apply_language(user: dict | None) -> str:
@@ -208,6 +190,7 @@ def guard(action: str) -> dict:
         st.markdown(_("[Go to the start page](/)"))
         st.stop()
     if user is None:
+        hide_menu()
         st.warning(_("Please sign in to see this page."))
         # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.
         st.markdown(_("[Go to the sign-in page](/)"))
@@ -216,6 +199,82 @@ def guard(action: str) -> dict:
         st.error(_("Your role does not give access to this page."))
         st.stop()
     return user
+
+
+DATABASE_ERRORS = SQLAlchemyError  # what a failed write at sign-in raises (e.g. a read-only database)
+
+
+def signed_in(user: dict) -> None:
+    """After a successful sign-in or setup: remember the user for this session and rerun."""
+    st.session_state["username"] = user["username"]
+    if not st.session_state.pop("language_chosen", False):
+        st.session_state.pop("language", None)  # the user's stored language applies
+    st.rerun()
+
+
+def sign_out() -> None:
+    """The sign-out button's callback (it runs before the next run, so that run sees no user)."""
+    st.session_state.pop("username", None)
+    if AUTH_MODE == "oidc":
+        st.logout()
+
+
+def language_picker(save: bool) -> None:
+    """The language choice (key "language"): a select box in the sidebar, radio buttons on the sign-in page.
+
+    ``save``: the choice is stored on the signed-in user; else (sign-in page) it is for this session.
+    """
+    # Set from this run's language (the user's stored one on a first run) before drawing: the
+    # sign-in page's and the sidebar's widgets are different widgets sharing the key.
+    st.session_state["language"] = i18n.get_language()
+    widget = st.selectbox if save else partial(st.radio, horizontal=True)
+    widget(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        key="language",
+        format_func=i18n.LANGUAGES.get,
+        on_change=_save_language if save else _choose_for_session,
+    )
+
+
+def _choose_for_session() -> None:
+    # Chosen on the sign-in page: it then wins over the user's stored language.
+    st.session_state["language_chosen"] = True
+
+
+def _save_language() -> None:
+    # A callback: the newly chosen language is stored on the signed-in user before the next run.
+    user = current_user()
+    lang = st.session_state.get("language")
+    if user is not None and lang in i18n.LANGUAGES:
+        auth.set_language(get_engine(), user["username"], lang)
+
+
+def public_page() -> Engine:
+    """Start a page for signed-out visitors (sign-in, setup): their language, no menu; the engine."""
+    apply_language(None)
+    hide_menu()
+    return get_engine()
+
+
+def hide_menu() -> None:
+    """No menu for a signed-out visitor. On a fresh server, until a session has run st.navigation,
+    Streamlit runs pages/ files by URL and lists them all in the sidebar; a hidden navigation of
+    just the running page replaces that list (the same page, so its widgets keep their state)."""
+    ctx = get_script_run_ctx()
+    if not PagesManager.uses_pages_directory or ctx is None:
+        return
+    running = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {}).get("script_path")
+    if running:
+        with ctx.run_with_active_hash(ThreadState.get().active_script_hash):  # widgets keep their ids
+            st.navigation([st.Page(running, default=True)], position="hidden")
+
+
+def client_address() -> str | None:
+    """The browser's address for sign-in throttling (None when unknown or on this machine;
+    ``TRUSTED_PROXIES`` reverse proxies in front: lib.auth.throttle.client_address)."""
+    headers = st.context.headers
+    return auth.client_address(st.context.ip_address, headers.get("X-Forwarded-For"), auth.trusted_proxies())
 
 
 def allowed(user: dict, action: str) -> bool:
