@@ -252,6 +252,10 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     created_at: datetime
     language: str = "en"
+    # The partner agency the user reports for (role partner), and the OHCHR unit whose focal
+    # point the user is (reminders of the unit's overdue action points). Migration 0007.
+    agency: str | None = Field(default=None, foreign_key="agency.code", max_length=32)
+    unit: str | None = Field(default=None, max_length=200)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -285,3 +289,46 @@ class DerivedResult(SQLModel, table=True):
     data_version: int
     created_at: datetime
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# --- Partner submissions and reminders (migration 0007) ---------------------------------
+
+
+class Submission(SQLModel, table=True):
+    """Rows a partner agency submitted for a round, pending until staff approve or return them.
+
+    Kept apart from the live tables on purpose: nothing pending is seen by a shared view, a
+    count, the overview or the pack. Approval imports ``content`` (a CSV in the dataset's
+    template layout) through the one import pipeline and records its ``upload_id``.
+    """
+
+    __tablename__ = "submission"
+    id: int | None = Field(default=None, primary_key=True)
+    dataset: str = Field(max_length=64)
+    agency: str = Field(foreign_key="agency.code", index=True, max_length=32)
+    round_id: str = Field(foreign_key="consultation_round.id", max_length=7)
+    filename: str
+    submitted_by: str = Field(max_length=120)
+    submitted_at: datetime
+    status: str = Field(index=True, max_length=16)  # pending / approved / returned
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reviewed_by: str | None = Field(default=None, max_length=120)
+    reviewed_at: datetime | None = None
+    rows: int = 0
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder of what is due in a round, sent to an agency or an OHCHR unit."""
+
+    __tablename__ = "reminder_sent"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: str = Field(foreign_key="consultation_round.id", index=True, max_length=7)
+    recipient_kind: str = Field(max_length=8)  # agency / unit
+    recipient: str = Field(max_length=200)
+    channel: str = Field(max_length=8)  # file / smtp
+    language: str = Field(default="en", max_length=8)
+    addresses: str = ""  # the e-mail addresses it went to (smtp), comma-separated
+    sent_at: datetime
+    sent_by: str = Field(max_length=120)
