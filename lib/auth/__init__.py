@@ -58,6 +58,7 @@ from lib.auth.users import (
     set_agency,
     set_language,
     set_role,
+    with_claimed_agency,
 )
 
 __all__ = [
@@ -104,4 +105,5 @@ __all__ = [
     "users",
     "validate_password",
     "verify_password",
+    "with_claimed_agency",
 ]

@@ -181,6 +181,19 @@ def _check_agency(conn: Connection, agency: str | None) -> str | None:
     return code
 
 
+def with_claimed_agency(engine: Bind, user: dict[str, Any], claimed: object) -> dict[str, Any]:
+    """``user`` with the agency the identity provider's claim names (AUTH_MODE=oidc), when the
+    users table gives none and the claim is a known agency code; else ``user`` unchanged."""
+    if user.get("agency") or not isinstance(claimed, str) or not claimed.strip():
+        return user
+    with _begin(engine) as conn:
+        try:
+            code = _check_agency(conn, claimed)
+        except ValueError:
+            return user  # an unknown code from the provider grants nothing
+    return {**user, "agency": code}
+
+
 def set_agency(
     engine: Bind, username: str, agency: str | None, unit: str | None = None, actor: str = "cli"
 ) -> dict[str, Any]:
