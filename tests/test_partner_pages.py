@@ -242,3 +242,29 @@ def test_admin_sets_the_agency_and_a_partner_needs_one(make_app, db):
     run(at)
     u = auth.get_user(db, "nopartner")
     assert (u["agency"], u["unit"]) == ("UN-HABITAT", "New York Office")
+
+
+def test_create_user_on_the_command_line_needs_an_agency_for_a_partner(db, monkeypatch, capsys):
+    import io
+
+    from lib import cli
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+    assert cli.main(["create-user", "loner", "--role", "partner"]) == 2
+    assert "must belong to a partner agency" in capsys.readouterr().err and auth.get_user(db, "loner") is None
+    assert cli.main(["create-user", "loner", "--role", "partner", "--agency", "NOPE"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+    assert cli.main(["create-user", "loner", "--role", "partner", "--agency", "WFP"]) == 0
+    assert auth.get_user(db, "loner")["agency"] == "WFP"
+    monkeypatch.setenv("AUTH_MODE", "oidc")
+    assert cli.main(["create-user", "sso", "--role", "partner", "--email", "s@x.org", "--no-password"]) == 0
+
+
+def test_an_oidc_claim_gives_the_agency_only_when_it_is_known(db):
+    sso = auth.create_user(db, "sso", "partner", None, email="sso@example.org")
+    assert auth.with_claimed_agency(db, sso, "WFP")["agency"] == "WFP"
+    for claimed in ("NOPE", "", None, 7, ["WFP"]):
+        assert auth.with_claimed_agency(db, sso, claimed)["agency"] is None
+    undp = auth.get_user(db, ROLE_USERS["partner"])
+    assert auth.with_claimed_agency(db, undp, "WFP")["agency"] == "UNDP"  # the users table wins
+    assert auth.get_user(db, "sso")["agency"] is None  # nothing stored
