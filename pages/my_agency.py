@@ -11,13 +11,13 @@ user = w.guard("view_own_agency")
 engine = w.get_engine()
 
 st.title(_("My agency"))
+version = w.data_version()
+rounds = w.load_rounds(version)
+rnd = w.round_picker(rounds)
 agency = user.get("agency")
 if not agency:
     st.info(_("Your user belongs to no partner agency: an administrator can set it on the Users page."))
     st.stop()
-version = w.data_version()
-rounds = w.load_rounds(version)
-rnd = w.round_picker(rounds)
 acts = w.load_activities(version)
 subs = submissions.list_for(engine, user)  # only this agency's (lib.submissions)
 

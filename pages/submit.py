@@ -13,11 +13,11 @@ state = st.session_state
 DATASET = "action2"
 
 st.title(_("Submit activities"))
+version = w.data_version()
+rnd = w.round_picker(w.load_rounds(version))
 if not user.get("agency"):
     st.info(_("Your user belongs to no partner agency: an administrator can set it on the Users page."))
     st.stop()
-version = w.data_version()
-rnd = w.round_picker(w.load_rounds(version))
 st.caption(
     _(
         "For {agency}. What you submit stays pending, and is not shown to anyone but your agency and "

@@ -91,6 +91,7 @@ def insert_user(
     actor: str,
     agency: str | None = None,
     unit: str | None = None,
+    auth_mode: str | None = None,
 ) -> dict[str, Any]:
     """Insert and audit a user inside the caller's transaction (see :func:`create_user`)."""
     name = normalise_username(username)
@@ -105,6 +106,8 @@ def insert_user(
             )
         )
     password_hash = hash_password(password) if password is not None else None
+    if auth_mode is not None:
+        require_agency(role, agency, auth_mode)
     if conn.execute(select(User.id).where(User.username == name)).first() is not None:
         raise ValueError(_("A user named {name} already exists.", name=repr(name)))
     if addr and conn.execute(select(User.id).where(func.lower(User.email) == addr)).first():
@@ -142,16 +145,18 @@ def create_user(
     actor: str = "cli",
     agency: str | None = None,
     unit: str | None = None,
+    auth_mode: str | None = None,
 ) -> dict[str, Any]:
     """Create an active user; ``password`` may be None only for single-sign-on (OIDC) users.
 
     ``agency``: the partner agency the user reports for (a code of the agency table);
     ``unit``: the OHCHR unit whose focal point the user is. Raises ValueError for an empty
     or taken user name, an unknown role or agency, a short password or a missing email
-    address for a password-less user.
+    address for a password-less user. ``auth_mode`` (the front doors pass ``AUTH_MODE``) also
+    applies :func:`require_agency`.
     """
     with _begin(engine) as conn:
-        return insert_user(conn, username, role, password, email, actor, agency, unit)
+        return insert_user(conn, username, role, password, email, actor, agency, unit, auth_mode)
 
 
 def require_agency(role: str, agency: str | None, auth_mode: str) -> None:
