@@ -46,7 +46,20 @@ from sqlalchemy.sql import Select
 
 from lib import reference
 from lib.audit import audit
-from lib.datasets import MDG, Col, Dataset, get_dataset
+from lib.datasets import (
+    MDG,
+    AtMostOne,
+    Col,
+    Dataset,
+    EmptyUnless,
+    MemberOf,
+    NotBefore,
+    RequiredWhen,
+    RowRule,
+    get_dataset,
+    join_list,
+    split_list,
+)
 from lib.db import bump_data_version, get_data_version, is_sqlite, writer
 from lib.models import DataVersion, Observation, ObservationSummary, SQLModel, Upload
 from lib.models import Revision as RevisionModel
@@ -485,7 +498,8 @@ def _parse_un_wide(text: str, delimiter: str, source: str | None, catalogue: pd.
 # --- Stage 4: validate -------------------------------------------------------------------
 
 
-def _allowed_text(values: set[str] | tuple[str, ...], limit: int = 24) -> str:
+def _allowed_text(values: set[str] | tuple[str, ...], limit: int = 36) -> str:
+    # 36: the action points and a recommendation's possible addressees are named in full.
     vals = sorted(values) if isinstance(values, set) else list(values)
     if len(vals) <= limit:
         return ", ".join(vals)
@@ -518,6 +532,10 @@ def _coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Prob
         blank = s.isin(MISSING_TOKENS) if c.kind in ("int", "float", "date") else s.eq("")
         if c.kind == "str":
             v = s.str.lower() if c.lower else s
+            if c.multiple:
+                # One stored form per set of values, whatever the order or spacing in the file.
+                v = v.map(lambda cell: join_list(split_list(cell)))
+                blank = v.eq("")
             # object first: pandas' string dtype would turn None into NaN.
             out[c.name] = v.astype(object).where(~blank, None)
             continue
@@ -613,6 +631,8 @@ def _check_values(
         if not rules:
             continue
         s = col[~null] if null.any() else col
+        if c.multiple:
+            s = s.map(split_list).explode()  # each value of a list checked (the index repeats)
         for test, error in rules:
             bad = ~pd.array(test(s), dtype="boolean").to_numpy(dtype=bool, na_value=False)
             if bad.any():
@@ -675,7 +695,30 @@ def _row_rules(df: pd.DataFrame, dataset: Dataset) -> list[Problem]:
         )
     elif dataset.name == "action2":
         flag(df["end_date"] < df["start_date"], "end_date", "The end date is before the start date.")
+    for rule in dataset.rules:
+        flag(*_rule_mask(df, rule))
     return problems
+
+
+def _rule_mask(df: pd.DataFrame, rule: RowRule) -> tuple[pd.Series, str, str]:
+    """(rows breaking a declared row rule, the column to report, the message)."""
+    if isinstance(rule, RequiredWhen):
+        return df[rule.when].isin(rule.values) & df[rule.column].isna(), rule.column, rule.message
+    if isinstance(rule, EmptyUnless):
+        return ~df[rule.when].isin(rule.values) & df[rule.column].notna(), rule.column, rule.message
+    if isinstance(rule, NotBefore):
+        given = df[rule.column].notna() & df[rule.other].notna()
+        before = pd.Series(False, index=df.index)
+        before[given] = (df.loc[given, rule.column] < df.loc[given, rule.other]).to_numpy(dtype=bool)
+        return before, rule.column, rule.message
+    if isinstance(rule, MemberOf):
+        inside = [
+            v is None or v in split_list(lst) for v, lst in zip(df[rule.column], df[rule.list_column], strict=True)
+        ]
+        return pd.Series(inside, index=df.index).eq(False), rule.column, rule.message
+    if isinstance(rule, AtMostOne):
+        return df[list(rule.columns)].notna().sum(axis=1).gt(1), rule.columns[-1], rule.message
+    raise TypeError(rule)  # pragma: no cover - a programming error in datasets.py
 
 
 def validate(
@@ -1145,6 +1188,32 @@ def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Tabl
     return t
 
 
+def _refuse_if_referenced(conn: Connection, target: Table, upload_id: int) -> None:
+    """Refuse to remove rows an upload added while other tables' rows refer to them (by foreign key).
+
+    E.g. the follow-up reports of recommendations the upload added: revert those reports first.
+    """
+    added = target.c.created_upload_id == upload_id
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or "upload_id" not in table.c:
+                continue
+            refs = select(target.c[fk.column.name]).where(added)
+            uploads = sorted(
+                u
+                for u in conn.execute(
+                    select(table.c.upload_id).where(table.c[fk.parent.name].in_(refs)).distinct()
+                ).scalars()
+                if u is not None
+            )
+            if uploads:
+                listed = ", ".join(f"upload {u}" for u in uploads)
+                raise RevertRefused(
+                    f"Upload {upload_id} cannot be reverted: rows of {table.name} refer to rows it added "
+                    f"({listed}). Revert those first."
+                )
+
+
 def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
     """Return the data exactly to its state before the upload, in one transaction."""
     up = Upload.__table__
@@ -1200,6 +1269,7 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
             raise RevertRefused(
                 f"Upload {upload_id} cannot be reverted: later uploads changed the same rows since: {listed}. Revert those first."
             )
+        _refuse_if_referenced(conn, target, upload_id)
         # The series the revert changes, collected before their rows go (None: all of them).
         summary = target is Observation.__table__
         groups = None
