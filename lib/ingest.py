@@ -713,7 +713,8 @@ def _rule_mask(df: pd.DataFrame, rule: RowRule) -> tuple[pd.Series, str, str]:
         return before, rule.column, rule.message
     if isinstance(rule, MemberOf):
         inside = [
-            v is None or v in split_list(lst) for v, lst in zip(df[rule.column], df[rule.list_column], strict=True)
+            v is None or v in split_list(lst)
+            for v, lst in zip(df[rule.column], df[rule.list_column], strict=True)
         ]
         return pd.Series(inside, index=df.index).eq(False), rule.column, rule.message
     if isinstance(rule, AtMostOne):

@@ -727,7 +727,9 @@ def main(out_dir: Path, data_dir: Path = DATA) -> dict[str, int]:
     rng_follow_up = np.random.default_rng([SEED, 134])
     add_self_assessments(rng_follow_up, progress)
     recommendations = make_recommendations(rng_follow_up)
-    unknown = {a for r in recommendations for a in r["addressees"].split("; ")} - set(agencies) - set(OHCHR_UNITS)
+    unknown = (
+        {a for r in recommendations for a in r["addressees"].split("; ")} - set(agencies) - set(OHCHR_UNITS)
+    )
     if unknown:
         raise ValueError(f"addressees neither in agencies.csv nor OHCHR units: {sorted(unknown)}")
     follow_up = make_recommendation_status(rng_follow_up, recommendations, rounds)
