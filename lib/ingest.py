@@ -646,11 +646,16 @@ def build_schema(dataset: Dataset, refs: dict[str, set[str]]) -> pa.DataFrameSch
     """The same value rules as a pandera schema (for other tools; :func:`validate` applies them directly)."""
     import pandera.pandas as pa
 
+    def each(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+        # A list cell passes when every one of its values does.
+        return lambda s: s.map(lambda cell: bool(test(pd.Series(split_list(cell), dtype=object)).all()))
+
     return pa.DataFrameSchema(
         {
             c.name: pa.Column(
                 checks=[
-                    pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)
+                    pa.Check(each(test) if c.multiple else test, element_wise=False, error=error)
+                    for test, error in _value_rules(c, refs)
                 ],
                 nullable=not c.required,
                 coerce=False,

@@ -192,3 +192,61 @@ def test_seed_recommendations_of_2008_h1_stand_in_2008_h2_some_overdue():
     assert len(undp_139) >= 1
     summary = rec.move_summary(rec.moves(recs, sts, "2008-H1", "2008-H2"))
     assert summary["improved"] > 0 and summary["new"] > 0
+
+
+# --- Validation of the list columns (lib.ingest, no database) ------------------------------
+
+REFS = {
+    "round": {"2008-H1", "2008-H2"},
+    "action_point": {"128", "139"},
+    "indicator": {"1.1", "8.2", "8.16"},
+    "addressee": {"UNDP", "UNICEF", "New York Office"},
+    "recommendation": {"R-1"},
+}
+REC_CSV = (
+    "id,round_id,text,addressees,action_point_ids,indicator_codes,lead,due_round,due_date,priority\n"
+    "R-1,2008-H2,t, UNICEF;UNDP ;UNDP,139;128,8.16; 1.1;8.2,UNDP,2008-H2,,High\n"
+    "R-2,2008-H2,t,UNDP; WFP,139;140,9.9,WFP,,,low\n"
+)
+
+
+def _validate(text: str):
+    from lib.datasets import RECOMMENDATIONS
+    from lib.ingest import parse, validate
+
+    return validate(parse(text, RECOMMENDATIONS), RECOMMENDATIONS, REFS)
+
+
+def test_list_cells_are_normalised_and_checked_value_by_value():
+    typed, problems = _validate(REC_CSV)
+    assert typed.loc[2, ["addressees", "action_point_ids", "indicator_codes", "priority"]].tolist() == [
+        "UNDP; UNICEF",
+        "128; 139",
+        "1.1; 8.2; 8.16",
+        "high",
+    ]
+    got = sorted((p.row, p.column, p.value) for p in problems)
+    assert got == [
+        (3, "action_point_ids", "140"),
+        (3, "addressees", "WFP"),
+        (3, "indicator_codes", "9.9"),
+        (3, "lead", "WFP"),  # unknown (it is one of the addressees given)
+    ]
+    unknown = next(p for p in problems if p.column == "addressees")
+    assert (
+        unknown.message == "'addressees' value 'WFP' is unknown; use one of: New York Office, UNDP, UNICEF."
+    )
+
+
+def test_list_checks_agree_with_pandera():
+    """build_schema (for other tools) applies the same value rules to each value of a list cell."""
+    import pandera.pandas as pa
+
+    from lib.datasets import RECOMMENDATIONS
+    from lib.ingest import _coerce, build_schema, parse
+
+    typed, _ = _coerce(parse(REC_CSV, RECOMMENDATIONS).frame, RECOMMENDATIONS)
+    with pytest.raises(pa.errors.SchemaErrors) as err:
+        build_schema(RECOMMENDATIONS, REFS).validate(typed, lazy=True)
+    failed = {(int(r.index), r.column) for r in err.value.failure_cases.itertuples()}
+    assert failed == {(3, "addressees"), (3, "action_point_ids"), (3, "indicator_codes"), (3, "lead")}
