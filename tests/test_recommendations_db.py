@@ -275,3 +275,23 @@ def test_self_assessment_imports_beside_the_review_and_reverts(db):
     assert not refused.ok and "use one of: on_track, at_risk, off_track" in refused.errors[0].message
     revert(db, res.upload_id)
     assert snapshot(db, REC_TABLES) == before
+
+
+# --- Read back for the pages ---------------------------------------------------------------
+
+
+def test_loaders_feed_where_they_stand(db):
+    """lib.queries' frames go straight into lib.recommendations (what the page and the briefing call)."""
+    from lib import queries
+    from lib import recommendations as rec
+
+    recs, sts = queries.recommendations(db), queries.recommendation_statuses(db)
+    assert len(recs) == 26 and len(sts) == len(read_rows("recommendation_status.csv")[1])
+    out = rec.standing(recs, sts, queries.rounds(db), "2008-H2", made_in="2008-H1")
+    assert out["id"].tolist() == [f"R-2008-H1-{i:02d}" for i in range(1, 7)]
+    assert set(out["status_round"]) == {"2008-H2"}
+    # Due 2008-H2 (the round itself) and not completed: overdue; due in 2009: not yet.
+    due_now = out["due_round"].eq("2008-H2") & ~out["status"].isin(["completed", "dropped"])
+    assert out["overdue"].tolist() == due_now.tolist() and due_now.any()
+    assert not out.loc[out["due_date"].notna(), "overdue"].any()
+    assert rec.move_summary(rec.moves(recs, sts, "2008-H1", "2008-H2"))["new"] == 6
