@@ -295,3 +295,34 @@ def test_loaders_feed_where_they_stand(db):
     assert out["overdue"].tolist() == due_now.tolist() and due_now.any()
     assert not out.loc[out["due_date"].notna(), "overdue"].any()
     assert rec.move_summary(rec.moves(recs, sts, "2008-H1", "2008-H2"))["new"] == 6
+
+
+def test_migration_0005_down_and_up_keeps_the_progress_reports(db):
+    """0005 adds the tables and the self-assessment column; down to 0004 and up again on a database with data."""
+    from sqlalchemy import inspect
+
+    from tests.test_summary import alembic
+
+    imp(db, "action-points", (DATA_DIR / "progress_reports.csv").read_bytes(), "progress_reports.csv")
+    pr = SQLModel.metadata.tables["progress_report"]
+    kept = [c for c in pr.c if c.name != "self_assessment"]
+
+    def reports() -> list[tuple]:
+        with db.connect() as conn:
+            return [
+                tuple(r) for r in conn.execute(select(*kept).order_by(pr.c.round_id, pr.c.action_point_id))
+            ]
+
+    before = reports()
+    alembic(db, "downgrade", "0004")
+    names = inspect(db).get_table_names()
+    assert "recommendation" not in names and "recommendation_status" not in names
+    assert "self_assessment" not in {c["name"] for c in inspect(db).get_columns("progress_report")}
+    assert reports() == before
+    alembic(db, "upgrade", "head")
+    assert reports() == before
+    with db.connect() as conn:
+        assert set(conn.execute(select(pr.c.self_assessment)).scalars()) == {None}  # written before 0005
+        assert conn.execute(select(SQLModel.metadata.tables["recommendation"].c.id)).first() is None
+    # And the new datasets import again.
+    imp(db, "recommendations", (DATA_DIR / "recommendations.csv").read_bytes(), "recommendations.csv")
