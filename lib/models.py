@@ -100,7 +100,8 @@ class ProgressReport(SQLModel, table=True):
     round_id: str = Field(primary_key=True, foreign_key="consultation_round.id")
     action_point_id: str = Field(primary_key=True, foreign_key="action_point.id")
     status: str  # not_started < limited < substantial < completed
-    assessment: str  # on_track / at_risk / off_track
+    assessment: str  # on_track / at_risk / off_track: OHCHR's review
+    self_assessment: str | None = None  # the lead unit's own assessment, same scale
     percent_complete: int
     lead_unit: str
     due_date: date | None = None
@@ -190,6 +191,48 @@ class Action2Activity(SQLModel, table=True):
     status: str  # planned / ongoing / completed / cancelled
     round_id: str = Field(foreign_key="consultation_round.id", index=True)
     description: str = ""
+    illustrative: bool = False
+    upload_id: int | None = Field(default=None, index=True)
+    created_upload_id: int | None = Field(default=None, index=True)
+
+
+class Recommendation(SQLModel, table=True):
+    """A recommendation a consultation round made to the UN system (paragraph 134).
+
+    The list columns (addressees, action_point_ids, indicator_codes) hold their values
+    de-duplicated, in natural order and joined by ``"; "`` (lib.datasets.join_list): one
+    stored form per set, so an import, its export and a revert agree exactly.
+    """
+
+    __tablename__ = "recommendation"
+    id: str = Field(primary_key=True, max_length=32)
+    round_id: str = Field(foreign_key="consultation_round.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_fr: str | None = Field(default=None, sa_column=Column(Text))
+    text_es: str | None = Field(default=None, sa_column=Column(Text))
+    addressees: str = Field(sa_column=Column(Text, nullable=False))  # agency codes and/or OHCHR units
+    action_point_ids: str | None = Field(default=None, sa_column=Column(Text))
+    indicator_codes: str | None = Field(default=None, sa_column=Column(Text))
+    lead: str = Field(max_length=200)
+    due_round: str | None = Field(default=None, foreign_key="consultation_round.id")
+    due_date: date | None = None
+    priority: str = Field(max_length=8)  # high / medium / low
+    illustrative: bool = False
+    upload_id: int | None = Field(default=None, index=True)
+    created_upload_id: int | None = Field(default=None, index=True)
+
+
+class RecommendationStatus(SQLModel, table=True):
+    """Where a recommendation stands, as reported for one round."""
+
+    __tablename__ = "recommendation_status"
+    recommendation_id: str = Field(primary_key=True, foreign_key="recommendation.id", max_length=32)
+    round_id: str = Field(primary_key=True, foreign_key="consultation_round.id", max_length=7)
+    status: str = Field(max_length=16)  # not_started < limited < substantial < completed; or dropped
+    reason: str | None = Field(default=None, sa_column=Column(Text))  # required when dropped
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    reported_by: str = Field(max_length=200)
+    reported_on: date
     illustrative: bool = False
     upload_id: int | None = Field(default=None, index=True)
     created_upload_id: int | None = Field(default=None, index=True)
