@@ -86,12 +86,15 @@ def import_bytes(
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     keep_file: bool = True,
     progress: Callable[[float, str], None] | None = None,
+    after_write: Callable[[Connection, int], None] | None = None,
 ) -> ImportResult:
     """Check a file and, unless ``dry_run``, write it in ONE transaction.
 
     ``expected_version`` is the data version the user's preview was made
     against: if the data changed since, :class:`StaleData` is raised and nothing
-    is written.
+    is written. ``after_write(conn, upload_id)`` runs inside the same transaction once the
+    rows are written (an approved submission records its upload); if it raises, nothing is
+    written.
     """
     dataset = get_dataset(dataset_name)
     sha = hashlib.sha256(raw).hexdigest()
@@ -158,6 +161,8 @@ def import_bytes(
                 big = rebuild_all_worth(conn, res.new + res.modified)
                 refresh_summary(conn, None if big else summary_groups_of(target, upload_id))
         res.upload_id = upload_id
+        if after_write is not None:
+            after_write(conn, upload_id)
         res.data_version = bump_data_version(conn)
         audit(
             conn,
