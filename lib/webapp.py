@@ -23,6 +23,7 @@ from lib.headline import Figure
 from lib.i18n import N_, _
 from lib.rounds import round_caption
 from lib.seed import init
+from lib.uploads import md_escape
 
 log = logging.getLogger("consultations")
 AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
@@ -219,6 +220,28 @@ def guard(action: str) -> dict:
 
 def allowed(user: dict, action: str) -> bool:
     return auth.is_allowed(user["role"], action)
+
+
+def attempt(change: Callable[[], Any], done: str, notice_key: str) -> None:
+    """Run a change from a form: show why it was refused, or keep ``done`` for the next run and rerun."""
+    try:
+        change()
+    except ValueError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.session_state[notice_key] = done
+    st.rerun()
+
+
+def show_notice(notice_key: str) -> None:
+    """The success message :func:`attempt` kept for this run, if any."""
+    if notice := st.session_state.pop(notice_key, None):
+        st.success(notice)
+
+
+def password_label() -> str:
+    """The label of a new-password field, with the rule people must meet."""
+    return _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH)
 
 
 # --- Shared widgets ---------------------------------------------------------------------------
