@@ -145,12 +145,18 @@ def current_user() -> dict | None:
         if user is not None and claim:
             user = auth.with_claimed_agency(engine, user, st.user.get(claim))
         return user
-    name = st.session_state.get("username")
-    if not name:
-        return None
-    user = auth.get_user(engine, name)
+    state = st.session_state
+    if state.get("session_id") is None and not state.get("username"):  # a new tab or a reload
+        found = auth.sessions.resume(engine, st.context.cookies.get(auth.sessions.COOKIE_NAME))
+        if found:
+            state["session_id"], state["username"] = found[0], found[1]["username"]
+    if state.get("session_id") is not None:  # expired, revoked (sign-out elsewhere, a change)?
+        user = auth.sessions.check(engine, state["session_id"])
+    else:
+        user = auth.get_user(engine, state["username"]) if state.get("username") else None
     if user is None or not user.get("active"):
-        st.session_state.pop("username", None)
+        state.pop("username", None)
+        state.pop("session_id", None)
         return None
     return user
 
@@ -210,7 +216,10 @@ DATABASE_ERRORS = SQLAlchemyError  # what a failed write at sign-in raises (e.g.
 
 
 def signed_in(user: dict) -> None:
-    """After a successful sign-in or setup: remember the user for this session and rerun."""
+    """After a successful sign-in or setup: start a session (its cookie follows) and rerun."""
+    st.session_state["session_id"], st.session_state["session_handover"] = auth.sessions.start(
+        get_engine(), user["id"]
+    )
     st.session_state["username"] = user["username"]
     if not st.session_state.pop("language_chosen", False):
         st.session_state.pop("language", None)  # the user's stored language applies
@@ -218,10 +227,31 @@ def signed_in(user: dict) -> None:
 
 
 def sign_out() -> None:
-    """The sign-out button's callback (it runs before the next run, so that run sees no user)."""
-    st.session_state.pop("username", None)
+    """The sign-out button's callback (it runs before the next run, so that run sees no user).
+
+    The session ends in the database, so its cookie is refused even if the browser kept it."""
+    name = st.session_state.pop("username", None)
+    auth.sessions.revoke(get_engine(), st.session_state.pop("session_id", None), actor=name or "")
+    st.session_state["session_cookie_end"] = True
     if AUTH_MODE == "oidc":
         st.logout()
+
+
+def session_cookie() -> None:
+    """Hand the new session to the browser, or delete an ended one's cookie: a same-origin POST to
+    the app's route (lib.auth.cookie), the only place that can set an HttpOnly cookie."""
+    state = st.session_state
+    code, end = state.pop("session_handover", None), state.pop("session_cookie_end", None)
+    if not (code or end):
+        return
+    route = st.get_option("server.baseUrlPath").strip("/")
+    url = f"/{route}/session/" if route else "/session/"
+    call = (
+        f"fetch('{url}claim', {{method: 'POST', body: '{code}'}})"
+        if code
+        else f"fetch('{url}end', {{method: 'POST'}})"
+    )
+    st.html(f"<script>{call}</script>", unsafe_allow_javascript=True, width=1)
 
 
 def language_picker(save: bool) -> None:

@@ -16,7 +16,7 @@ Messages meant for people (ValueError texts, sign-in refusals) are in the langua
 the current run (lib.i18n; English for the CLI); audit details stay English.
 """
 
-from lib.auth import oidc, passwords, roles, setup, signin, throttle, users
+from lib.auth import oidc, passwords, roles, sessions, setup, signin, throttle, users
 from lib.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -104,6 +104,7 @@ __all__ = [
     "set_agency",
     "set_language",
     "set_role",
+    "sessions",
     "setup",
     "signin",
     "throttle",
