@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import re
 import sys
 import time
@@ -134,7 +135,8 @@ def cmd_history(args) -> int:
         "rows_unchanged",
         "reverted_at",
     ]
-    print(df[cols].to_string(index=False))
+    shown = df[cols].map(lambda v: clean(v, 60) if isinstance(v, str) else v)  # names come from users
+    print(shown.to_string(index=False))
     return EXIT_OK
 
 
@@ -347,7 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # the output piped into `head`: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from datetime import date
 
 import openpyxl
@@ -152,6 +154,11 @@ def test_cli_revert_refusal_and_bad_files_print_no_traceback(tmp_path):
         assert "Traceback" not in out.stderr, (name, out.stderr[-2000:])
         assert "\x1b" not in out.stderr + out.stdout, name  # escape sequences are shown escaped
         assert len(out.stderr) < 20_000, (name, len(out.stderr))  # a 300 KB cell is not echoed
+    # The French Excel UN export with a bad cell in a row of several years (the CLI crashed on it).
+    (tmp_path / "fr.csv").write_bytes((UN_HEAD + '4;Afghanistan;553;FAUX;"M";1340,5;12.5\n').encode("cp1252"))
+    out = cli(url, "import", "mdg", str(tmp_path / "fr.csv"))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "mixes decimal commas" in out.stderr
 
 
 # --- Memory and bounded work ---------------------------------------------------------------------
@@ -350,6 +357,42 @@ def _workbook(sheets: dict[str, list[list]]) -> bytes:
     return buf.getvalue()
 
 
+def _with_cached_value(raw: bytes, formula: str, cached: str) -> bytes:
+    """The workbook with ``formula``'s cell given the value Excel would have cached (openpyxl
+    writes formulas without one; Excel and LibreOffice save both)."""
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                text = data.decode()
+                text = re.sub(
+                    r'<c r="([A-Z]+\d+)"><f>' + re.escape(formula) + r"</f><v\s*/>",
+                    lambda m: f'<c r="{m.group(1)}" t="str"><f>{formula}</f><v>{cached}</v>',
+                    text,
+                )
+                data = text.encode()
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+@BACKENDS
+def test_xlsx_formulas_are_read_as_their_cached_values(db):
+    raw = _workbook(
+        {
+            "rounds": [
+                ["id", "title", "meeting_date", "cutoff_date"],
+                ["2009-H1", '=CONCAT("First ","of 2009")', date(2009, 5, 15), date(2009, 4, 30)],
+            ]
+        }
+    )
+    raw = _with_cached_value(raw, 'CONCAT("First ","of 2009")', "First of 2009")
+    res = import_bytes(db, "rounds", raw, "rounds.xlsx")
+    assert res.ok, res.errors
+    assert dict((r[0], r[1]) for r in rounds_stored(db))["2009-H1"] == "First of 2009"
+
+
 @BACKENDS
 def test_xlsx_is_read_from_the_sheet_named_after_the_dataset(db):
     raw = _workbook(
@@ -437,3 +480,27 @@ def test_the_preview_names_the_source_shows_sample_rows_and_says_it_in_words(db)
     headings = [h for h, _t in uploads.preview_tables(res)]
     assert headings[0] == "The first 2 rows as they will be stored:"
     assert MDG.name == res.dataset
+
+
+def test_the_upload_page_takes_an_xlsx_and_previews_source_and_sample_rows(make_app):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROLE_USERS
+
+    at = AppTest.from_file(str(ROOT / "pages/upload.py"), default_timeout=60)
+    at.session_state["username"] = ROLE_USERS["staff"]
+    at.run()
+    assert ".xlsx" in at.get("file_uploader")[0].proto.type
+    header = MDG_HEAD.strip().split(",")
+    raw = _workbook(
+        {"mdg": [header, ["5.1", "553", "AFG", 2016, 401.5, "u", "total", "total", "Page source"]]}
+    )
+    at.selectbox(key="upload_dataset").set_value("mdg")
+    at.file_uploader[0].set_value(("mdg.xlsx", raw, "application/octet-stream"))
+    at.run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Preview: +1 new, ~0 modified, =0 unchanged"]
+    words = " ".join(m.value for m in at.markdown)
+    assert "not stored yet" in words and "Page source" in words  # (Markdown-escaped text)
+    sample = at.dataframe[-1].value
+    assert list(sample["value"]) == [401.5] and list(sample["source"]) == ["Page source"]

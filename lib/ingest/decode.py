@@ -42,7 +42,11 @@ def decode(
         )
     if not raw.strip():
         raise ImportRejected(
-            [Problem(None, None, None, "The file is empty. Upload a CSV with a header row.")]
+            [
+                Problem(
+                    None, None, None, "The file is empty. Upload a CSV with a header row.", reason=Reason.FILE
+                )
+            ]
         )
     if is_xlsx(raw):
         return _text_checked(xlsx_to_text(raw, sheet)), "xlsx"
@@ -92,7 +96,11 @@ def _text_checked(text: str) -> str:
     if not text.strip():
         # A byte-order mark and blanks only.
         raise ImportRejected(
-            [Problem(None, None, None, "The file is empty. Upload a CSV with a header row.")]
+            [
+                Problem(
+                    None, None, None, "The file is empty. Upload a CSV with a header row.", reason=Reason.FILE
+                )
+            ]
         )
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # classic Mac: the readers split lines on LF only

@@ -65,6 +65,8 @@ def _cell_problems(
 ) -> None:
     """A problem for each cell where ``bad`` holds (by position: a UN export repeats row numbers)."""
     where = np.flatnonzero(bad)
+    if not len(where):
+        return  # (the values of a million-row column are not copied for nothing)
     values = s.to_numpy()
     out.add_capped(
         len(where),
@@ -75,10 +77,13 @@ def _cell_problems(
 def _underflow(s: pd.Series, num: pd.Series) -> pd.Series:
     """Cells written as a non-zero number that reads as 0.0 (``1e-400``): storing 0 would be wrong."""
     zero = (num == 0).to_numpy()
-    if not zero.any():
-        return pd.Series(False, index=s.index)
-    mantissa = s.str.split(r"[eE]", n=1, regex=True).str[0]
-    return pd.Series(zero, index=s.index) & mantissa.str.contains(r"[1-9]", regex=True).fillna(False)
+    out = np.zeros(len(s), dtype=bool)
+    if zero.any():  # only the cells that read as 0 are looked at
+        mantissa = s[zero].str.split(r"[eE]", n=1, regex=True).str[0]
+        out[np.flatnonzero(zero)] = mantissa.str.contains(r"[1-9]", regex=True).to_numpy(
+            dtype=bool, na_value=False
+        )
+    return pd.Series(out, index=s.index)
 
 
 def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd.DataFrame, list[Problem]]:

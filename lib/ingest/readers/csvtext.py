@@ -39,8 +39,10 @@ def read_pandas(text: str, delimiter: str) -> pd.DataFrame:
                 f"Row {line} has {saw} values but the header has {want} columns. "
                 "Put values that contain the delimiter in double quotes."
             )
-            raise ImportRejected([Problem(line, None, None, msg)]) from None
-        raise ImportRejected([Problem(None, None, None, f"The file is not a readable CSV: {exc}")]) from None
+            raise ImportRejected([Problem(line, None, None, msg, reason=Reason.LAYOUT)]) from None
+        raise ImportRejected(
+            [Problem(None, None, None, f"The file is not a readable CSV: {exc}", reason=Reason.FILE)]
+        ) from None
 
 
 def read_arrow(text: str, delimiter: str, ncols: int) -> pd.DataFrame | None:

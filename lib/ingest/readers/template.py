@@ -42,16 +42,26 @@ class TemplateReader:
         dupes = sorted({c for c in header if c and header.count(c) > 1})
         for c in missing:
             problems.append(
-                Problem(1, c, None, f"Column '{c}' is missing. The header must be: {', '.join(expected)}.")
+                Problem(
+                    1,
+                    c,
+                    None,
+                    f"Column '{c}' is missing. The header must be: {', '.join(expected)}.",
+                    reason=Reason.LAYOUT,
+                )
             )
         for c in extra:
             if not c:
                 msg = "A column has no name in the header (a trailing delimiter?). Remove the empty column."
             else:
                 msg = f"Column '{c}' is not part of the {dataset.name} template. Allowed columns: {', '.join(expected)}."
-            problems.append(Problem(1, c or None, None, msg))
+            problems.append(Problem(1, c or None, None, msg, reason=Reason.LAYOUT))
         for c in dupes:
-            problems.append(Problem(1, c, None, f"Column '{c}' appears more than once in the header."))
+            problems.append(
+                Problem(
+                    1, c, None, f"Column '{c}' appears more than once in the header.", reason=Reason.LAYOUT
+                )
+            )
         if problems:
             raise ImportRejected(problems)
         df.index = pd.RangeIndex(2, 2 + len(df))
@@ -60,7 +70,9 @@ class TemplateReader:
             blank = df[maybe].apply(lambda s: s.str.strip().eq("")).all(axis=1)
             df = df.drop(index=blank.index[blank.to_numpy()])
         if df.empty:
-            raise ImportRejected([Problem(None, None, None, "The file has a header but no data rows.")])
+            raise ImportRejected(
+                [Problem(None, None, None, "The file has a header but no data rows.", reason=Reason.LAYOUT)]
+            )
         marked = df.iloc[:, 0].str.lstrip().str.startswith(EXAMPLE_MARK).to_numpy()
         if marked.any():
             rows = df.index[marked]
