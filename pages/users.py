@@ -23,7 +23,7 @@ with st.form("create_user", clear_on_submit=True):
     email = c2.text_input(_("E-mail (needed for single sign-on)"), key="new_email")
     role = c3.selectbox(_("Role"), auth.ROLES, key="new_role", format_func=i18n.label)
     p1, p2 = st.columns(2)
-    pw = p1.text_input(w.password_label(), type="password", key="new_password")
+    pw = p1.text_input(auth.rule_label(), type="password", key="new_password")
     pw2 = p2.text_input(_("Password again"), type="password", key="new_password2")
     if st.form_submit_button(_("Create user"), type="primary", key="create_user_submit"):
         w.attempt(

@@ -24,6 +24,7 @@ from lib.auth.passwords import (
     _hasher,
     confirmed,
     hash_password,
+    rule_label,
     validate_password,
     verify_password,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "passwords",
     "reset_password",
     "roles",
+    "rule_label",
     "set_active",
     "set_language",
     "set_role",
