@@ -22,6 +22,15 @@ def no_access() -> None:
     st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
 
 
+def save_language() -> None:
+    """Store the newly chosen language on the signed-in user (a callback: before the next run)."""
+    from lib import webapp as w
+
+    user, lang = w.current_user(), st.session_state.get("language")
+    if user is not None and lang in i18n.LANGUAGES:
+        auth.set_language(w.get_engine(), user["username"], lang)
+
+
 def main() -> None:
     from lib import webapp as w  # here, not at the top: the server imports this file for its st.App
 
@@ -51,7 +60,7 @@ def main() -> None:
                 role=_(auth.ROLE_NAMES.get(user["role"], user["role"])),
             )
         )
-        w.language_picker(save=True)
+        w.language_choice(st.selectbox, on_change=save_language)
         st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
     st.navigation(pages).run()
 

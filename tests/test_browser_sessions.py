@@ -45,6 +45,15 @@ def assert_signed_out(page, body: str) -> None:
         assert page.locator(sel).count() == 0, f"{sel} shown while signed out"
 
 
+def assert_signed_out_at(page, url: str) -> None:
+    """Open ``url`` (a new Streamlit session) and check that it is signed out, with no data."""
+    page.goto(url)
+    page.locator('[data-testid="stApp"]').wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert_signed_out(page, page.locator("body").inner_text())
+
+
 def test_reload_keeps_the_session_on_the_same_page_and_sign_out_ends_it(live_app, page):
     sign_in(page, live_app, "staff")
     cookie = session_cookie(page)
@@ -75,12 +84,7 @@ def test_reload_keeps_the_session_on_the_same_page_and_sign_out_ends_it(live_app
     other = page.context.browser.new_context()
     try:
         other.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": live_app.url + "/"}])
-        p = other.new_page()
-        p.goto(live_app.url + "/action_points")
-        p.locator('[data-testid="stApp"]').wait_for()
-        wait_idle(p)
-        p.wait_for_timeout(500)
-        assert_signed_out(p, p.locator("body").inner_text())
+        assert_signed_out_at(other.new_page(), live_app.url + "/action_points")
     finally:
         other.close()
 
@@ -112,3 +116,44 @@ def test_a_session_ends_after_the_idle_time(seeded_template, tmp_path, page):
         assert f"Signed in as {ROLE_USERS['partner']}" in reload(page)  # within the idle time
         page.wait_for_timeout(8_000)  # longer than 6 s without a run
         assert_signed_out(page, reload(page))
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_session_started_on_one_server_is_accepted_by_another(browser, tmp_path):
+    from lib.db import make_engine
+    from lib.seed import init
+    from tests.conftest import (
+        PG_SKIP_REASON,
+        TEST_PASSWORD,
+        _drop_pg_database,
+        _new_pg_database,
+        pg_admin_url,
+    )
+
+    if not pg_admin_url():
+        pytest.skip(PG_SKIP_REASON)
+    url, name = _new_pg_database()
+    eng = make_engine(url)
+    try:
+        init(eng)
+        auth.create_user(eng, ROLE_USERS["staff"], "staff", password=TEST_PASSWORD, actor="test")
+        with streamlit_server(url, log_dir=tmp_path) as a, streamlit_server(url, log_dir=tmp_path) as b:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            try:
+                p = context.new_page()
+                sign_in(p, a, "staff")
+                session_cookie(p)  # set by server A (cookies are per host, so B receives it too)
+                p.goto(b.url + "/action_points")
+                p.locator('[data-testid="stApp"]').wait_for()
+                p.get_by_text(f"Signed in as {ROLE_USERS['staff']}").wait_for()
+                p.get_by_role("heading", name="Action points").first.wait_for()
+                # Signing out on B ends the session on A too.
+                p.get_by_role("button", name="Sign out").click()
+                p.get_by_role("button", name="Sign in").wait_for()
+                assert_signed_out_at(p, a.url + "/action_points")
+            finally:
+                context.close()
+    finally:
+        eng.dispose()
+        _drop_pg_database(name)

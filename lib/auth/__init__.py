@@ -24,6 +24,7 @@ from lib.auth.passwords import (
     _hasher,
     confirmed,
     hash_password,
+    rule_label,
     validate_password,
     verify_password,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "require_agency",
     "reset_password",
     "roles",
+    "rule_label",
     "set_active",
     "set_agency",
     "set_language",

@@ -61,6 +61,17 @@ def _set_cookie(response: Response, request: Request, path: str, value: str, max
     )
 
 
+def script(base_path: str, code: str | None) -> str:
+    """The page's side of the hand-over: a same-origin POST of the one-time ``code`` to the claim
+    route, or (no code) to the end route, which deletes the cookie."""
+    base = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    if code is None:
+        return f"<script>fetch('{base}/session/end', {{method: 'POST'}})</script>"
+    if not code.replace("-", "").replace("_", "").isalnum():  # token_urlsafe: nothing to escape
+        raise ValueError("not a hand-over code")
+    return f"<script>fetch('{base}/session/claim', {{method: 'POST', body: '{code}'}})</script>"
+
+
 def session_routes(base_path: str = "") -> list[Route]:
     """The two routes under the app's base URL path (``server.baseUrlPath``, e.g. "" or "/dashboard")."""
     base = "/" + base_path.strip("/") if base_path.strip("/") else ""

@@ -137,6 +137,28 @@ def check(engine: Bind, session_id: int, now: datetime | None = None) -> dict[st
     return found[1] if found else None
 
 
+def current(
+    engine: Bind, session_id: int | None, username: str | None, token: str | None
+) -> tuple[int | None, dict[str, Any] | None]:
+    """Who is signed in at this run: ``(session id, user)``, ``(None, None)`` when nobody.
+
+    An open session is checked again (expired? revoked by a sign-out elsewhere or a change to
+    the user?); a new tab or a reload resumes from the cookie's ``token``; a user name without a
+    session (signed in before sessions, or by a test) stays valid while the user is active.
+    """
+    if session_id is None and not username:
+        found = resume(engine, token)
+        session_id = found[0] if found else None
+    if session_id is not None:
+        user = check(engine, session_id)
+        return (session_id, user) if user else (None, None)
+    if not username:
+        return None, None
+    with _begin(engine) as conn:
+        row = conn.execute(select(*PUBLIC_SELECT).where(User.username == username)).mappings().first()
+    return (None, public(row)) if row and row["active"] else (None, None)
+
+
 def revoke(engine: Bind, session_id: int | None = None, token: str | None = None, actor: str = "") -> None:
     """End one session (sign-out), by id or by its cookie's token."""
     if session_id is None and not token:
