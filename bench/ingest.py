@@ -160,6 +160,7 @@ def stages(engine: Engine, csv_path: Path) -> dict[str, Timing]:
     from sqlalchemy import insert
 
     from lib import ingest, reference
+    from lib.ingest import staging as st
     from lib.models import Upload
 
     times: dict[str, Timing] = {}
@@ -175,14 +176,14 @@ def stages(engine: Engine, csv_path: Path) -> dict[str, Timing]:
             typed, problems = ingest.validate(parsed, MDG, reference.load_refs(conn))
         if any(p.severity == "error" for p in problems):
             raise SystemExit(f"validation failed: {problems[:3]}")
-        target = ingest._target(MDG)
+        target = st.target_table(MDG)
         with timer("staging fill", times):
-            staging = ingest._staging(MDG, conn)
-            ingest._fill_staging(conn, staging, ingest._python_rows(typed, MDG))
+            staging = st.staging_table(MDG, conn)
+            st.fill_staging(conn, staging, st.python_rows(typed, MDG))
         with timer("apply", times):
-            counts = ingest._counts(conn, target, staging, MDG)
+            counts = st.count_changes(conn, target, staging, MDG)
             if counts[1]:
-                ingest._modified_preview(conn, target, staging, MDG, ingest.PREVIEW_LIMIT)
+                st.modified_preview(conn, target, staging, MDG, ingest.PREVIEW_LIMIT)
             upload_id = conn.execute(
                 insert(Upload.__table__)
                 .values(
@@ -195,7 +196,7 @@ def stages(engine: Engine, csv_path: Path) -> dict[str, Timing]:
                 )
                 .returning(Upload.__table__.c.id)
             ).scalar_one()
-            ingest._apply(conn, target, staging, MDG, upload_id, counts)
+            st.apply_rows(conn, target, staging, MDG, upload_id, counts)
             staging.drop(conn)
         with timer("commit", times):
             trans.commit()

@@ -210,10 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-size-limit", action="store_true", help="accept a file of any size")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="export a dataset in its template layout")
-    p.add_argument("dataset", choices=datasets)
-    p.add_argument("file")
-    p.set_defaults(func=cmd_export)
+    for name, func, text in (
+        ("export", cmd_export, "export a dataset in its template layout"),
+        ("template", cmd_template, "write a dataset's empty template (header and one example row)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("dataset", choices=datasets)
+        p.add_argument("file")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("history", help="list the uploads")
     p.set_defaults(func=cmd_history)
@@ -222,11 +226,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli")
     p.set_defaults(func=cmd_revert)
-
-    p = sub.add_parser("template", help="write a dataset's empty template (header and one example row)")
-    p.add_argument("dataset", choices=datasets)
-    p.add_argument("file")
-    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("create-user", help="create a user (password read from standard input)")
     p.add_argument("name")

@@ -39,12 +39,19 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads accents) of the neutralised frame.
+def to_csv_bytes(df: pd.DataFrame, *, for_import: bool = False) -> bytes:
+    """The one CSV writer of the app: every download, the template and the export.
 
-    CRLF line ends (RFC 4180): the csv writer then quotes any cell holding a CR or LF,
-    so a stray carriage return cannot start a new row.
+    A download (the default) is UTF-8 with a BOM (so Excel reads accents) of the neutralised
+    frame, with CRLF line ends (RFC 4180: the csv writer then quotes any cell holding a CR
+    or LF, so a stray carriage return cannot start a new row).
+
+    ``for_import``: the template encoding, for files meant to be imported back (the CLI's
+    export and template): UTF-8 without BOM, LF, every cell as it is, since neutralising
+    would change the values the import reads back.
     """
+    if for_import:
+        return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
     return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -45,6 +45,22 @@ def upload_help(limit: int = MAX_UPLOAD_BYTES) -> str:
     )
 
 
+#: The file types the uploader accepts.
+FILE_TYPES = ["csv", "txt"]
+
+
+def uploader_options(nonce: int) -> dict:
+    """The file uploader's key (``nonce`` is bumped after a write, for a fresh, empty uploader),
+    accepted types and help text."""
+    return {"key": f"upload_file_{nonce}", "type": FILE_TYPES, "help": upload_help(ingest.MAX_UPLOAD_BYTES)}
+
+
+def step_text(step: str) -> str:
+    """The progress bar's text for one step (the steps' own words come from lib.ingest, in English:
+    they are the CLI's too)."""
+    return _("Checking: {step}", step=step)
+
+
 Progress = Callable[[float, str], None]
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -228,6 +244,34 @@ def problem_table(problems: list[Problem], limit: int = PROBLEM_LIMIT) -> tuple[
     return df.head(limit), max(len(df) - limit, 0)
 
 
+def more_problems_line(shown: int, rest: int) -> str:
+    """The caption under a truncated problem table."""
+    return _(
+        "The first {shown} problems are shown; {rest} more are in the full list.",
+        shown=i18n.fmt_number(shown),
+        rest=i18n.fmt_number(rest),
+    )
+
+
+def skipped_heading(res: ImportResult) -> str:
+    """The title of the rows a file skips (with a warning each)."""
+    return _("{count} row(s) of the file will be skipped", count=i18n.fmt_number(len(res.warnings)))
+
+
+def confirm_label(res: ImportResult) -> str:
+    """The confirmation button's label."""
+    return _("Confirm: write {count} rows", count=i18n.fmt_number(res.new + res.modified))
+
+
+def confirm_notice(done: ImportResult | None) -> tuple[str, str]:
+    """(kind, text) of the notice after a confirmation: written, or stale (None)."""
+    if done is None:
+        return "warning", _(STALE_MESSAGE)
+    return "success", _(
+        "Upload {upload} written: {changes}.", upload=done.upload_id, changes=change_line(done)
+    )
+
+
 def modified_heading(res: ImportResult) -> str:
     """The line above the modified rows (says when only the first of them are shown)."""
     if res.modified > ingest.PREVIEW_LIMIT:
@@ -299,6 +343,24 @@ def history_table(engine: Engine) -> pd.DataFrame:
         kept = set(conn.execute(select(up.c.id).where(up.c.content.is_not(None))).scalars())
     df["file_kept"] = df["id"].isin(kept)
     return df[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)
+
+
+def history_rows(table: pd.DataFrame) -> dict[int, pd.Series]:
+    """The rows of :func:`history_table` by upload id, newest first (the page's select box)."""
+    return {int(r["upload"]): r for _i, r in table.iterrows()}
+
+
+def revert_notice(upload_id: int, done: dict) -> tuple[str, str]:
+    """(kind, text) of the notice after a revert."""
+    return (
+        "success",
+        _(
+            "Upload {upload} reverted: {deleted} added row(s) removed, {restored} modified row(s) restored.",
+            upload=upload_id,
+            deleted=i18n.fmt_number(done["deleted"]),
+            restored=i18n.fmt_number(done["restored"]),
+        ),
+    )
 
 
 def upload_label(row: pd.Series) -> str:

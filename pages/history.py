@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import i18n, uploads
+from lib import uploads
 from lib import webapp as w
 from lib.i18n import _
 
@@ -22,13 +22,13 @@ w.show_table(table)
 w.download_csv(table, "upload-history.csv", _("Download the history"))
 
 st.header(_("One upload"))
-rows = table.set_index("upload", drop=False)
-uid = st.selectbox(_("Upload"), list(rows.index), format_func=lambda i: uploads.upload_label(rows.loc[i]))
-row = rows.loc[uid]
+rows = uploads.history_rows(table)
+uid = st.selectbox(_("Upload"), list(rows), format_func=lambda i: uploads.upload_label(rows[i]))
+row = rows[uid]
 if row["file kept"]:
     st.download_button(
         _("Download the file as uploaded"),
-        data=lambda: uploads.upload_file(engine, int(uid)),
+        data=lambda: uploads.upload_file(engine, uid),
         file_name=row["file name"],
         mime="text/csv",
         icon=":material/download:",
@@ -43,21 +43,12 @@ if w.allowed(user, "revert") and uploads.is_active(row):
     sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
     if st.button(_("Revert"), type="primary", disabled=not sure, icon=":material/undo:", key=f"revert-{uid}"):
         done, refused = w.safe(
-            lambda: uploads.try_revert(engine, int(uid), user=user["username"]),
+            lambda: uploads.try_revert(engine, uid, user=user["username"]),
             _("The upload could not be reverted. Nothing was changed; the details are in the server log."),
         )
         if refused:
             st.error(uploads.md_escape(refused))
         else:
             w.warm_shared(done["data_version"])
-            state["history_notice"] = (
-                "success",
-                _(
-                    "Upload {upload} reverted: {deleted} added row(s) removed, "
-                    "{restored} modified row(s) restored.",
-                    upload=uid,
-                    deleted=i18n.fmt_number(done["deleted"]),
-                    restored=i18n.fmt_number(done["restored"]),
-                ),
-            )
+            state["history_notice"] = uploads.revert_notice(uid, done)
             st.rerun()

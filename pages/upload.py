@@ -1,8 +1,8 @@
-"""Upload data: choose a dataset, get its template, upload a CSV, check the preview, then confirm."""
+"""Upload data: choose a dataset, get its template, upload a file, check the preview, then confirm."""
 
 import streamlit as st
 
-from lib import i18n, uploads
+from lib import uploads
 from lib import webapp as w
 from lib.datasets import DATASETS
 from lib.i18n import _
@@ -25,10 +25,8 @@ with st.expander(_("Template: the columns and their allowed values")):
     w.show_table(columns)
     w.download_csv(columns, f"{ds}-columns.csv", _("Download the column descriptions"))
 
-nonce = state.get("upload_nonce", 0)  # bumped after a write, for a fresh, empty uploader
-file = st.file_uploader(
-    _("CSV file"), ["csv", "txt"], key=f"upload_file_{nonce}", help=uploads.upload_help(MAX_UPLOAD_BYTES)
-)
+nonce = state.get("upload_nonce", 0)
+file = st.file_uploader(_("CSV file"), **uploads.uploader_options(nonce))
 if file is None:
     state.pop("upload_preview", None)
     st.stop()
@@ -39,8 +37,7 @@ raw = file.getvalue()
 preview = state.get("upload_preview")
 if preview is None or not preview.matches(ds, uploads.sha256_of(raw)):
     bar = st.progress(0.0, text=_("Checking the file..."))
-    # The steps' own words come from lib.ingest, in English (they are the CLI's too).
-    step = lambda f, m: bar.progress(f, text=_("Checking: {step}", step=m))  # noqa: E731
+    step = lambda f, m: bar.progress(f, text=uploads.step_text(m))  # noqa: E731
     preview = w.safe(
         lambda: uploads.check(engine, ds, raw, file.name, user=user["username"], progress=step),
         _("The file could not be checked. Nothing was written; the details are in the server log."),
@@ -54,23 +51,14 @@ if not res.ok:
     shown, rest = uploads.problem_table(res.problems)
     w.show_table(shown)
     if rest:
-        st.caption(
-            _(
-                "The first {shown} problems are shown; {rest} more are in the full list.",
-                shown=i18n.fmt_number(len(shown)),
-                rest=i18n.fmt_number(rest),
-            )
-        )
-    w.download_csv(
-        uploads.problems_frame(res.problems), "problems.csv", _("Download the full list of problems")
-    )
+        st.caption(uploads.more_problems_line(len(shown), rest))
+    full = uploads.problems_frame(res.problems)
+    w.download_csv(full, "problems.csv", _("Download the full list of problems"))
     st.stop()
 
 st.header(_("Preview: {changes}", changes=uploads.change_line(res)))
 if res.warnings:
-    with st.expander(
-        _("{count} row(s) of the file will be skipped", count=i18n.fmt_number(len(res.warnings)))
-    ):
+    with st.expander(uploads.skipped_heading(res)):
         w.show_table(uploads.problems_frame(res.warnings))
 if res.modified:
     st.write(uploads.modified_heading(res))
@@ -78,28 +66,15 @@ if res.modified:
 if not preview.writes:
     st.info(_("Every row is already in the database as it is in the file: there is nothing to write."))
     st.stop()
-if st.button(
-    _("Confirm: write {count} rows", count=i18n.fmt_number(res.new + res.modified)),
-    type="primary",
-    icon=":material/check:",
-):
+if st.button(uploads.confirm_label(res), type="primary", icon=":material/check:"):
     with st.spinner(_("Writing in one transaction...")):
         done = w.safe(
             lambda: uploads.try_confirm(engine, preview, raw, user=user["username"]),
             _("The upload failed and nothing was written; the details are in the server log."),
         )
     state.pop("upload_preview", None)
-    if done is None:
-        state["upload_notice"] = ("warning", _(uploads.STALE_MESSAGE))
-    else:
-        state["upload_notice"] = (
-            "success",
-            _(
-                "Upload {upload} written: {changes}.",
-                upload=done.upload_id,
-                changes=uploads.change_line(done),
-            ),
-        )
-        state["upload_nonce"] = nonce + 1
+    state["upload_notice"] = uploads.confirm_notice(done)
+    if done is not None:
+        state["upload_nonce"] = nonce + 1  # a fresh, empty uploader
         w.warm_shared(done.data_version)
     st.rerun()

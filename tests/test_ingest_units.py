@@ -642,7 +642,9 @@ DECLINED = [
 
 @pytest.mark.parametrize("text", READER_CASES)
 def test_arrow_reader_agrees_with_pandas(text):
-    from lib.ingest import _read_arrow, _read_pandas, sniff_delimiter
+    from lib.ingest import sniff_delimiter
+    from lib.ingest.readers.csvtext import read_arrow as _read_arrow
+    from lib.ingest.readers.csvtext import read_pandas as _read_pandas
 
     d = sniff_delimiter(text)
     fast = _read_arrow(text, d, len(text.split("\n", 1)[0].split(d)))
@@ -652,7 +654,7 @@ def test_arrow_reader_agrees_with_pandas(text):
 
 @pytest.mark.parametrize("text", DECLINED)
 def test_arrow_reader_declines_what_pandas_must_read(text):
-    from lib.ingest import _read_arrow
+    from lib.ingest.readers.csvtext import read_arrow as _read_arrow
 
     assert _read_arrow(text, ",", 3) is None
     assert _read_arrow("a,b\n1,2\n", ",", 3) is None  # a header of another width
@@ -664,7 +666,8 @@ def _pandera_schema(dataset: Dataset, refs: dict[str, set[str]]):
 
     import pandera.pandas as pa
 
-    from lib.ingest import _allowed_text, _range_text
+    from lib.ingest.validate import allowed_text as _allowed_text
+    from lib.ingest.validate import range_text as _range_text
 
     def checks(c):
         out = []
@@ -737,7 +740,9 @@ def test_value_checks_agree_with_pandera(dataset, text, n):
     """The direct value checks report what pandera's own checks of the same rules report."""
     import pandera.pandas as pa
 
-    from lib.ingest import _check_values, _coerce, build_schema
+    from lib.ingest import build_schema
+    from lib.ingest.validate import check_values as _check_values
+    from lib.ingest.validate import coerce as _coerce
 
     typed, _ = _coerce(parse(text, dataset).frame, dataset)
     ours = _check_values(typed, dataset, REFS, set())

@@ -188,7 +188,7 @@ def alembic(engine: Engine, action: str, revision: str) -> None:
 @pytest.mark.parametrize("share", [0.25, 0.0, math.inf], ids=["default", "always-rebuild", "always-series"])
 def test_summary_follows_seeding_imports_and_reverts(engine, share, monkeypatch):
     """Both ways of refreshing (the touched series, or everything) keep the summary exact."""
-    monkeypatch.setattr(ingest, "SUMMARY_REBUILD_SHARE", share)
+    monkeypatch.setattr(ingest.summary, "SUMMARY_REBUILD_SHARE", share)
     init(engine)
     assert_summary_exact(engine)
     seeded = summary_rows(engine)

@@ -1,0 +1,169 @@
+"""The import of one file, stages 1-5 in order: decode, parse, validate, then (unless a dry run)
+one transaction that stages, compares, upserts, keeps the summary and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert
+
+from lib import reference
+from lib.audit import audit
+from lib.datasets import MDG, Dataset, get_dataset
+from lib.db import bump_data_version, get_data_version, writer
+from lib.ingest.decode import decode
+from lib.ingest.readers import parse
+from lib.ingest.results import (
+    MAX_UPLOAD_BYTES,
+    PREVIEW_LIMIT,
+    ImportRejected,
+    ImportResult,
+    Parsed,
+    Problem,
+    StaleData,
+)
+from lib.ingest.staging import (
+    apply_rows,
+    count_changes,
+    fill_staging,
+    lock_writes,
+    modified_preview,
+    python_rows,
+    staging_table,
+    target_table,
+)
+from lib.ingest.summary import add_to_summary, rebuild_all_worth, refresh_summary, summary_groups_of
+from lib.ingest.validate import validate
+from lib.models import Observation, Upload
+
+
+def default_source(filename: str) -> str:
+    """The source label of a UN export: its export date is its vintage (MDG_Export_20191227.csv)."""
+    m = re.search(r"(19|20)(\d{2})(\d{2})(\d{2})", filename)
+    if m:
+        return f"UNSD MDG DB export {m.group(1)}{m.group(2)}-{m.group(3)}-{m.group(4)}"
+    return "UNSD MDG DB"
+
+
+def read_file(
+    conn: Connection,
+    dataset: Dataset,
+    raw: bytes,
+    *,
+    source: str | None = None,
+    max_bytes: int | None = MAX_UPLOAD_BYTES,
+) -> tuple[pd.DataFrame | None, Parsed | None, list[Problem]]:
+    """Stages 1-4 on one connection (for the reference sets): typed frame or problems."""
+    try:
+        text, encoding = decode(raw, max_bytes)
+        series = reference.load_series(conn) if dataset.name == MDG.name else None
+        parsed = parse(text, dataset, source=source, series=series)
+        parsed.encoding = encoding
+    except ImportRejected as rej:
+        return None, None, rej.problems
+    typed, problems = validate(parsed, dataset, reference.load_refs(conn))
+    problems = parsed.problems + problems
+    if any(p.severity == "error" for p in problems):
+        return None, parsed, problems
+    return typed, parsed, problems
+
+
+def import_bytes(
+    engine: Engine,
+    dataset_name: str,
+    raw: bytes,
+    filename: str,
+    *,
+    user: str = "cli",
+    dry_run: bool = False,
+    expected_version: int | None = None,
+    source: str | None = None,
+    max_bytes: int | None = MAX_UPLOAD_BYTES,
+    keep_file: bool = True,
+    progress: Callable[[float, str], None] | None = None,
+) -> ImportResult:
+    """Check a file and, unless ``dry_run``, write it in ONE transaction.
+
+    ``expected_version`` is the data version the user's preview was made
+    against: if the data changed since, :class:`StaleData` is raised and nothing
+    is written.
+    """
+    dataset = get_dataset(dataset_name)
+    sha = hashlib.sha256(raw).hexdigest()
+    res = ImportResult(dataset.name, filename, sha, ok=False, dry_run=dry_run)
+    step = progress or (lambda f, m: None)
+    target = target_table(dataset)
+    step(0.05, "reading the file")
+    with writer(engine).begin() as conn:
+        typed, parsed, problems = read_file(
+            conn, dataset, raw, source=source or default_source(filename), max_bytes=max_bytes
+        )
+        res.problems = problems
+        res.layout = parsed.layout if parsed else None
+        if typed is None:
+            conn.rollback()
+            return res
+        step(0.5, "comparing with the database")
+        if not dry_run:
+            lock_writes(conn)
+        if expected_version is not None and get_data_version(conn) != expected_version:
+            raise StaleData(
+                "The data changed since your preview (another upload was confirmed). Check the file again."
+            )
+        staging = staging_table(dataset, conn)
+        fill_staging(conn, staging, python_rows(typed, dataset))
+        res.rows = len(typed)
+        res.new, res.modified, res.unchanged = count_changes(conn, target, staging, dataset)
+        res.modified_preview = (
+            modified_preview(conn, target, staging, dataset, PREVIEW_LIMIT)
+            if res.modified
+            else pd.DataFrame(columns=["key", "column", "old", "new"])
+        )
+        res.ok = True
+        if dry_run or (res.new == 0 and res.modified == 0):
+            # Nothing to write: a re-import of the same file leaves no trace.
+            conn.rollback()
+            return res
+        step(0.7, "writing")
+        upload_id = conn.execute(
+            insert(Upload.__table__)
+            .values(
+                dataset=dataset.name,
+                filename=filename,
+                sha256=sha,
+                username=user,
+                created_at=datetime.now(UTC),
+                rows_new=res.new,
+                rows_modified=res.modified,
+                rows_unchanged=res.unchanged,
+                # Kept compressed: CSV shrinks about 13-fold (188 MB -> 14 MB in 0.4 s).
+                content=zlib.compress(raw, 1) if keep_file else None,
+                content_encoding="zlib" if keep_file else None,
+            )
+            .returning(Upload.__table__.c.id)
+        ).scalar_one()
+        apply_rows(conn, target, staging, dataset, upload_id, (res.new, res.modified, res.unchanged))
+        staging.drop(conn)
+        if target is Observation.__table__:
+            if res.modified == 0 and res.unchanged == 0:
+                # Every row is new: add the file's own counts to the summary (pandas groups 2M rows
+                # in 0.2 s; SQLite's GROUP BY over the table took 2.7 s).
+                add_to_summary(conn, typed)
+            else:
+                big = rebuild_all_worth(conn, res.new + res.modified)
+                refresh_summary(conn, None if big else summary_groups_of(target, upload_id))
+        res.upload_id = upload_id
+        res.data_version = bump_data_version(conn)
+        audit(
+            conn,
+            user,
+            "upload",
+            f"{dataset.name} {filename} upload {upload_id}: +{res.new} ~{res.modified} ={res.unchanged}",
+        )
+    step(1.0, "done")
+    return res

@@ -1,0 +1,115 @@
+"""Revert: return the data exactly to its state before an upload, in one transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Connection, Date, DateTime, Engine, Table, and_, delete, insert, select, update
+
+from lib.audit import audit
+from lib.datasets import get_dataset
+from lib.db import bump_data_version, writer
+from lib.ingest.results import RevertRefused
+from lib.ingest.staging import lock_writes, target_table, temp_table
+from lib.ingest.summary import collect_groups, rebuild_all_worth, refresh_summary, summary_groups_of
+from lib.models import Observation, Upload
+from lib.models import Revision as RevisionModel
+
+
+def _restore_value(col: Column, v):
+    if v is None:
+        return None
+    if isinstance(col.type, DateTime):
+        return datetime.fromisoformat(v)
+    if isinstance(col.type, Date):
+        return date.fromisoformat(v)
+    return v
+
+
+def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Table:
+    """The rows' old values (from the revision table) in a temporary table shaped like ``target``."""
+    t = temp_table(conn, f"revert_{target.name}", [Column(c.name, c.type) for c in target.columns])
+    if befores:
+        rows = [{c.name: _restore_value(c, b.get(c.name)) for c in target.columns} for b in befores]
+        conn.execute(insert(t), rows)
+    return t
+
+
+def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
+    """Return the data exactly to its state before the upload, in one transaction."""
+    up = Upload.__table__
+    with writer(engine).begin() as conn:
+        lock_writes(conn)
+        row = conn.execute(select(up).where(up.c.id == upload_id)).mappings().first()
+        if row is None:
+            raise RevertRefused(f"There is no upload {upload_id}.")
+        if row["reverted_at"] is not None:
+            raise RevertRefused(
+                f"Upload {upload_id} was already reverted on {row['reverted_at']:%Y-%m-%d %H:%M} by {row['reverted_by']}."
+            )
+        dataset = get_dataset(row["dataset"])
+        target = target_table(dataset)
+        revs = (
+            conn.execute(
+                select(RevisionModel.__table__.c.before).where(
+                    RevisionModel.__table__.c.upload_id == upload_id
+                )
+            )
+            .scalars()
+            .all()
+        )
+        befores = [json.loads(b) for b in revs]
+        # Rows this upload wrote that a later upload has since written again.
+        later = set(
+            conn.execute(
+                select(target.c.upload_id)
+                .where(target.c.created_upload_id == upload_id, target.c.upload_id != upload_id)
+                .distinct()
+            ).scalars()
+        )
+        # The old values in a temporary table: one statement checks them and one restores them
+        # (a statement per row took 36 s for 100,000 modified rows on SQLite).
+        before = _befores_table(conn, target, befores)
+        same_row = and_(*[target.c[k] == before.c[k] for k in dataset.key])
+        later |= set(
+            conn.execute(
+                select(target.c.upload_id)
+                .select_from(target.join(before, same_row))
+                .where(target.c.upload_id != upload_id)
+                .distinct()
+            ).scalars()
+        )
+        later.discard(None)
+        if later:
+            names = conn.execute(
+                select(up.c.id, up.c.filename, up.c.created_at)
+                .where(up.c.id.in_(sorted(later)))
+                .order_by(up.c.id)
+            ).all()
+            listed = "; ".join(f"upload {i} ({f}, {t:%Y-%m-%d %H:%M})" for i, f, t in names)
+            raise RevertRefused(
+                f"Upload {upload_id} cannot be reverted: later uploads changed the same rows since: {listed}. Revert those first."
+            )
+        # The series the revert changes, collected before their rows go (None: all of them).
+        summary = target is Observation.__table__
+        groups = None
+        if summary and not rebuild_all_worth(conn, row["rows_new"] + row["rows_modified"]):
+            groups = collect_groups(conn, summary_groups_of(target, upload_id))
+        deleted = conn.execute(delete(target).where(target.c.created_upload_id == upload_id)).rowcount
+        if befores:
+            restored = {c.name: before.c[c.name] for c in target.columns if c.name not in dataset.key}
+            conn.execute(update(target).where(same_row).values(**restored))  # UPDATE ... FROM
+        before.drop(conn)
+        if summary:
+            refresh_summary(conn, groups)
+        now = datetime.now(UTC)
+        conn.execute(update(up).where(up.c.id == upload_id).values(reverted_at=now, reverted_by=user))
+        version = bump_data_version(conn)
+        audit(
+            conn,
+            user,
+            "revert",
+            f"upload {upload_id} ({row['filename']}): {deleted} rows removed, {len(befores)} restored",
+        )
+    return {"upload_id": upload_id, "deleted": deleted, "restored": len(befores), "data_version": version}
