@@ -14,6 +14,7 @@ fresh rows' test, the summary's counts and the end points (``ends``).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -55,9 +56,33 @@ def combine_codes(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> 
     return SeriesCodes(inverse.astype(np.int64), first)
 
 
+#: The series numbers of the frames validated last (by id, with a weak reference to tell a
+#: reused id): the duplicate-key check numbers them, the import reuses them.
+_SERIES_MEMO: dict[int, tuple[weakref.ref, SeriesCodes]] = {}
+
+
 def series_codes(frame: pd.DataFrame) -> SeriesCodes:
-    """The series (``SUMMARY_GROUP``) of each observation row."""
-    return combine_codes(frame, SUMMARY_GROUP)
+    """The series (``SUMMARY_GROUP``) of each observation row (numbered once per frame)."""
+    held = _SERIES_MEMO.get(id(frame))
+    if held is not None and held[0]() is frame:
+        return held[1]
+    codes = combine_codes(frame, SUMMARY_GROUP)
+    for key in [k for k, (ref, _) in _SERIES_MEMO.items() if ref() is None]:
+        del _SERIES_MEMO[key]
+    _SERIES_MEMO[id(frame)] = (weakref.ref(frame), codes)
+    return codes
+
+
+def duplicated_keys(frame: pd.DataFrame, key: tuple[str, ...] | list[str]) -> pd.Series:
+    """``frame.duplicated(key, keep=False)``, from the series numbers when the key is a series and
+    a year (the observation key): the numbers then serve the import too, the text columns are
+    factorized once instead of twice."""
+    if set(key) != {*SUMMARY_GROUP, "year"}:
+        return frame.duplicated(list(key), keep=False)
+    years, _ = pd.factorize(frame["year"], use_na_sentinel=False)
+    keyed = series_codes(frame).codes * (int(years.max(initial=0)) + 1) + years
+    _, inverse, counts = np.unique(keyed, return_inverse=True, return_counts=True)
+    return pd.Series(counts[inverse] > 1, index=frame.index)
 
 
 def fresh_rows(conn: Connection, dataset: Dataset, typed: pd.DataFrame, series: SeriesCodes) -> np.ndarray:
@@ -70,15 +95,17 @@ def fresh_rows(conn: Connection, dataset: Dataset, typed: pd.DataFrame, series: 
         return np.zeros(len(typed), dtype=bool)
     s = ObservationSummary.__table__
     stmt = select(*[s.c[k] for k in SUMMARY_GROUP]).distinct()
-    sources = typed["source"].dropna().unique().tolist()
+    heads = typed.iloc[series.first]
+    sources = heads["source"].dropna().unique().tolist()
     if len(sources) <= SOURCE_FILTER_LIMIT:
         stmt = stmt.where(s.c.source.in_(sources))
     stored = {tuple(r) for r in conn.execute(stmt)}
     if not stored:
         return np.ones(len(typed), dtype=bool)
-    heads = typed.iloc[series.first][list(SUMMARY_GROUP)]
     known = np.fromiter(
-        (tuple(r) in stored for r in heads.itertuples(index=False, name=None)), dtype=bool, count=len(heads)
+        (tuple(r) in stored for r in heads[list(SUMMARY_GROUP)].itertuples(index=False, name=None)),
+        dtype=bool,
+        count=len(heads),
     )
     return ~known[series.codes]
 

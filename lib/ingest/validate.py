@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lib.datasets import Col, Dataset
+from lib.ingest.direct import duplicated_keys
 from lib.ingest.results import BOOL_FALSE, BOOL_TRUE, MISSING_TOKENS, Parsed, Problem, Reason
 
 if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this module
@@ -232,7 +233,7 @@ def validate(
     unreadable = {(p.row, p.column) for p in problems}  # not also reported as "required"
     problems += check_values(typed, dataset, refs, unreadable)
     problems += _row_rules(typed, dataset)
-    dup = typed.duplicated(list(dataset.key), keep=False)
+    dup = duplicated_keys(typed, dataset.key)  # numbers the series once (see direct)
     if dup.any():
         first_of: dict[tuple, int] = {}
         for idx, key in zip(
