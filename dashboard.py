@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from lib import auth, i18n
@@ -14,6 +16,7 @@ from lib.webapp import (
     get_engine,
     no_access_message,
     oidc_signed_in,
+    password_label,
 )
 
 
@@ -25,23 +28,14 @@ def language_picker(save: bool) -> None:
     # Set from this run's language (the user's stored one on a first run) before drawing: the
     # sign-in page's and the sidebar's widgets are different widgets sharing the key.
     st.session_state["language"] = i18n.get_language()
-    if save:
-        st.selectbox(
-            _("Language"),
-            list(i18n.LANGUAGES),
-            key="language",
-            format_func=i18n.LANGUAGES.get,
-            on_change=save_language,
-        )
-    else:
-        st.radio(
-            _("Language"),
-            list(i18n.LANGUAGES),
-            key="language",
-            format_func=i18n.LANGUAGES.get,
-            horizontal=True,
-            on_change=choose_for_session,
-        )
+    widget = st.selectbox if save else partial(st.radio, horizontal=True)
+    widget(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        key="language",
+        format_func=i18n.LANGUAGES.get,
+        on_change=save_language if save else choose_for_session,
+    )
 
 
 def choose_for_session() -> None:
@@ -69,21 +63,16 @@ def setup_form(engine) -> None:
         code = st.text_input(_("Setup code"), type="password")
         username = st.text_input(_("Administrator user name"))
         email = st.text_input(_("E-mail (optional)"))
-        pw = st.text_input(
-            _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH), type="password"
-        )
+        pw = st.text_input(password_label(), type="password")
         pw2 = st.text_input(_("Password again"), type="password")
         if st.form_submit_button(_("Create administrator"), type="primary"):
-            if pw != pw2:
-                st.error(_("The two passwords differ."))
+            try:
+                admin = auth.claim_first_admin(engine, code, username, auth.confirmed(pw, pw2), email or None)
+            except ValueError as exc:
+                st.error(str(exc))
             else:
-                try:
-                    auth.claim_first_admin(engine, code.strip(), username, pw, email=email or None)
-                except ValueError as exc:
-                    st.error(str(exc))
-                else:
-                    st.session_state["username"] = auth.normalise_username(username)
-                    st.rerun()
+                st.session_state["username"] = admin["username"]
+                st.rerun()
 
 
 def signin_form(engine) -> None:

@@ -19,8 +19,15 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from lib import metrics, views
+from lib import queries
+from lib.domains.action2 import metrics as a2_metrics
+from lib.domains.action_points import metrics as ap_metrics
+from lib.domains.mdg import rating as mdg_rating
+from lib.domains.workload import metrics as wl_metrics
+from lib.domains.workload import views as wl_views
 from lib.i18n import N_
+from lib.rounds import previous_round
+from lib.storage import frame_from_bytes, frame_to_bytes
 
 
 @dataclass
@@ -66,19 +73,19 @@ def mdg_data_year(cutoff: pd.Timestamp) -> int:
 def mdg_years(rounds: pd.DataFrame, round_id: str) -> list[int]:
     """The data years the overview of ``round_id`` rates: its own and the previous round's."""
     r = rounds.set_index("id")
-    prev = metrics.previous_round(rounds["id"], round_id)
+    prev = previous_round(rounds["id"], round_id)
     ids = [round_id] + ([prev] if prev else [])
     return [mdg_data_year(pd.Timestamp(r.at[i, "cutoff_date"])) for i in ids]
 
 
 def mdg_rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """Series whose rating differs between two :func:`metrics.progress_rating` results.
+    """Series whose rating differs between two :func:`mdg_rating.progress_rating` results.
 
     Columns: the series keys, rating_before, rating, arrow, direction (better / worse).
     Series without a rating at either time are left out.
     """
-    keys = metrics.SERIES_KEYS
-    unrated = [metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED]
+    keys = mdg_rating.SERIES_KEYS
+    unrated = [mdg_rating.RATING_INSUFFICIENT, mdg_rating.RATING_NOT_RATED]
     both = now.loc[~now["rating"].isin(unrated)].merge(
         before[[*keys, "rating", "rating_order"]].rename(
             columns={"rating": "rating_before", "rating_order": "order_before"}
@@ -92,11 +99,11 @@ def mdg_rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
 
 
-PROGRESSING = (metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE)
+PROGRESSING = (mdg_rating.RATING_ON_TRACK, mdg_rating.RATING_SUBSTANTIAL, mdg_rating.RATING_MODERATE)
 DETERIORATING = (
-    metrics.RATING_MOVING_AWAY,
-    metrics.RATING_SUBSTANTIAL_DETERIORATION,
-    metrics.RATING_MODERATE_DETERIORATION,
+    mdg_rating.RATING_MOVING_AWAY,
+    mdg_rating.RATING_SUBSTANTIAL_DETERIORATION,
+    mdg_rating.RATING_MODERATE_DETERIORATION,
 )
 
 
@@ -119,7 +126,7 @@ def round_overview(
 ) -> Overview:
     """Headline figures and changes since the previous round, across the four domains."""
     r = rounds.set_index("id")
-    prev = metrics.previous_round(rounds["id"], round_id)
+    prev = previous_round(rounds["id"], round_id)
     cutoff = pd.Timestamp(r.at[round_id, "cutoff_date"])
     prev_cutoff = pd.Timestamp(r.at[prev, "cutoff_date"]) if prev else None
     ov = Overview(round_id, prev, cutoff)
@@ -127,12 +134,12 @@ def round_overview(
     # Action points
     now_rows = reports.loc[reports["round_id"] == round_id]
     prev_rows = reports.loc[reports["round_id"] == prev] if prev else now_rows.iloc[0:0]
-    ov.moves = metrics.move_summary(metrics.status_moves(reports, round_id, prev))
-    od_now = metrics.overdue(reports, round_id, cutoff)
-    od_before = metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
+    ov.moves = ap_metrics.move_summary(ap_metrics.status_moves(reports, round_id, prev))
+    od_now = ap_metrics.overdue(reports, round_id, cutoff)
+    od_before = ap_metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
     was_overdue = set(od_before.loc[od_before["overdue"], "action_point_id"]) if prev else set()
     ov.newly_overdue = od_now.loc[od_now["overdue"] & ~od_now["action_point_id"].isin(was_overdue)]
-    ov.newly_at_risk = metrics.newly_at_risk(reports, round_id, prev)
+    ov.newly_at_risk = ap_metrics.newly_at_risk(reports, round_id, prev)
 
     def count(rows: pd.DataFrame, mask_fn) -> float:
         return float(mask_fn(rows).sum())
@@ -151,8 +158,8 @@ def round_overview(
         ),
         Change(
             N_("At risk or off track"),
-            count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
-            count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS))
+            count(now_rows, lambda d: d["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS)),
+            count(prev_rows, lambda d: d["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS))
             if has_prev
             else None,
         ),
@@ -166,10 +173,12 @@ def round_overview(
     # MDG
     ov.mdg_year = mdg_data_year(cutoff)
     if not obs.empty:
-        now = metrics.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
+        now = mdg_rating.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
         before = None
         if prev_cutoff is not None:
-            before = metrics.progress_rating(obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators)
+            before = mdg_rating.progress_rating(
+                obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators
+            )
             ov.mdg_moved = mdg_rating_moves(now, before)
 
         def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:
@@ -188,14 +197,14 @@ def round_overview(
     def received(as_of: pd.Timestamp | None, rid: str | None, col: str | None = None) -> float | None:
         if as_of is None or rid is None:
             return None
-        rows = views.items_in_round(items.loc[items["received_on"] <= as_of], rounds, rid)
+        rows = wl_views.items_in_round(items.loc[items["received_on"] <= as_of], rounds, rid)
         return float(len(rows) if col is None else rows[col].sum())
 
-    bl_before = float(len(metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
+    bl_before = float(len(wl_metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
     ov.workload = [
         Change(N_("Requests received"), received(cutoff, round_id), received(prev_cutoff, prev)),
         Change(N_("Hours"), received(cutoff, round_id, "hours"), received(prev_cutoff, prev, "hours")),
-        Change(N_("Open backlog at cut-off"), float(len(metrics.backlog(items, cutoff))), bl_before),
+        Change(N_("Open backlog at cut-off"), float(len(wl_metrics.backlog(items, cutoff))), bl_before),
     ]
 
     # Action 2
@@ -213,15 +222,13 @@ def round_overview(
             _period_sum(live, prev, "advisers_deployed"),
         ),
     ]
-    ov.stale = metrics.stale_agencies(acts, rounds, round_id, agencies)
+    ov.stale = a2_metrics.stale_agencies(acts, rounds, round_id, agencies)
     return ov
 
 
 def compute(engine, round_id: str) -> Overview:
     """The overview of ``round_id`` read from the database (only the rows the ratings use,
     aggregated in SQL: never the whole observation table)."""
-    from lib import queries
-
     rounds = queries.rounds(engine)
     return round_overview(
         rounds,
@@ -253,8 +260,6 @@ def encode(ov: Overview) -> bytes:
 
     JSON and Parquet rather than pickle: reading a stored result never runs code.
     """
-    from lib.derived import frame_to_bytes
-
     doc: dict[str, object] = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
@@ -275,8 +280,6 @@ def encode(ov: Overview) -> bytes:
 
 def decode(raw: bytes) -> Overview:
     """The overview :func:`encode` stored."""
-    from lib.derived import frame_from_bytes
-
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         doc = json.loads(z.read("overview.json"))
         values: dict[str, object] = {}

@@ -15,11 +15,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib import auth, charts, i18n, queries, views
+from lib import auth, i18n, queries, tables
+from lib import chart_theme as theme
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.i18n import N_, _
 from lib.seed import init
+from lib.uploads import md_escape
 
 log = logging.getLogger("consultations")
 AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
@@ -86,7 +88,7 @@ def load_countries(version: int) -> pd.DataFrame:
 def country_names(version: int) -> pd.Series:
     """Country names by ISO3 code, in the current language where the language has them."""
     names = load_countries(version).set_index("iso3")["name"]
-    return views.localised_countries(names, i18n.get_language())
+    return tables.localised_countries(names, i18n.get_language())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -222,6 +224,28 @@ def allowed(user: dict, action: str) -> bool:
     return auth.is_allowed(user["role"], action)
 
 
+def attempt(change: Callable[[], Any], done: str, notice_key: str) -> None:
+    """Run a change from a form: show why it was refused, or keep ``done`` for the next run and rerun."""
+    try:
+        change()
+    except ValueError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.session_state[notice_key] = done
+    st.rerun()
+
+
+def show_notice(notice_key: str) -> None:
+    """The success message :func:`attempt` kept for this run, if any."""
+    if notice := st.session_state.pop(notice_key, None):
+        st.success(notice)
+
+
+def password_label() -> str:
+    """The label of a new-password field, with the rule people must meet."""
+    return _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH)
+
+
 # --- Shared widgets ---------------------------------------------------------------------------
 
 
@@ -264,7 +288,7 @@ def column_labels(df: pd.DataFrame) -> dict[str, str]:
     """
     if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
         return {}
-    return {c: _(views.COLUMN_LABELS[c]) for c in df.columns if c in views.COLUMN_LABELS}
+    return {c: _(tables.COLUMN_LABELS[c]) for c in df.columns if c in tables.COLUMN_LABELS}
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -273,7 +297,7 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     config = {**column_labels(df), **kwargs.pop("column_config", {})}
-    st.dataframe(views.labelled(views.plain_dates(df)), column_config=config, **kwargs)
+    st.dataframe(tables.labelled(tables.plain_dates(df)), column_config=config, **kwargs)
 
 
 def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:
@@ -312,8 +336,8 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
 
     ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
     """
-    if charts.uses_named_data(chart):  # the world map: its topology is added to the finished spec
-        st.vega_lite_chart(charts.vega_spec(chart), width="stretch", theme=None)
+    if theme.uses_named_data(chart):  # the world map: its topology is added to the finished spec
+        st.vega_lite_chart(theme.vega_spec(chart), width="stretch", theme=None)
     else:
         st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
     lang = i18n.get_language()

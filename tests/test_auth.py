@@ -1,4 +1,4 @@
-"""Roles, passwords, sign-in throttling, first-admin setup and audit (lib/auth.py)."""
+"""Roles, passwords, sign-in throttling, first-admin setup (lib/auth/) and the audit log (lib/audit.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select, update
 
-from lib import auth
+from lib import audit, auth
 from lib.models import AppSetting, AuditEvent, User
 from tests.conftest import BACKENDS
 
@@ -229,7 +229,7 @@ def test_authenticate_ok_wrong_unknown_inactive(engine, monkeypatch):
 
     calls = []
     real = auth.verify_password
-    monkeypatch.setattr(auth, "verify_password", lambda p, h: calls.append(h) or real(p, h))
+    monkeypatch.setattr(auth.passwords, "verify_password", lambda p, h: calls.append(h) or real(p, h))
     wrong = auth.authenticate(engine, "frank", OTHER_PASSWORD)
     unknown = auth.authenticate(engine, "nobody", PASSWORD)
     sso = auth.authenticate(engine, "sso", PASSWORD)
@@ -386,11 +386,11 @@ def test_concurrent_claims_make_one_admin(engine):
 @BACKENDS
 def test_audit_helper_and_log(engine):
     with engine.begin() as conn:
-        auth.audit(conn, "jo", "upload.create", "progress_report.csv")
-    auth.audit(engine, "jo", "upload.revert", "upload 1")
-    log = auth.audit_log(engine)
+        audit.audit(conn, "jo", "upload.create", "progress_report.csv")
+    audit.audit(engine, "jo", "upload.revert", "upload 1")
+    log = audit.audit_log(engine)
     assert list(log.columns) == ["at", "actor", "action", "detail"]
     assert log["action"].tolist() == ["upload.revert", "upload.create"]  # newest first
     assert log["at"].iloc[0].tzinfo is not None
-    assert len(auth.audit_log(engine, limit=1)) == 1
-    assert auth.audit_log(engine, limit=0).empty
+    assert len(audit.audit_log(engine, limit=1)) == 1
+    assert audit.audit_log(engine, limit=0).empty

@@ -9,7 +9,7 @@ from dataclasses import fields
 import pandas as pd
 from sqlalchemy import func, select, update
 
-from lib import derived, overview, queries
+from lib import derived, overview, queries, storage
 from lib.db import bump_data_version, writer
 from lib.models import DerivedResult
 from lib.seed import init
@@ -147,7 +147,7 @@ def test_frames_survive_the_stored_form_exactly(engine):
         queries.progress_reports(engine),
         pd.DataFrame(),
     ):
-        pd.testing.assert_frame_equal(derived.frame_from_bytes(derived.frame_to_bytes(frame)), frame)
+        pd.testing.assert_frame_equal(storage.frame_from_bytes(storage.frame_to_bytes(frame)), frame)
 
 
 @BACKENDS
