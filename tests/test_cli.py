@@ -153,13 +153,16 @@ def test_cli_end_to_end(tmp_path):
         assert export.read_text().splitlines()[0] == ",".join(DATASETS["action-points"].column_names)
         # Only the template's import wrote (they ran together): one round, one upload, one audit event.
         after = snapshot(engine)
-        # derived_result: results prepared after the write for the app servers (lib.derived), not data.
+        # derived_result: results prepared after the write for the app servers (lib.derived), not data;
+        # observation_end(_year): the series' end points at the new round's cut-off year (lib.ingest.ends).
         unchanged = set(before) - {
             "consultation_round",
             "upload",
             "audit_event",
             "data_version",
             "derived_result",
+            "observation_end",
+            "observation_end_year",
         }
         assert {t: after[t] for t in unchanged} == {t: before[t] for t in unchanged}
         assert [r[0] for r in after["consultation_round"]] == [r[0] for r in before["consultation_round"]] + [
