@@ -37,7 +37,7 @@ from pathlib import Path
 from sqlalchemy import func, make_url, select
 
 from bench import data
-from bench.ingest import Timing, baseline, fresh_engine, measure, ours
+from bench.ingest import Timing, baseline, fresh_engine, measure, ours, prepare_empty
 from bench.ingest import _observation_ddl as observation_ddl
 from lib.datasets import MDG
 
@@ -148,7 +148,7 @@ def import_postgres(admin_url: str, csv_path: Path, rows: int) -> tuple[Timing, 
 
     url_ours = pg_database(admin_url, "bench_import_ours")
     engine = make_engine(url_ours)
-    init(engine, seed=False)
+    prepare_empty(engine)
     t_ours, _ = measure(partial(ours, engine, csv_path))
     engine.dispose()
     url_base = pg_database(admin_url, "bench_import_base")

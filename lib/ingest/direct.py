@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table, select
 
 from lib.datasets import Dataset
 from lib.db import is_sqlite
-from lib.ingest.staging import column_values
+from lib.ingest.staging import column_values, fill_staging
 from lib.ingest.summary import SUMMARY_GROUP
 from lib.models import Observation, ObservationSummary
 
@@ -153,3 +153,11 @@ def summary_delta(rows: pd.DataFrame, series: SeriesCodes) -> pd.DataFrame:
     delta["size"] = np.bincount(inverse, minlength=n)
     delta["min"], delta["max"] = lo, hi
     return delta
+
+
+def insert_summary(conn: Connection, delta: pd.DataFrame) -> None:
+    """Insert :func:`summary_delta` of rows whose series the summary has none of (no merge needed)."""
+    s = ObservationSummary.__table__
+    values = [delta[k].tolist() for k in (*SUMMARY_GROUP, "unit")]
+    counts = [delta[c].astype("int64").tolist() for c in ("size", "min", "max")]
+    fill_staging(conn, s, zip(*values, *counts, strict=True))

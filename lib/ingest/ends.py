@@ -110,30 +110,40 @@ def ends_frame(rows: pd.DataFrame, years: Sequence[int], codes: np.ndarray | Non
 
 
 def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
-    """``frame`` (columns as ``observation_end``) as driver tuples, None for missing."""
+    """``frame`` (columns as ``observation_end``) as driver tuples, None for missing (by column)."""
     cols = []
     for c in ObservationEnd.__table__.columns:
         s = frame[c.name]
-        if c.name.endswith("_year") or c.name == "cutoff_year":
-            cols.append([None if pd.isna(v) else int(v) for v in s])
-        elif c.name.endswith("_value"):
-            cols.append([None if pd.isna(v) else float(v) for v in s])
-        else:
+        if c.name.endswith("_value"):
+            s = s.astype("float64")
+        elif c.name.endswith("_year"):
+            s = s.astype("Int64")
+        if s.isna().any():
             cols.append(s.astype(object).where(s.notna(), None).tolist())
+        elif c.name.endswith("_year"):
+            cols.append(s.to_numpy(dtype="int64").tolist())
+        else:
+            cols.append(s.tolist())
     return zip(*cols, strict=True)
 
 
-def add_new_rows(conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None) -> None:
+def add_new_rows(
+    conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None, *, new_series: bool = False
+) -> None:
     """Merge the end points of observations that were all new (none replaced a stored one).
 
     Per series and cut-off year the earlier first (and base) and the later latest win, so two
     set-based statements merge them: stored series are updated, others inserted.
+    ``new_series``: none of the rows' series has anything stored, so they are only inserted.
     """
     years = covered_years(conn)
     delta = ends_frame(rows, years, codes)
     if delta.empty:
         return
     e = ObservationEnd.__table__
+    if new_series:
+        fill_staging(conn, e, _rows_of(delta))
+        return
     d = temp_table(conn, "end_delta", [Column(c.name, c.type) for c in e.columns])
     fill_staging(conn, d, _rows_of(delta))
     same = and_(*[e.c[k] == d.c[k] for k in (*SERIES, "cutoff_year")])

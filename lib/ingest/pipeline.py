@@ -180,8 +180,12 @@ def import_bytes(
             if res.modified == 0 and res.unchanged == 0:
                 # Every row is new: add the file's own counts and end points (grouped here on the
                 # series numbers; SQLite's GROUP BY over the table took 2.7 s).
-                add_to_summary(conn, typed, direct.summary_delta(typed, series))
-                ends.add_new_rows(conn, typed, series.codes)
+                delta = direct.summary_delta(typed, series)
+                if fresh.all():  # series with nothing stored: their rows are only inserted
+                    direct.insert_summary(conn, delta)
+                else:
+                    add_to_summary(conn, typed, delta)
+                ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
             else:
                 big = rebuild_all_worth(conn, res.new + res.modified)
                 refresh_summary(conn, None if big else summary_groups_of(target, upload_id))

@@ -48,6 +48,8 @@ def upgrade() -> None:
         sa.Column("latest_value", sa.Float(), nullable=False),
         sa.Column("latest_unit", Text(), nullable=False),
         sa.PrimaryKeyConstraint("cutoff_year", *SERIES),
+        # One B-tree (the key) instead of a rowid table and a key index: half the writes.
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "observation_end_year",
