@@ -1,6 +1,7 @@
-"""Upkeep of ``observation_end``: each series' end points up to each round's data cut-off year
-(its first value, its first value from 1990 and its latest), kept at write time so that the
-briefing's progress ratings never group or sort the whole observation table.
+"""Upkeep of ``observation_end``: each series' end points up to the data cut-off years of the
+latest round and the one before (its first value, its first value from 1990 and its latest),
+kept at write time so that the briefing's progress ratings never group or sort the whole
+observation table.
 
 Maintained in the same transaction as every import and revert, like ``observation_summary``:
 an all-new import merges its own end points (computed here from the file's rows, earlier
@@ -46,10 +47,14 @@ REBUILD_SHARE = 0.25
 
 
 def cutoff_years(conn: Connection) -> list[int]:
-    """The data years the rounds' briefings rate: the year before each cut-off date
-    (the rule of overview.mdg_data_year; a test holds the two together)."""
+    """The data years the latest round's briefing rates: its own and the previous round's (the
+    year before each cut-off date, the rule of overview.mdg_years; a test holds them together).
+
+    Only those: the briefing opens on the latest round, and rounds come twice a year, so one or
+    two years serve it. An older round's overview is computed from the observations instead.
+    """
     r = ConsultationRound.__table__
-    dates = conn.execute(select(r.c.cutoff_date).distinct()).scalars()
+    dates = conn.execute(select(r.c.cutoff_date).order_by(r.c.id.desc()).limit(2)).scalars()
     return sorted({d.year - 1 for d in dates if d is not None})
 
 

@@ -1,7 +1,7 @@
 """series end points per cut-off year
 
 observation_end: per series (indicator, series, country, sex, location, source) and data
-cut-off year of the rounds, its first value, its first value from 1990 and its latest up to
+cut-off year of the latest round and the one before, its first value, its first value from 1990 and its latest up to
 that year; observation_end_year: the cut-off years it holds. Kept up to date by
 lib.ingest.ends in every import and revert; filled here from the observations stored.
 
@@ -57,10 +57,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("year"),
     )
 
-    # The rounds' cut-off years (overview.mdg_data_year: the year before the cut-off date).
+    # The data years of the latest round and the one before (overview.mdg_years: the year before
+    # each cut-off date), as lib.ingest.ends.cutoff_years.
     bind = op.get_bind()
-    rounds = sa.table("consultation_round", sa.column("cutoff_date", sa.Date()))
-    cutoffs = bind.execute(sa.select(rounds.c.cutoff_date).distinct()).scalars().all()
+    rounds = sa.table("consultation_round", sa.column("id"), sa.column("cutoff_date", sa.Date()))
+    latest = sa.select(rounds.c.cutoff_date).order_by(rounds.c.id.desc()).limit(2)
+    cutoffs = bind.execute(latest).scalars().all()
     years = sorted(
         {(d if isinstance(d, date) else date.fromisoformat(str(d)[:10])).year - 1 for d in cutoffs if d}
     )
