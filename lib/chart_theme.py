@@ -156,6 +156,11 @@ def fixed_scale(colours: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
+def coded_color(field: str, title: str, scale: alt.Scale, codes: Any) -> alt.Color:
+    """A colour channel of stored codes: the fixed ``scale``, the legend showing the codes' labels."""
+    return alt.Color(field, title=title, scale=scale, legend=alt.Legend(labelExpr=code_labels(codes)))
+
+
 def code_labels(codes: Any) -> str:
     """``labelExpr`` showing the codes of a legend or axis as their labels (lib.i18n)."""
     return i18n.label_expr([str(c) for c in codes])

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from lib.datasets import DATASETS
+from lib.paths import ROOT
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -141,7 +142,15 @@ def cmd_revert(args) -> int:
 
 
 def cmd_create_user(args) -> int:
-    from lib.auth import create_user
+    import os
+
+    from lib.auth import create_user, require_agency
+
+    try:
+        require_agency(args.role, args.agency, os.environ.get("AUTH_MODE", "local").strip().lower())
+    except ValueError as exc:
+        print(f"error: {exc} (--agency CODE)", file=sys.stderr)
+        return EXIT_USAGE
 
     if args.no_password:
         password = None  # signs in through the organisation's provider (AUTH_MODE=oidc)
@@ -153,7 +162,16 @@ def cmd_create_user(args) -> int:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        create_user(_engine(), args.name, args.role, password=password, email=args.email, actor="cli")
+        create_user(
+            _engine(),
+            args.name,
+            args.role,
+            password=password,
+            email=args.email,
+            actor="cli",
+            agency=args.agency,
+            unit=args.unit,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -189,6 +207,46 @@ def cmd_briefing(args) -> int:
     print(
         f"briefing pack for {args.round} written to {out} ({len(pdf):,} bytes, {time.perf_counter() - started:.1f} s)"
     )
+    return EXIT_OK
+
+
+def cmd_reminders(args) -> int:
+    from datetime import date
+
+    from lib import due, reminders
+
+    engine = _engine()
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+        settings = reminders.smtp_settings(Path(args.secrets))
+        msgs = reminders.build(engine, args.round, as_of)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    a2, _points = reminders.due_in_round(engine, args.round, as_of)
+    late = a2.loc[a2["state"] == due.OVERDUE, "agency"]
+    print(f"Agencies with an overdue action 2 report for {args.round}: {', '.join(late) or 'none'}")
+    for m in msgs:
+        to = ", ".join(m.addresses) or "no e-mail address on file"
+        print(f"{m.kind} {m.recipient} ({m.language}): {to}")
+    if not msgs:
+        print("Nothing is due: no reminder to send.")
+        return EXIT_OK
+    if args.out or settings is None:
+        out = Path(args.out or f"reminders-{args.round}")
+        paths = reminders.write_files(msgs, out, settings.sender if settings else None)
+        reminders.record(engine, msgs, "file", actor=args.user)
+        print(f"{len(paths)} reminder(s) written to {out}")
+        return EXIT_OK
+    try:
+        sent, skipped = reminders.send(msgs, settings)
+    except (OSError, reminders.smtplib.SMTPException) as exc:
+        print(f"error: sending through {settings.host}:{settings.port} failed: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    reminders.record(engine, sent, "smtp", actor=args.user)
+    print(f"{len(sent)} reminder(s) sent through {settings.host}:{settings.port}")
+    for m in skipped:
+        print(f"warning: not sent to {m.kind} {m.recipient}: no e-mail address on file", file=sys.stderr)
     return EXIT_OK
 
 
@@ -232,7 +290,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["partner", "hc_office", "staff", "admin"])
     p.add_argument("--email", default=None, help="e-mail address (how OIDC sign-in finds the user)")
     p.add_argument("--no-password", action="store_true", help="an OIDC-only user (needs --email)")
+    p.add_argument("--agency", default=None, help="partner agency code the user reports for (partners)")
+    p.add_argument("--unit", default=None, help="OHCHR unit whose focal point the user is")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("reminders", help="remind each agency and unit of what is due in a round")
+    p.add_argument("round", help="round id, e.g. 2008-H2")
+    p.add_argument("--out", default=None, help="write the messages to this directory instead of sending them")
+    p.add_argument(
+        "--secrets", default=str(ROOT / ".streamlit" / "secrets.toml"), help="where [smtp] is read"
+    )
+    p.add_argument("--as-of", default=None, help="the date the report is judged overdue on (default today)")
+    p.add_argument("--user", default="cli", help="who sends (recorded in the audit log)")
+    p.set_defaults(func=cmd_reminders)
 
     p = sub.add_parser("briefing", help="build the briefing pack (PDF) of a round")
     p.add_argument("round", help="round id, e.g. 2008-H2")

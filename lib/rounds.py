@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 
+from lib import i18n
 from lib.datasets import ROUND_PATTERN
+from lib.i18n import _
 
 
 def with_dates(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -77,3 +80,32 @@ def upto_round(df: pd.DataFrame, round_id: str) -> pd.DataFrame:
     """Rows (with round_id) of this round and earlier ones."""
     key = round_key(round_id)
     return df.loc[df["round_id"].map(lambda r: round_key(r) <= key).astype(bool)]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A round, the round before it and both cut-off dates: what every headline compares."""
+
+    round_id: str
+    previous: str | None
+    cutoff: pd.Timestamp
+    previous_cutoff: pd.Timestamp | None
+
+
+def window(rounds: pd.DataFrame, round_id: str) -> Window:
+    """The :class:`Window` of ``round_id`` in a rounds frame (id, cutoff_date)."""
+    r = rounds.set_index("id")
+    prev = previous_round(rounds["id"], round_id)
+    cutoff = pd.Timestamp(r.at[round_id, "cutoff_date"])
+    return Window(round_id, prev, cutoff, pd.Timestamp(r.at[prev, "cutoff_date"]) if prev else None)
+
+
+def round_caption(row: pd.Series) -> str:
+    """What the pages say under the round picker: the round (its ``name``), title, meeting and cut-off (markdown)."""
+    return _(
+        "Showing round **{round}** — {title}; meeting {meeting}; data as of {cutoff} (cut-off).",
+        round=row.name,
+        title=row["title"],
+        meeting=i18n.fmt_date(row["meeting_date"]),
+        cutoff=i18n.fmt_date(row["cutoff_date"]),
+    )

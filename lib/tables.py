@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lib import i18n, reference
-from lib.i18n import N_
+from lib.i18n import N_, _
 
 # --- What tables show on screen (the frames and their downloads keep names and codes) ----------
 
@@ -259,3 +259,14 @@ def localised_countries(names: pd.Series, lang: str | None = None) -> pd.Series:
         return territories.get(country.alpha_2, stored) if country is not None else stored
 
     return pd.Series([name(i, n) for i, n in names.items()], index=names.index, name=names.name)
+
+
+def column_labels(df: pd.DataFrame) -> dict[str, str]:
+    """Translated headers for the frame's known columns (st.dataframe's column_config).
+
+    In English, tables keep the data's own column names, the names of the CSV downloads and
+    upload templates; in French and Spanish they show :data:`COLUMN_LABELS` translated.
+    """
+    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
+        return {}
+    return {c: _(COLUMN_LABELS[c]) for c in df.columns if c in COLUMN_LABELS}

@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from lib import i18n, tables
+from lib import i18n
 from lib import webapp as w
 from lib.datasets import ASSESSMENTS, CLUSTERS, STATUSES
-from lib.domains.action_points import charts as ap_charts
-from lib.domains.action_points import metrics as ap_metrics
-from lib.domains.action_points import views as ap_views
+from lib.domains.action_points import charts, headline, metrics, views
 from lib.i18n import _
-from lib.rounds import previous_round
+from lib.rounds import window
 
 user = w.guard("view_action_points")
 internal = w.allowed(user, "view_internal_notes")
@@ -19,38 +17,31 @@ version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
 reports = w.load_reports(version, internal)
-prev = previous_round(rounds["id"], rnd.name)
-table = ap_views.point_table(reports, rnd.name, prev, rnd["cutoff_date"])
-# The plan's texts stay English unless the data supplies them in the reader's language.
-table["text"] = tables.localised_text(table)
+win = window(rounds, rnd.name)
+table = views.round_points(reports, win)
 
 st.header(_("Roll-up by cluster"))
-rollup = ap_metrics.cluster_rollup(reports, rnd.name)
+rollup = metrics.cluster_rollup(reports, rnd.name)
 if rollup.empty:
     st.info(_("No progress reports for {round} yet.", round=rnd.name))
     st.stop()
 w.chart_with_table(
-    ap_charts.cluster_status_bars(rollup), rollup, f"cluster-rollup-{rnd.name}", _("status by cluster")
+    charts.cluster_status_bars(rollup), rollup, f"cluster-rollup-{rnd.name}", _("status by cluster")
 )
-moves = ap_metrics.move_summary(table.dropna(subset=["move"]))
-cols = st.columns(5)
-cols[0].metric(_("Improved since {round}", round=prev or "—"), moves["improved"])
-cols[1].metric(_("Declined"), moves["declined"])
-cols[2].metric(_("Unchanged"), moves["unchanged"])
-cols[3].metric(_("Overdue"), int(table["overdue"].sum()))
-cols[4].metric(_("At risk or off track"), int(table["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS).sum()))
+hl = headline.headline(reports, win)
+w.metrics(headline.figures(hl.changes, hl.moves, win.previous))
 
 st.header(_("Action points"))
 f1, f2, f3, f4 = st.columns(4)
 clusters = f1.multiselect(
-    _("Cluster"), list(CLUSTERS), format_func=lambda c: f"{c} {ap_views.cluster_label(c, CLUSTERS[c])}"
+    _("Cluster"), list(CLUSTERS), format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}"
 )
 statuses = f2.multiselect(_("Status"), STATUSES, format_func=i18n.label)
 assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, format_func=i18n.label)
-units = f4.multiselect(_("Lead unit"), sorted(table["lead_unit"].dropna().unique())) if internal else []
+units = f4.multiselect(_("Lead unit"), views.lead_units(table)) if internal else []
 overdue_only = st.toggle(_("Only overdue points"))
-shown = ap_views.visible_point_columns(
-    ap_views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
+shown = views.visible_point_columns(
+    views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
 )
 st.caption(
     _(
@@ -59,18 +50,16 @@ st.caption(
         total=i18n.fmt_number(len(table)),
     )
 )
-w.show_table(shown)
-w.download_csv(shown, f"action-points-{rnd.name}.csv")
+w.table_with_downloads(shown, f"action-points-{rnd.name}")
 
 st.header(_("History of one action point"))
-ids = list(table["action_point_id"])
-texts = table.set_index("action_point_id")["text"]
-point = st.selectbox(_("Action point"), ids, format_func=lambda i: f"{i}: {texts[i][:90]}…")
-history = ap_metrics.point_history(reports, point)
+texts = views.point_texts(table)
+point = st.selectbox(_("Action point"), list(texts.index), format_func=lambda i: f"{i}: {texts[i][:90]}…")
+history = metrics.point_history(reports, point)
 st.write(texts[point])
 w.chart_with_table(
-    ap_charts.point_history_chart(history),
-    ap_views.visible_point_columns(history, internal),
+    charts.point_history_chart(history),
+    views.visible_point_columns(history, internal),
     f"history-{point}",
     _("history of action point {point}", point=point),
 )

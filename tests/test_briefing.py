@@ -19,8 +19,8 @@ from lib.db import make_engine
 from lib.domains.action2 import metrics as a2_metrics
 from lib.domains.action_points import metrics as ap_metrics
 from lib.domains.action_points import views as ap_views
+from lib.domains.mdg import choices as mdg_choices
 from lib.domains.mdg import rating as mdg_rating
-from lib.domains.mdg import views as mdg_views
 from lib.domains.workload import metrics as wl_metrics
 from lib.domains.workload import views as wl_views
 from lib.paths import ROOT
@@ -262,8 +262,8 @@ def test_mdg_ratings_equal_progress_rating(built, frames, code):
     obs = obs.loc[(obs["indicator_code"] == code) & (obs["year"] <= year)]
     # The MDG page's default countries for the indicator.
     chosen = list(
-        mdg_views.countries_with_data(frames["counts"], code)["country_iso3"][
-            : mdg_views.DEFAULT_COUNTRY_COUNT
+        mdg_choices.countries_with_data(frames["counts"], code)["country_iso3"][
+            : mdg_choices.DEFAULT_COUNTRY_COUNT
         ]
     )
     assert briefing.default_countries(frames["counts"], code) == chosen

@@ -1,4 +1,4 @@
-"""Tests of lib/charts.py through the Vega-Lite dict each builder produces."""
+"""Tests of the chart builders (lib/domains/*/charts.py, lib/chart_theme.py) through the Vega-Lite dict each builder produces."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from lib.domains.mdg import rating as mdg_rating
 from lib.domains.workload import charts as wl_charts
 from lib.domains.workload import metrics as wl_metrics
 
-# --- Small frames shaped like lib/metrics.py output --------------------------------
+# --- Small frames shaped like the domains' metrics output --------------------------------
 
 ROLLUP = pd.DataFrame(
     {

@@ -143,7 +143,7 @@ def test_migration_fills_the_end_points_it_creates(engine):
     imp(engine, modifying_file(), "modified.csv")
     maintained = ends_rows(engine)
     assert maintained
-    alembic(engine, "downgrade", "0004")
+    alembic(engine, "downgrade", "0007")
     assert "observation_end" not in inspect(engine).get_table_names()
     alembic(engine, "upgrade", "head")
     assert ends_rows(engine) == maintained

@@ -1,4 +1,4 @@
-"""Tests of lib/metrics.py on small hand-made frames with the expected numbers written out."""
+"""Tests of the domains' metrics (lib/domains/*/metrics.py, mdg/rating.py, lib/rounds.py) on small hand-made frames with the expected numbers written out."""
 
 from __future__ import annotations
 

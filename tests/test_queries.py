@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from lib import overview, queries
+from lib.domains.mdg import headline as mdg_headline
 from lib.domains.mdg import rating as mdg_rating
+from lib.rounds import window
 from lib.seed import init
 from tests.conftest import BACKENDS
 
@@ -38,7 +40,11 @@ def test_overview_from_sql_aggregates_equals_overview_from_all_rows(engine):
             rounds, rid, *common, queries.observations(engine, list(inds["code"])), *rest
         )
         fast = overview.round_overview(
-            rounds, rid, *common, queries.rating_observations(engine, overview.mdg_years(rounds, rid)), *rest
+            rounds,
+            rid,
+            *common,
+            queries.rating_observations(engine, mdg_headline.data_years(window(rounds, rid))),
+            *rest,
         )
         assert [(c.label, c.now, c.before) for c in fast.mdg] == [
             (c.label, c.now, c.before) for c in full.mdg

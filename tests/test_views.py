@@ -1,4 +1,4 @@
-"""Pure tests of lib.views (page shaping helpers), with the expected numbers written out."""
+"""Pure tests of the page shaping helpers (lib/domains/*/views.py, mdg/choices.py, mdg/texts.py, lib/tables.py), with the expected numbers written out."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from lib import filters, tables
+from lib.domains.mdg import choices as mdg_choices
 from lib.domains.mdg import metrics as mdg_metrics
 from lib.domains.mdg import rating as mdg_rating
+from lib.domains.mdg import texts as mdg_texts
 from lib.domains.mdg import views as mdg_views
 
 # --- MDG page helpers -------------------------------------------------------------------
@@ -80,42 +82,42 @@ def _obs(rows: list[tuple], indicator: str = "4.1", source: str = IGME) -> pd.Da
 
 
 def test_successor_sources_are_recognised_and_credited():
-    assert mdg_views.is_successor_source(GAP)
-    assert not mdg_views.is_successor_source(IGME) and not mdg_views.is_successor_source(MDG)
-    assert "SDG-era successor definition" in mdg_views.source_credit(GAP)
-    assert "Gapminder" in mdg_views.source_credit(GAP)
-    assert mdg_views.source_credit(IGME).endswith(
+    assert mdg_texts.is_successor_source(GAP)
+    assert not mdg_texts.is_successor_source(IGME) and not mdg_texts.is_successor_source(MDG)
+    assert "SDG-era successor definition" in mdg_texts.source_credit(GAP)
+    assert "Gapminder" in mdg_texts.source_credit(GAP)
+    assert mdg_texts.source_credit(IGME).endswith(
         "Credit: UN Inter-agency Group for Child Mortality Estimation."
     )
-    assert mdg_views.source_credit(MDG).endswith(
+    assert mdg_texts.source_credit(MDG).endswith(
         "Credit: United Nations Statistics Division, Millennium Development Goals Indicators database."
     )
 
 
 def test_indicator_options_only_with_data_in_numeric_order():
-    opts = mdg_views.indicator_options(_indicators(), _catalogue())
+    opts = mdg_choices.indicator_options(_indicators(), _catalogue())
     assert list(opts["code"]) == ["1.2", "1.10", "4.1", "7.8"]  # 5.1 has no data; 1.2 before 1.10
     assert opts.loc[opts["code"] == "4.1", "label"].item() == "4.1 Under-five mortality rate"
 
 
 def test_default_indicator_is_the_first_with_mdg_data_in_the_round():
-    opts = mdg_views.indicator_options(_indicators(), _catalogue())
+    opts = mdg_choices.indicator_options(_indicators(), _catalogue())
     # 1.2 has only a successor series, 1.10 starts in 2013: 4.1 (IGME from 1990) comes first.
-    assert mdg_views.default_indicator(opts, _catalogue(), 2007) == "4.1"
-    assert mdg_views.default_indicator(opts, _catalogue(), 2013) == "1.10"
-    assert mdg_views.default_indicator(opts.iloc[0:0], _catalogue(), 2007) is None
+    assert mdg_choices.default_indicator(opts, _catalogue(), 2007) == "4.1"
+    assert mdg_choices.default_indicator(opts, _catalogue(), 2013) == "1.10"
+    assert mdg_choices.default_indicator(opts.iloc[0:0], _catalogue(), 2007) is None
     only_successors = _catalogue().loc[lambda d: d["source"] == GAP]
-    assert mdg_views.default_indicator(opts, only_successors, 2007) == "1.2"  # fallback: the first one
+    assert mdg_choices.default_indicator(opts, only_successors, 2007) == "1.2"  # fallback: the first one
 
 
 def test_source_options_put_mdg_sources_with_round_data_first():
-    src = mdg_views.source_options(_catalogue(), "4.1", 2007)
+    src = mdg_choices.source_options(_catalogue(), "4.1", 2007)
     assert list(src["source"]) == [IGME, "UNSD MDG DB 2013 [UniteIdeas]"]
     assert src["label"].tolist() == [
         f"{IGME} (1990-2015, 195 countries)",
         "UNSD MDG DB 2013 [UniteIdeas] (2013, 195 countries)",
     ]
-    src = mdg_views.source_options(_catalogue(), "7.8", 2007)
+    src = mdg_choices.source_options(_catalogue(), "7.8", 2007)
     # The MDG source first even without values up to 2007; the successor is labelled as such.
     assert list(src["source"]) == [MDG, GAP]
     assert src["successor"].tolist() == [False, True]
@@ -125,17 +127,17 @@ def test_source_options_put_mdg_sources_with_round_data_first():
 
 
 def test_series_options_totals_first():
-    assert mdg_views.series_options(_catalogue(), "7.8", GAP) == ["w_total", "w_urban", "w_rural"]
-    assert mdg_views.series_options(_catalogue(), "7.8", MDG) == ["mdg_total"]
-    assert mdg_views.series_options(_catalogue(), "7.8", "nope") == []
+    assert mdg_choices.series_options(_catalogue(), "7.8", GAP) == ["w_total", "w_urban", "w_rural"]
+    assert mdg_choices.series_options(_catalogue(), "7.8", MDG) == ["mdg_total"]
+    assert mdg_choices.series_options(_catalogue(), "7.8", "nope") == []
 
 
 def test_countries_with_data_sums_breakdowns_and_breaks_ties_by_focus():
-    out = mdg_views.countries_with_data(_counts(), "7.8")
+    out = mdg_choices.countries_with_data(_counts(), "7.8")
     # ZZZ 54; BRA and NGA 48 each (BRA and NGA both in FOCUS_COUNTRIES, BRA first); IND 20.
     assert out["country_iso3"].tolist() == ["ZZZ", "BRA", "NGA", "IND"]
     assert out["values"].tolist() == [54, 48, 48, 20]
-    assert mdg_views.countries_with_data(_counts(), "9.9").empty
+    assert mdg_choices.countries_with_data(_counts(), "9.9").empty
 
 
 def test_keep_choice_and_selection():
@@ -153,10 +155,10 @@ def test_of_source_and_up_to_year_never_mix():
     a = _obs([("BRA", "s", "total", "total", 2005, 10.0), ("BRA", "s", "total", "total", 2008, 8.0)])
     b = _obs([("BRA", "s", "total", "total", 2005, 99.0)], source=GAP)
     both = pd.concat([a, b], ignore_index=True)
-    assert mdg_views.of_source(both, IGME)["value"].tolist() == [10.0, 8.0]
-    assert mdg_views.of_source(both, GAP, "s")["value"].tolist() == [99.0]
-    assert mdg_views.of_source(both, GAP, "other").empty
-    assert mdg_views.up_to_year(both, 2007)["year"].tolist() == [2005, 2005]
+    assert mdg_choices.of_source(both, IGME)["value"].tolist() == [10.0, 8.0]
+    assert mdg_choices.of_source(both, GAP, "s")["value"].tolist() == [99.0]
+    assert mdg_choices.of_source(both, GAP, "other").empty
+    assert mdg_choices.up_to_year(both, 2007)["year"].tolist() == [2005, 2005]
 
 
 def test_trend_table_marks_years_after_the_data_year():
@@ -211,19 +213,19 @@ def test_rating_table_shows_every_input_of_the_calculation():
 
 
 def test_rating_method_text_quotes_the_thresholds():
-    text = mdg_views.rating_method_text()
+    text = mdg_texts.rating_method_text()
     for piece in ("≥ 0.95", "0.5 to 0.95", "≥ 1%", "−1% to 0", "≤ −1%", "2015", "1990", "**source**"):
         assert piece in text, piece
     inds = _indicators().set_index("code", drop=False)
-    assert mdg_views.rating_method_text(inds.loc["4.1"]).endswith(
+    assert mdg_texts.rating_method_text(inds.loc["4.1"]).endswith(
         "**Indicator 4.1**: target method, target ratio 0.3333 (reduce by two thirds from the 1990 level)."
     )
-    assert mdg_views.rating_method_text(inds.loc["7.8"]).endswith(
+    assert mdg_texts.rating_method_text(inds.loc["7.8"]).endswith(
         "**Indicator 7.8**: CAGR method, desired direction: increase."
     )
     no_direction = inds.loc["7.8"].copy()
     no_direction["desired_direction"] = "none"
-    assert "not rated" in mdg_views.rating_method_text(no_direction).splitlines()[-1]
+    assert "not rated" in mdg_texts.rating_method_text(no_direction).splitlines()[-1]
 
 
 def _sex_gaps() -> pd.DataFrame:
@@ -249,7 +251,7 @@ def test_gap_table_and_trend_as_of_the_round():
     assert shown["country_name"].tolist() == ["Brazil"] * 3
     # Up to 2007: -10 (ratio 0.8) in 2000, -4 (ratio 48/52) in 2005 -> narrowed by 6.
     trend = mdg_views.gap_trend_table(
-        mdg_metrics.equity_gaps(mdg_views.up_to_year(_sex_gaps(), 2007), "sex"), NAMES
+        mdg_metrics.equity_gaps(mdg_choices.up_to_year(_sex_gaps(), 2007), "sex"), NAMES
     )
     row = trend.iloc[0]
     assert trend.columns[:4].tolist() == ["country_iso3", "country_name", "location", "trend"]
@@ -291,18 +293,18 @@ def test_rights_table_and_header():
     assert table["has_data"].tolist() == [True, False]
     assert table.columns[:3].tolist() == ["code", "text", "rights_provisions"]
     ind = _indicators().set_index("code", drop=False).loc["4.1"]
-    header = mdg_views.indicator_header(ind)
+    header = mdg_texts.indicator_header(ind)
     assert header.startswith("**4.1 Under-five mortality rate** · *outcome* indicator · target 4.A")
     assert "2015 target: reduce by two thirds from the 1990 level" in header
     assert header.endswith("Human rights provisions (indicative): CRC art. 6, 24(2)(a)")
     no_target = _indicators().set_index("code", drop=False).loc["1.2"]
-    assert "2015 target: none quantified" in mdg_views.indicator_header(no_target)
+    assert "2015 target: none quantified" in mdg_texts.indicator_header(no_target)
 
 
 def test_least_developed_countries_2008():
-    assert len(mdg_views.LDC_2008) == len(set(mdg_views.LDC_2008)) == 49
-    assert "CPV" not in mdg_views.LDC_2008  # graduated in December 2007
-    assert mdg_views.COUNTRY_GROUPS[mdg_views.ALL_COUNTRIES] == ()
+    assert len(mdg_choices.LDC_2008) == len(set(mdg_choices.LDC_2008)) == 49
+    assert "CPV" not in mdg_choices.LDC_2008  # graduated in December 2007
+    assert mdg_choices.COUNTRY_GROUPS[mdg_choices.ALL_COUNTRIES] == ()
 
 
 def test_plain_dates_drop_the_midnight_time_and_keep_real_times():

@@ -16,7 +16,7 @@ Messages meant for people (ValueError texts, sign-in refusals) are in the langua
 the current run (lib.i18n; English for the CLI); audit details stay English.
 """
 
-from lib.auth import passwords, roles, setup, signin, users
+from lib.auth import oidc, passwords, roles, setup, signin, throttle, users
 from lib.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -36,14 +36,14 @@ from lib.auth.setup import (
     issue_setup_code,
     needs_setup,
 )
-from lib.auth.signin import (
-    FAILURE_MESSAGE,
+from lib.auth.signin import DATABASE_UNAVAILABLE, FAILURE_MESSAGE, WAIT_MESSAGE, AuthResult, authenticate
+from lib.auth.throttle import (
     LOCKOUT_BASE_SECONDS,
     LOCKOUT_MAX_SECONDS,
     LOCKOUT_THRESHOLD,
-    AuthResult,
-    authenticate,
+    client_address,
     lockout_seconds,
+    trusted_proxies,
 )
 from lib.auth.users import (
     PUBLIC_COLUMNS,
@@ -52,14 +52,18 @@ from lib.auth.users import (
     get_user_by_email,
     list_users,
     normalise_username,
+    require_agency,
     reset_password,
     set_active,
+    set_agency,
     set_language,
     set_role,
+    with_claimed_agency,
 )
 
 __all__ = [
     "ACTIONS",
+    "DATABASE_UNAVAILABLE",
     "FAILURE_MESSAGE",
     "LOCKOUT_BASE_SECONDS",
     "LOCKOUT_MAX_SECONDS",
@@ -72,12 +76,14 @@ __all__ = [
     "ROLE_NAMES",
     "SETUP_CODE_KEY",
     "SETUP_DONE",
+    "WAIT_MESSAGE",
     "WRONG_SETUP_CODE",
     "AuthResult",
     "PasswordCheck",
     "_hasher",
     "authenticate",
     "claim_first_admin",
+    "client_address",
     "confirmed",
     "create_user",
     "get_user",
@@ -89,15 +95,21 @@ __all__ = [
     "lockout_seconds",
     "needs_setup",
     "normalise_username",
+    "oidc",
     "passwords",
+    "require_agency",
     "reset_password",
     "roles",
     "set_active",
+    "set_agency",
     "set_language",
     "set_role",
     "setup",
     "signin",
+    "throttle",
+    "trusted_proxies",
     "users",
     "validate_password",
     "verify_password",
+    "with_claimed_agency",
 ]

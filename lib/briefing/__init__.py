@@ -1,11 +1,12 @@
 """The briefing pack of a round: a PDF with the same figures and charts as the pages.
 
-No Streamlit here. Data comes through :mod:`lib.queries`; figures through
-:func:`lib.overview.round_overview` and the :mod:`lib.metrics` / :mod:`lib.views`
-functions the pages call, so the numbers match the pages by construction; charts
-are the :mod:`lib.charts` builders rendered to PNG by vl-convert; the PDF is
-written by fpdf2 with the DejaVu Sans font shipped in ``data/fonts``. Everything
-installs from requirements.txt alone (no browser, no system libraries).
+No Streamlit here. Data comes through :mod:`lib.queries`; the headline figures are the
+domains' headlines (``lib/domains/<domain>/headline.py``, gathered by
+:func:`lib.overview.round_overview`) and the rest the domain functions the pages call, so the
+numbers match the pages by construction; charts are the domains' chart builders rendered to
+PNG by vl-convert; the PDF is written by fpdf2 (primitives in :mod:`lib.briefing.pdf`, one
+module per section) with the DejaVu Sans font shipped in ``data/fonts``. Everything installs
+from requirements.txt alone (no browser, no system libraries).
 
 Layout: cover; contents; a one-page summary of what changed since the previous
 round; action points (the roll-up, then a page per cluster); MDG rights-based
@@ -18,7 +19,8 @@ and numbers); the figures are the same in every language. Texts that come with t
 (action point texts, MDG indicator texts, round titles) stay as stored.
 """
 
-from lib.briefing.data import DEFAULT_INDICATORS, MAX_COUNTRIES, default_countries
+from lib.briefing.data import DEFAULT_INDICATORS, MAX_COUNTRIES
 from lib.briefing.pack import build_pack
+from lib.domains.mdg.choices import default_countries
 
 __all__ = ["DEFAULT_INDICATORS", "MAX_COUNTRIES", "build_pack", "default_countries"]

@@ -7,10 +7,10 @@ import pandas as pd
 from lib.briefing.data import Context
 from lib.briefing.fmt import fmt_count
 from lib.briefing.pdf import PackPDF, Writer
-from lib.briefing.summary import CHANGE_WIDTHS, _changes_table
+from lib.briefing.summary import CHANGE_WIDTHS, changes_table
 from lib.domains.action2 import charts as a2_charts
+from lib.domains.action2 import headline as a2_headline
 from lib.domains.action2 import metrics as a2_metrics
-from lib.domains.action2 import views as a2_views
 from lib.i18n import _
 from lib.paths import DATA_DIR
 from lib.rounds import round_key, upto_round
@@ -62,8 +62,8 @@ def action2_section(ctx: Context) -> Writer:
     stale = ctx.ov.stale
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("Action 2 activity"))
-        pdf.para(
+        pdf.opening(
+            _("Action 2 activity"),
             _(
                 "Partner agencies' work with UN country teams (paragraphs 107-109, 142-143) reported for "
                 "{round}; cancelled activities are left out.",
@@ -72,10 +72,10 @@ def action2_section(ctx: Context) -> Writer:
             size=9,
         )
         pdf.data_table(
-            _changes_table(ctx, ctx.ov.action2), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
+            changes_table(ctx, ctx.ov.action2), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
         )
         if not stale.empty:
-            pdf.note(a2_views.stale_sentence(stale) + ".")
+            pdf.note(a2_headline.stale_sentence(stale) + ".")
         pdf.chart(c_agency[0].result(), c_agency[1], max_height=80)
         pdf.data_table(agency_shown, [50, 35, 40, 40], ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8)
         pdf.chart(c_map[0].result(), c_map[1], max_height=95, heading=_("Where: activities by country"))

@@ -6,11 +6,11 @@ import pandas as pd
 
 from lib import i18n
 from lib.briefing.data import Context
-from lib.briefing.fmt import fmt_count, fmt_date, human
+from lib.briefing.fmt import figures_table, fmt_count, fmt_date, human
 from lib.briefing.pdf import PackPDF, Writer
-from lib.briefing.summary import _moves_line
 from lib.datasets import CLUSTERS, STATUSES
 from lib.domains.action_points import charts as ap_charts
+from lib.domains.action_points import headline as ap_headline
 from lib.domains.action_points import metrics as ap_metrics
 from lib.domains.action_points import views as ap_views
 from lib.i18n import _
@@ -26,18 +26,7 @@ def action_point_sections(ctx: Context) -> list[Writer]:
     rid, prev = ctx.round_id, ctx.prev
     rollup = ap_metrics.cluster_rollup(reports, rid)
     table = ap_views.point_table(reports, rid, prev, ctx.cutoff)  # as on the action points page
-    moves = ap_metrics.move_summary(table.dropna(subset=["move"]))
-    figures = pd.DataFrame(
-        {
-            _("Improved since {round}", round=prev or "—"): [fmt_count(moves["improved"])],
-            _("Declined"): [fmt_count(moves["declined"])],
-            _("Unchanged"): [fmt_count(moves["unchanged"])],
-            _("Overdue"): [fmt_count(table["overdue"].sum())],
-            _("At risk or off track"): [
-                fmt_count(table["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS).sum())
-            ],
-        }
-    )
+    figures = figures_table(ap_headline.figures(ctx.ov.action_points, ctx.ov.moves, prev))
     overall = ctx.render(ap_charts.cluster_status_bars(rollup)) if not rollup.empty else None
 
     def rollup_table(roll: pd.DataFrame) -> pd.DataFrame:
@@ -56,8 +45,8 @@ def action_point_sections(ctx: Context) -> list[Writer]:
         return out
 
     def write_rollup(pdf: PackPDF) -> None:
-        pdf.section(_("Action points"))
-        pdf.para(
+        pdf.opening(
+            _("Action points"),
             _(
                 "Progress on the action points of section V of the Plan of Action (paragraphs 127-158) as "
                 "reported for {round}. Overdue: due before the cut-off date ({cutoff}) and not completed.",
@@ -120,8 +109,8 @@ def cluster_page(ctx: Context, cluster: str, rollup: pd.DataFrame, table: pd.Dat
     move_counts = ap_metrics.move_summary(points.dropna(subset=["move"]))
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("Cluster {cluster}", cluster=title), level=1)
-        pdf.para(
+        pdf.opening(
+            _("Cluster {cluster}", cluster=title),
             _(
                 "{count} action points reported for {round}: {counts}.",
                 count=len(points),
@@ -129,6 +118,7 @@ def cluster_page(ctx: Context, cluster: str, rollup: pd.DataFrame, table: pd.Dat
                 counts=counts,
             ),
             size=9,
+            level=1,
         )
         pdf.chart(chart[0].result(), chart[1], max_height=40)
         pdf.subheading(_("At risk, off track or overdue ({count})", count=len(flagged)))
@@ -143,7 +133,7 @@ def cluster_page(ctx: Context, cluster: str, rollup: pd.DataFrame, table: pd.Dat
             if prev
             else _("Movement (first round: nothing to compare)")
         )
-        pdf.para(_moves_line(move_counts), size=8.5)
+        pdf.para(ap_headline.moves_line(move_counts), size=8.5)
         pdf.data_table(
             moved, [18, 32, 32, 30, 38, 28], ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"), size=7.5
         )

@@ -34,8 +34,8 @@ def annex_section(ctx: Context) -> Writer:
     )
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("Annex: every action point and its status"))
-        pdf.para(
+        pdf.opening(
+            _("Annex: every action point and its status"),
             _(
                 "All {count} action points reported for {round}, in the plan's order; the move is the "
                 "change of status since {previous}.",

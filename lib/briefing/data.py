@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from lib import overview, queries
 from lib.briefing.pdf import CHART_SCALE
-from lib.domains.mdg import views as mdg_views
+from lib.domains.mdg import choices as mdg_choices
 from lib.exports import chart_png
 
 ProgressFn = Callable[[float, str], None]
@@ -54,7 +54,7 @@ def load_data(
     counts = queries.disaggregation_counts(engine)
     frames = [
         queries.observations(
-            engine, (code,), list(countries) if countries else default_countries(counts, code)
+            engine, (code,), list(countries) if countries else mdg_choices.default_countries(counts, code)
         )
         for code in dict.fromkeys(codes)
         if code in set(inds["code"])
@@ -72,13 +72,6 @@ def load_data(
         agencies=queries.agencies(engine),
         counts=counts,
     )
-
-
-def default_countries(
-    counts: pd.DataFrame, code: str, limit: int = mdg_views.DEFAULT_COUNTRY_COUNT
-) -> list[str]:
-    """The MDG page's default countries for an indicator: those with the most values (mdg_views.countries_with_data)."""
-    return list(mdg_views.countries_with_data(counts, code)["country_iso3"].head(limit))
 
 
 @dataclass

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 
 from lib import i18n
-from lib.domains.mdg import views as mdg_views
+from lib.domains.mdg import texts as mdg_texts
+from lib.headline import Figure
 from lib.i18n import N_, _
 
 ILLUSTRATIVE = N_(
@@ -63,4 +64,9 @@ def group_words(sex: Any, location: Any) -> str:
 
 def credit(source: str) -> str:
     """Who to credit for an observation source, worded as on the MDG page."""
-    return mdg_views.source_credit(source).replace("**", "")
+    return mdg_texts.source_credit(source).replace("**", "")
+
+
+def figures_table(figures: list[Figure]) -> pd.DataFrame:
+    """A page's headline figures as the pack's one-row table (counts with the language's separators)."""
+    return pd.DataFrame({f.label: [f.text if f.text is not None else fmt_count(f.value)] for f in figures})

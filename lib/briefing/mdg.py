@@ -6,12 +6,13 @@ from concurrent.futures import Future
 
 import pandas as pd
 
-from lib import overview
-from lib.briefing.data import Context, default_countries
+from lib.briefing.data import Context
 from lib.briefing.fmt import credit, fmt_value, fmt_year, group_words, human
 from lib.briefing.pdf import PackPDF, Writer
-from lib.briefing.summary import CHANGE_WIDTHS, _changes_table
+from lib.briefing.summary import CHANGE_WIDTHS, changes_table
 from lib.domains.mdg import charts as mdg_charts
+from lib.domains.mdg import choices as mdg_choices
+from lib.domains.mdg import headline as mdg_headline
 from lib.domains.mdg import metrics as mdg_metrics
 from lib.domains.mdg import rating as mdg_rating
 from lib.i18n import N_, _
@@ -22,14 +23,14 @@ MDG_CHART_HEIGHT = 165.0  # a 24-row rating grid stays legible
 def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | None) -> list[Writer]:
     """The MDG introduction, then ratings and equity gaps per chosen indicator."""
     data, ov = ctx.data, ctx.ov
-    year = ov.mdg_year if ov.mdg_year is not None else overview.mdg_data_year(ctx.cutoff)
+    year = ov.mdg_year if ov.mdg_year is not None else mdg_headline.data_year(ctx.cutoff)
     inds = data.indicators.drop_duplicates("code").set_index("code")
     names = data.series.drop_duplicates("code").set_index("code")["name"]
     used_sources: set[str] = set()
 
     def write_intro(pdf: PackPDF) -> None:
-        pdf.section(_("MDG rights-based indicators"))
-        pdf.para(
+        pdf.opening(
+            _("MDG rights-based indicators"),
             _(
                 "Progress ratings and equity gaps for the chosen indicators, using values up to {year} (the "
                 "year before the round's cut-off) as held in the database now, later revisions included. Each "
@@ -45,7 +46,7 @@ def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | No
         if ov.mdg:
             pdf.subheading(_("All indicators and countries"))
             pdf.data_table(
-                _changes_table(ctx, ov.mdg), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
+                changes_table(ctx, ov.mdg), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
             )
 
     writers: list[Writer] = [write_intro]
@@ -53,14 +54,11 @@ def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | No
         if code not in inds.index:
             writers.append(_mdg_unknown(code))
             continue
-        chosen = list(countries) if countries else default_countries(data.counts, code)
+        chosen = list(countries) if countries else mdg_choices.default_countries(data.counts, code)
         ind_obs = data.obs
         if not ind_obs.empty:
-            ind_obs = ind_obs.loc[
-                (ind_obs["indicator_code"] == code)
-                & (ind_obs["year"] <= year)
-                & ind_obs["country_iso3"].isin(chosen)
-            ]
+            mask = (ind_obs["indicator_code"] == code) & ind_obs["country_iso3"].isin(chosen)
+            ind_obs = mdg_choices.up_to_year(ind_obs.loc[mask], year)
             used_sources.update(ind_obs["source"].dropna().astype(str))
         later = data.last_year.get(code, year) > year
         writers.append(_mdg_indicator(ctx, code, inds.loc[code], ind_obs, chosen, names, year, later))
@@ -70,8 +68,13 @@ def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | No
 
 def _mdg_unknown(code: str) -> Writer:
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("{code}: unknown indicator", code=code), level=1, new_page=False)
-        pdf.para(_("Indicator {code} is not in the MDG framework held by the dashboard.", code=code), size=9)
+        pdf.opening(
+            _("{code}: unknown indicator", code=code),
+            _("Indicator {code} is not in the MDG framework held by the dashboard.", code=code),
+            size=9,
+            level=1,
+            new_page=False,
+        )
 
     return write
 
@@ -227,8 +230,8 @@ def _mdg_indicator(
         png = chart[0].result() if chart is not None else None
         # Keep the heading, its lines and the rating grid together on one page.
         pdf.need(50 + (pdf.chart_size(png, MDG_CHART_HEIGHT)[1] if png is not None else 0))
-        pdf.section(f"{code} {ind['text']}", level=1, new_page=False)
-        pdf.para(
+        pdf.opening(
+            f"{code} {ind['text']}",
             _(
                 "Target {target}: {text}. Rights provisions (indicative): {provisions}.",
                 target=ind["target"],
@@ -236,6 +239,8 @@ def _mdg_indicator(
                 provisions=ind["rights_provisions"],
             ),
             size=8.5,
+            level=1,
+            new_page=False,
         )
         no_pairs = (
             " " + _("No female/male or rural/urban pairs to compare.") if png is not None and not gaps else ""

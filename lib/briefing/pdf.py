@@ -97,6 +97,19 @@ class PackPDF(FPDF):
         self.set_text_color(*INK)
         self.ln(2)
 
+    def opening(
+        self,
+        title: str,
+        text: str,
+        size: float = 9.5,
+        muted: bool = False,
+        level: int = 0,
+        new_page: bool = True,
+    ) -> None:
+        """A section's heading (:meth:`section`) and its first paragraph (:meth:`para`)."""
+        self.section(title, level=level, new_page=new_page)
+        self.para(text, size=size, muted=muted)
+
     def subheading(self, text: str) -> None:
         self.need(28)
         self.ln(1.5)

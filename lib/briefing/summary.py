@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import overview
 from lib.briefing.data import Context
 from lib.briefing.fmt import fmt_change, fmt_count
 from lib.briefing.pdf import PackPDF, Writer
+from lib.domains.action2 import headline as a2_headline
+from lib.domains.action_points import headline as ap_headline
+from lib.domains.mdg import headline as mdg_headline
+from lib.headline import Change
+from lib.headline import since as headline_since
 from lib.i18n import _
 
 CHANGE_WIDTHS = [64.0, 38.0, 46.0, 30.0]  # figure, this round, previous round, change
 
 
-def _changes_table(ctx: Context, changes: list[overview.Change]) -> pd.DataFrame:
+def changes_table(ctx: Context, changes: list[Change]) -> pd.DataFrame:
     """The summary's table of one domain, formatted as the briefing page's metrics."""
     prev = ctx.prev or _("none")
     return pd.DataFrame(
@@ -26,41 +30,15 @@ def _changes_table(ctx: Context, changes: list[overview.Change]) -> pd.DataFrame
     )
 
 
-def _ids(df: pd.DataFrame) -> str:
-    return ", ".join(map(str, df["action_point_id"])) if not df.empty else _("none")
-
-
-def _since(prev: str | None) -> str:
-    """ "since 2008-H1", or the first round's note."""
-    return _("since {round}", round=prev) if prev else _("(first round: nothing to compare)")
-
-
-def _moves_line(m: dict[str, int]) -> str:
-    return _(
-        "{improved} improved, {declined} declined, {unchanged} unchanged, {new} newly reported.",
-        improved=m.get("improved", 0),
-        declined=m.get("declined", 0),
-        unchanged=m.get("unchanged", 0),
-        new=m.get("new", 0),
-    )
-
-
-def _stale_line(stale: pd.DataFrame) -> str:
-    return ", ".join(
-        _("{agency} (last {round})", agency=a.agency, round=a.last_round or _("never"))
-        for a in stale.itertuples()
-    )
-
-
 def summary_section(ctx: Context) -> Writer:
     ov = ctx.ov
-    since = _since(ctx.prev)
+    since = headline_since(ctx.prev)
     widths = CHANGE_WIDTHS
     align = ("LEFT", "RIGHT", "RIGHT", "RIGHT")
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("What changed {since}", since=since))
-        pdf.para(
+        pdf.opening(
+            _("What changed {since}", since=since),
             _(
                 "Headline figures of round {round} against round {previous}, across the four domains. "
                 "The same figures as the dashboard's briefing overview.",
@@ -72,43 +50,27 @@ def summary_section(ctx: Context) -> Writer:
         )
         m = ov.moves
         pdf.subheading(_("Action points"))
-        pdf.data_table(_changes_table(ctx, ov.action_points), widths, align)
+        pdf.data_table(changes_table(ctx, ov.action_points), widths, align)
         pdf.para(
-            _("Status {since}:", since=since)
+            ap_headline.moves_sentence(m, since, markdown=False)
             + " "
-            + _moves_line(m)
-            + " "
-            + _(
-                "Newly at risk or off track: {at_risk}. Newly overdue: {overdue}.",
-                at_risk=_ids(ov.newly_at_risk),
-                overdue=_ids(ov.newly_overdue),
-            ),
+            + ap_headline.newly_sentence(ov.newly_at_risk, ov.newly_overdue),
             size=8.5,
         )
         pdf.subheading(_("MDG rights-based indicators"))
         if ov.mdg:
-            pdf.data_table(_changes_table(ctx, ov.mdg), widths, align)
-        moved = ov.mdg_moved
-        better = int((moved["direction"] == "better").sum()) if not moved.empty else 0
-        worse = int((moved["direction"] == "worse").sum()) if not moved.empty else 0
-        pdf.para(
-            _(
-                "Ratings use data up to {year} (the year before the cut-off); each series is rated "
-                "separately by source. Ratings that moved {since}: {better} better, {worse} worse.",
-                year=ov.mdg_year,
-                since=since,
-                better=better,
-                worse=worse,
-            ),
-            size=8.5,
-        )
+            pdf.data_table(changes_table(ctx, ov.mdg), widths, align)
+        pdf.para(mdg_headline.summary_sentence(ov.mdg_year, ov.mdg_moved, since), size=8.5)
         pdf.subheading(_("New York office workload"))
-        pdf.data_table(_changes_table(ctx, ov.workload), widths, align)
+        pdf.data_table(changes_table(ctx, ov.workload), widths, align)
         pdf.subheading(_("Action 2 with partner agencies"))
-        pdf.data_table(_changes_table(ctx, ov.action2), widths, align)
+        pdf.data_table(changes_table(ctx, ov.action2), widths, align)
         if not ov.stale.empty:
             pdf.para(
-                _("Not updated since an earlier round: {agencies}.", agencies=_stale_line(ov.stale)),
+                _(
+                    "Not updated since an earlier round: {agencies}.",
+                    agencies=a2_headline.stale_agencies_line(ov.stale),
+                ),
                 size=8.5,
             )
 

@@ -6,42 +6,29 @@ import pandas as pd
 
 from lib import i18n
 from lib.briefing.data import Context
-from lib.briefing.fmt import fmt_count, fmt_date, fmt_value, human
+from lib.briefing.fmt import figures_table, fmt_count, fmt_date, fmt_value, human
 from lib.briefing.mdg import PAGE_TEXT_WIDTH
 from lib.briefing.pdf import PackPDF, Writer
 from lib.domains.workload import charts as wl_charts
+from lib.domains.workload import headline as wl_headline
 from lib.domains.workload import metrics as wl_metrics
 from lib.domains.workload import views as wl_views
 from lib.i18n import _
-from lib.rounds import upto_round
+from lib.rounds import upto_round, window
 
 
 def workload_section(ctx: Context) -> Writer:
     """The workload page's figures and charts, as known at the round's cut-off."""
     data, rid, as_of = ctx.data, ctx.round_id, ctx.cutoff
-    items = data.items
-    known = items.loc[items["received_on"] <= as_of]
-    in_round = wl_views.items_in_round(known, data.rounds, rid)
-    backlog = wl_metrics.backlog(known, as_of)
-    share = wl_metrics.plan_area_share(in_round).set_index("group")
-    figures = pd.DataFrame(
-        {
-            _("Requests in {round}", round=rid): [fmt_count(len(in_round))],
-            _("Hours in the round"): [fmt_count(in_round["hours"].sum())],
-            _("Open backlog at cut-off"): [fmt_count(len(backlog))],
-            _("Share of hours in the plan's five areas"): [
-                i18n.fmt_percent(share.at[wl_metrics.PLAN_GROUP, "hour_share"])
-            ],
-        }
-    )
+    hl = wl_headline.headline(data.items, data.rounds, window(data.rounds, rid))
+    known, backlog = hl.known, hl.backlog
+    figures = figures_table(wl_headline.figures(hl, rid))
     monthly = wl_views.monthly_upto(wl_metrics.monthly_counts(known, by="work_area"), as_of)
     c_monthly = ctx.render(
         wl_charts.workload_monthly_chart(monthly, measure="items").properties(width=560, height=220)
     )
     per_round = upto_round(wl_metrics.by_round(known, data.rounds), rid)
-    pivot = per_round.pivot_table(
-        index="round_id", columns="work_area", values="items", fill_value=0, aggfunc="sum"
-    )
+    pivot = wl_views.per_round_pivot(per_round)
     pivot_shown = pivot.map(fmt_count).reset_index()
     pivot_shown.columns = [_("Round"), *[human(c) for c in pivot.columns]]
     capacity = wl_views.default_capacity(known)
@@ -50,7 +37,7 @@ def workload_section(ctx: Context) -> Writer:
     c_backlog = (
         ctx.render(wl_charts.backlog_age_chart(backlog).properties(width=420)) if not backlog.empty else None
     )
-    turn = wl_metrics.turnaround(known.loc[known["completed_on"] <= as_of])
+    turn = wl_metrics.turnaround(wl_views.completed_by(known, as_of))
     turn_shown = pd.DataFrame(
         {
             _("Work area"): turn["work_area"].map(human),
@@ -62,8 +49,8 @@ def workload_section(ctx: Context) -> Writer:
     )
 
     def write(pdf: PackPDF) -> None:
-        pdf.section(_("New York office workload"))
-        pdf.para(
+        pdf.opening(
+            _("New York office workload"),
             _(
                 "Requests to the New York office in the areas the plan names (rule of law, mainstreaming, "
                 "MDGs, action 2, peace and security; paragraphs 83, 123, 153), as known at the cut-off "

@@ -98,12 +98,15 @@ def import_bytes(
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     keep_file: bool = True,
     progress: Callable[[float, str], None] | None = None,
+    after_write: Callable[[Connection, int], None] | None = None,
 ) -> ImportResult:
     """Check a file and, unless ``dry_run``, write it in ONE transaction.
 
     ``expected_version`` is the data version the user's preview was made
     against: if the data changed since, :class:`StaleData` is raised and nothing
-    is written.
+    is written. ``after_write(conn, upload_id)`` runs inside the same transaction once the
+    rows are written (an approved submission records its upload); if it raises, nothing is
+    written.
     """
     dataset = get_dataset(dataset_name)
     sha = hashlib.sha256(raw).hexdigest()
@@ -193,6 +196,8 @@ def import_bytes(
         elif dataset.table == ConsultationRound.__tablename__:
             ends.sync_years(conn)  # the rounds' cut-off years may have changed
         res.upload_id = upload_id
+        if after_write is not None:
+            after_write(conn, upload_id)
         res.data_version = bump_data_version(conn)
         audit(
             conn,

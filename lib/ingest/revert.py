@@ -14,7 +14,7 @@ from lib.ingest import ends
 from lib.ingest.results import RevertRefused
 from lib.ingest.staging import lock_writes, target_table, temp_table
 from lib.ingest.summary import collect_groups, rebuild_all_worth, refresh_summary, summary_groups_of
-from lib.models import ConsultationRound, Observation, Upload
+from lib.models import ConsultationRound, Observation, SQLModel, Upload
 from lib.models import Revision as RevisionModel
 
 
@@ -35,6 +35,32 @@ def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Tabl
         rows = [{c.name: _restore_value(c, b.get(c.name)) for c in target.columns} for b in befores]
         conn.execute(insert(t), rows)
     return t
+
+
+def _refuse_if_referenced(conn: Connection, target: Table, upload_id: int) -> None:
+    """Refuse to remove rows an upload added while other tables' rows refer to them (by foreign key).
+
+    E.g. the follow-up reports of recommendations the upload added: revert those reports first.
+    """
+    added = target.c.created_upload_id == upload_id
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or "upload_id" not in table.c:
+                continue
+            refs = select(target.c[fk.column.name]).where(added)
+            uploads = sorted(
+                u
+                for u in conn.execute(
+                    select(table.c.upload_id).where(table.c[fk.parent.name].in_(refs)).distinct()
+                ).scalars()
+                if u is not None
+            )
+            if uploads:
+                listed = ", ".join(f"upload {u}" for u in uploads)
+                raise RevertRefused(
+                    f"Upload {upload_id} cannot be reverted: rows of {table.name} refer to rows it added "
+                    f"({listed}). Revert those first."
+                )
 
 
 def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
@@ -92,6 +118,7 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
             raise RevertRefused(
                 f"Upload {upload_id} cannot be reverted: later uploads changed the same rows since: {listed}. Revert those first."
             )
+        _refuse_if_referenced(conn, target, upload_id)
         # The series the revert changes, collected before their rows go (None: all of them).
         summary = target is Observation.__table__
         groups = None

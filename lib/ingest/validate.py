@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lib.datasets import Col, Dataset
+from lib.datasets import (
+    AtMostOne,
+    Col,
+    Dataset,
+    EmptyUnless,
+    MemberOf,
+    NotBefore,
+    RequiredWhen,
+    RowRule,
+    join_list,
+    split_list,
+)
 from lib.ingest.direct import duplicated_keys
 from lib.ingest.results import BOOL_FALSE, BOOL_TRUE, MISSING_TOKENS, Parsed, Problem, Reason
 
@@ -18,7 +29,8 @@ if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this m
     import pandera.pandas as pa
 
 
-def allowed_text(values: set[str] | tuple[str, ...], limit: int = 24) -> str:
+def allowed_text(values: set[str] | tuple[str, ...], limit: int = 36) -> str:
+    # 36: the action points and a recommendation's possible addressees are named in full.
     vals = sorted(values) if isinstance(values, set) else list(values)
     if len(vals) <= limit:
         return ", ".join(vals)
@@ -51,6 +63,10 @@ def coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Probl
         blank = s.isin(MISSING_TOKENS) if c.kind in ("int", "float", "date") else s.eq("")
         if c.kind == "str":
             v = s.str.lower() if c.lower else s
+            if c.multiple:
+                # One stored form per set of values, whatever the order or spacing in the file.
+                v = v.map(lambda cell: join_list(split_list(cell)))
+                blank = v.eq("")
             # object first: pandas' string dtype would turn None into NaN.
             out[c.name] = v.astype(object).where(~blank, None)
             continue
@@ -128,21 +144,30 @@ def _value_rules(c: Col, refs: dict[str, set[str]]) -> list[Rule]:
     return rules
 
 
-def build_schema(dataset: Dataset, refs: dict[str, set[str]]) -> pa.DataFrameSchema:
-    """The dataset's value rules as a pandera schema: what :func:`check_values` validates with."""
+def build_schema(
+    dataset: Dataset, refs: dict[str, set[str]], *, list_values: bool = True
+) -> pa.DataFrameSchema:
+    """The dataset's value rules as a pandera schema: what :func:`check_values` validates with.
+
+    A list column's cell passes when each of its values does; ``list_values=False`` leaves
+    those checks out (:func:`check_values` checks the values one by one, to name the bad one).
+    """
     import pandera.pandas as pa
 
+    def each(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+        # A list cell passes when every one of its values does.
+        return lambda s: s.map(lambda cell: bool(test(pd.Series(split_list(cell), dtype=object)).all()))
+
+    def checks(c: Col) -> list:
+        if c.multiple and not list_values:
+            return []
+        return [
+            pa.Check(each(test) if c.multiple else test, element_wise=False, error=error)
+            for test, error in _value_rules(c, refs)
+        ]
+
     return pa.DataFrameSchema(
-        {
-            c.name: pa.Column(
-                checks=[
-                    pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)
-                ],
-                nullable=not c.required,
-                coerce=False,
-            )
-            for c in dataset.columns
-        },
+        {c.name: pa.Column(checks=checks(c), nullable=not c.required, coerce=False) for c in dataset.columns},
         strict=False,
     )
 
@@ -153,15 +178,26 @@ def check_values(
     """Required cells and value rules, validated by the pandera schema (lazily: every failure).
 
     Its failure cases become problems; cells in ``unreadable`` (they did not convert, which is
-    already a problem) are not also reported as "required".
+    already a problem) are not also reported as "required". The values of a list column are
+    validated one by one (the frame exploded, the file's row numbers kept), so a problem names
+    the bad value, not the whole cell.
     """
+    import pandera.pandas as pa
     from pandera.errors import SchemaErrors
 
+    problems: list[Problem] = []
     try:
-        build_schema(dataset, refs).validate(typed, lazy=True, inplace=True)
+        build_schema(dataset, refs, list_values=False).validate(typed, lazy=True, inplace=True)
     except SchemaErrors as err:
-        return _failure_problems(err.failure_cases, dataset, unreadable)
-    return []
+        problems += _failure_problems(err.failure_cases, dataset, unreadable)
+    for c in (c for c in dataset.columns if c.multiple):
+        values = typed[c.name].dropna().map(split_list).explode().dropna().to_frame(c.name)
+        rules = [pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)]
+        try:
+            pa.DataFrameSchema({c.name: pa.Column(checks=rules, nullable=True)}).validate(values, lazy=True)
+        except SchemaErrors as err:
+            problems += _failure_problems(err.failure_cases, dataset, unreadable)
+    return problems
 
 
 def _failure_problems(
@@ -222,7 +258,31 @@ def _row_rules(df: pd.DataFrame, dataset: Dataset) -> list[Problem]:
         )
     elif dataset.name == "action2":
         flag(df["end_date"] < df["start_date"], "end_date", "The end date is before the start date.")
+    for rule in dataset.rules:
+        flag(*_rule_mask(df, rule))
     return problems
+
+
+def _rule_mask(df: pd.DataFrame, rule: RowRule) -> tuple[pd.Series, str, str]:
+    """(rows breaking a declared row rule, the column to report, the message)."""
+    if isinstance(rule, RequiredWhen):
+        return df[rule.when].isin(rule.values) & df[rule.column].isna(), rule.column, rule.message
+    if isinstance(rule, EmptyUnless):
+        return ~df[rule.when].isin(rule.values) & df[rule.column].notna(), rule.column, rule.message
+    if isinstance(rule, NotBefore):
+        given = df[rule.column].notna() & df[rule.other].notna()
+        before = pd.Series(False, index=df.index)
+        before[given] = (df.loc[given, rule.column] < df.loc[given, rule.other]).to_numpy(dtype=bool)
+        return before, rule.column, rule.message
+    if isinstance(rule, MemberOf):
+        inside = [
+            v is None or v in split_list(lst)
+            for v, lst in zip(df[rule.column], df[rule.list_column], strict=True)
+        ]
+        return pd.Series(inside, index=df.index).eq(False), rule.column, rule.message
+    if isinstance(rule, AtMostOne):
+        return df[list(rule.columns)].notna().sum(axis=1).gt(1), rule.columns[-1], rule.message
+    raise TypeError(rule)  # pragma: no cover - a programming error in datasets.py
 
 
 def validate(

@@ -41,11 +41,11 @@ def action2_agency_chart(
         .encode(
             y=alt.Y("agency:N", title=None, sort=list(totals.index)),
             x=alt.X(f"sum({measure}):Q", title=theme.measure_title(measure)),
-            color=alt.Color(
+            color=theme.coded_color(
                 "type:N",
-                title=_("Type of activity"),
-                scale=theme.fixed_scale(theme.ACTIVITY_TYPE_COLOURS),
-                legend=alt.Legend(labelExpr=theme.code_labels(ACTIVITY_TYPES)),
+                _("Type of activity"),
+                theme.fixed_scale(theme.ACTIVITY_TYPE_COLOURS),
+                ACTIVITY_TYPES,
             ),
             tooltip=[
                 alt.Tooltip("agency:N", title=_("Agency")),
@@ -105,7 +105,7 @@ def advisers_over_time_chart(
     )
 
 
-#: Titles of the counts the over-time frames may carry besides the measure (lib.metrics).
+#: Titles of the counts the over-time frames may carry besides the measure (metrics.advisers_over_time, trained_over_time).
 COUNT_TITLES = {
     "activities": N_("Activities"),
     "countries": N_("Countries"),

@@ -1,24 +1,30 @@
-"""Action 2 texts: the stale-agency warning shared by the page and the pack."""
+"""Action 2 tables: activities with their country names in the reader's language, the activity list."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from lib.i18n import _
+ACTIVITY_COLUMNS = [
+    "id",
+    "round_id",
+    "agency",
+    "country_name",
+    "type",
+    "start_date",
+    "end_date",
+    "participants_trained",
+    "advisers_deployed",
+    "status",
+    "description",
+]
 
 
-def stale_sentence(stale: pd.DataFrame) -> str:
-    """The stale-agency warning (metrics.stale_agencies) in words, shared by the page and the pack."""
-    return (
-        _("Not updated since an earlier round (stale):")
-        + " "
-        + "; ".join(
-            _(
-                "{agency}: last report {last}, {missed} round(s) missed",
-                agency=s.agency,
-                last=s.last_round or _("never"),
-                missed=s.rounds_missed,
-            )
-            for s in stale.itertuples()
-        )
-    )
+def with_country_names(acts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """The activities with ``country_name`` from ``names`` (by ISO3), the stored name where it has none."""
+    return acts.assign(country_name=acts["country_iso3"].map(names).fillna(acts["country_name"]))
+
+
+def activity_table(acts: pd.DataFrame, round_id: str | None) -> pd.DataFrame:
+    """The activities of ``round_id`` (every round when None), with the columns the page lists."""
+    shown = acts.loc[acts["round_id"] == round_id] if round_id else acts
+    return shown[ACTIVITY_COLUMNS]

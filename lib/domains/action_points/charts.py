@@ -50,12 +50,7 @@ def cluster_status_bars(rollup: pd.DataFrame, title: str | None = None) -> alt.C
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color(
-                "status:O",
-                title=_("Status"),
-                scale=theme.status_scale(),
-                legend=alt.Legend(labelExpr=theme.code_labels(STATUSES)),
-            ),
+            color=theme.coded_color("status:O", _("Status"), theme.status_scale(), STATUSES),
             order=alt.Order("status_rank:Q"),
             tooltip=[
                 alt.Tooltip("cluster_label:N", title=_("Cluster")),
@@ -97,12 +92,7 @@ def point_history_chart(history: pd.DataFrame, title: str | None = None) -> alt.
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "status:O",
-                title=_("Status"),
-                scale=theme.status_scale(),
-                legend=alt.Legend(labelExpr=theme.code_labels(STATUSES)),
-            ),
+            color=theme.coded_color("status:O", _("Status"), theme.status_scale(), STATUSES),
             tooltip=[
                 alt.Tooltip("round_id:N", title=_("Round")),
                 alt.Tooltip("status_label:N", title=_("Status")),

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from lib import tables
 from lib.datasets import CLUSTERS
 from lib.domains.action_points import metrics
 from lib.i18n import _
+from lib.rounds import Window
 
+# Every role sees these first.
+_POINT_KEYS = ("round_id", "action_point_id", "cluster", "status", "assessment", "percent_complete")
 PARTNER_POINT_COLUMNS = [
-    "round_id",
-    "action_point_id",
-    "cluster",
-    "status",
-    "assessment",
-    "percent_complete",
+    *_POINT_KEYS,
     "due_date",
     "overdue",
     "move",
@@ -25,12 +24,7 @@ PARTNER_POINT_COLUMNS = [
     "text",
 ]
 INTERNAL_POINT_COLUMNS = [
-    "round_id",
-    "action_point_id",
-    "cluster",
-    "status",
-    "assessment",
-    "percent_complete",
+    *_POINT_KEYS,
     "lead_unit",
     "due_date",
     "overdue",
@@ -44,6 +38,10 @@ INTERNAL_POINT_COLUMNS = [
     "reported_on",
     "text",
 ]
+
+# What the briefing page lists of the points newly at risk and newly overdue.
+NEWLY_AT_RISK_COLUMNS = ("action_point_id", "cluster", "status", "assessment", "summary")
+NEWLY_OVERDUE_COLUMNS = ("action_point_id", "cluster", "status", "due_date", "days_overdue")
 
 
 def cluster_label(code: str, title: object) -> str:
@@ -90,3 +88,22 @@ def visible_point_columns(table: pd.DataFrame, internal: bool) -> pd.DataFrame:
     """Only the columns the role may see, in a readable order."""
     cols = INTERNAL_POINT_COLUMNS if internal else PARTNER_POINT_COLUMNS
     return table[[c for c in cols if c in table.columns]].reset_index(drop=True)
+
+
+def round_points(reports: pd.DataFrame, win: Window) -> pd.DataFrame:
+    """The round's point table (:func:`point_table` at its cut-off) with the texts in the reader's language.
+
+    The plan's texts stay English unless the data supplies them in the reader's language.
+    """
+    table = point_table(reports, win.round_id, win.previous, win.cutoff)
+    return table.assign(text=tables.localised_text(table))
+
+
+def lead_units(table: pd.DataFrame) -> list[str]:
+    """The lead units of the table's points, sorted (the page's filter)."""
+    return sorted(table["lead_unit"].dropna().unique())
+
+
+def point_texts(table: pd.DataFrame) -> pd.Series:
+    """Each point's text by its id, in the table's order (the history picker)."""
+    return table.set_index("action_point_id")["text"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from lib import chart_theme as theme
 from lib import i18n
-from lib.domains.mdg.rating import RATING_ORDER
+from lib.domains.mdg.rating import RATING_ENDS, RATING_ORDER, RATING_VERDICT
 from lib.i18n import _
 
 
@@ -149,16 +149,8 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
         "source",
         "unit",
         "method",
-        "base_year",
-        "base_value",
-        "latest_year",
-        "latest_value",
-        "target_value",
-        "cagr",
-        "required_cagr",
-        "ratio",
-        "rating",
-        "arrow",
+        *RATING_ENDS,
+        *RATING_VERDICT,
         "rating_order",
     ]
     df = theme.chart_columns(ratings, keep)
@@ -197,12 +189,7 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "rating:N",
-                title=_("Rating"),
-                scale=rating_scale(),
-                legend=alt.Legend(labelExpr=theme.code_labels(RATING_ORDER)),
-            ),
+            color=theme.coded_color("rating:N", _("Rating"), rating_scale(), RATING_ORDER),
             tooltip=tooltip,
         )
     )
@@ -225,3 +212,23 @@ def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerCh
         width=alt.Step(190),
         height=alt.Step(26),
     )
+
+
+def with_data_year(chart: alt.TopLevelMixin, year: int) -> alt.LayerChart:
+    """The chart with a dashed rule at the round's data year; title and description on the whole."""
+    inner = chart.copy()
+    title, description = inner.title, inner.description
+    inner.title = inner.description = alt.Undefined
+    rule = alt.Chart(pd.DataFrame({"year": [year], "note": [_("round data year {year}", year=year)]}))
+    rule = rule.mark_rule(color=theme.NEUTRAL, strokeDash=[2, 3]).encode(x="year:Q", tooltip="note:N")
+    note = " " + _("A dashed vertical line marks {year}, the round's data year.", year=year)
+    return alt.layer(inner, rule).properties(title=title, description=f"{description}{note}")
+
+
+def round_rating_chart(ratings: pd.DataFrame, code: str, round_id: str, year: int) -> alt.LayerChart:
+    """The MDG page's rating grid of an indicator as of a round (the legend under the grid: grids are short)."""
+    chart = rating_chart(
+        ratings,
+        title=_("{code}: progress as of {round} (values up to {year})", code=code, round=round_id, year=year),
+    )
+    return chart.configure_legend(orient="bottom", direction="horizontal", columns=3)

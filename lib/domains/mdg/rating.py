@@ -99,6 +99,10 @@ METHOD_NONE = "none"
 
 # Two absolute gaps closer than this are "unchanged": it only absorbs floating-point
 
+# The calculation's inputs (each end of the series, the target) and its outcome, as the output
+# frame, the tables and the chart carry them.
+RATING_ENDS = ("base_year", "base_value", "latest_year", "latest_value", "target_value", "cagr")
+RATING_VERDICT = ("required_cagr", "ratio", "rating", "arrow")
 SERIES_KEYS = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
 
 
@@ -284,17 +288,9 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
         "target_ratio_2015",
         "method",
         "n_points",
-        "base_year",
-        "base_value",
-        "latest_year",
-        "latest_value",
-        "target_value",
-        "cagr",
+        *RATING_ENDS,
         "directed_cagr",
-        "required_cagr",
-        "ratio",
-        "rating",
-        "arrow",
+        *RATING_VERDICT,
         "rating_order",
     ]
     counted = "n_points" in obs.columns  # pre-aggregated inputs (queries.rating_inputs) carry the full count

@@ -1,4 +1,4 @@
-"""MDG tables and choices: sources and their credit, indicator/source/series options, trend, rating and gap tables."""
+"""MDG tables: trend, rating and gap tables, coverage of the breakdowns, the rights each indicator serves."""
 
 from __future__ import annotations
 
@@ -6,59 +6,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from lib import i18n
 from lib.domains.mdg import metrics
 from lib.domains.mdg import rating as rating_rules
-from lib.i18n import N_, _
+from lib.domains.mdg.choices import code_key, up_to_year
 
-# --- MDG rights-based indicators ------------------------------------------------------------
-
-MDG_CREDIT = N_("United Nations Statistics Division, Millennium Development Goals Indicators database")
-IGME_CREDIT = N_("UN Inter-agency Group for Child Mortality Estimation")
-SUCCESSOR_CREDIT = N_(
-    "World Bank World Development Indicators and UNAIDS, via Gapminder Systema Globalis (CC BY 4.0)"
-)
-# The WDI/UNAIDS series republished by Gapminder carry this in their source label.
-SUCCESSOR_MARK = "via gapminder"
-SUCCESSOR_NOTE = N_("SDG-era successor definition, not the MDG series")
-RIGHTS_NOTE = N_(
-    "The human rights provisions are an **indicative** mapping in the spirit of OHCHR's *Claiming the "
-    "MDGs: a human rights approach* (2008), not an official correspondence. Indicator types "
-    "(structural, process, outcome) follow OHCHR's indicator framework (HRI/MC/2008/3)."
-)
-DEFAULT_COUNTRY_COUNT = 6
-# Tie-break for the default countries (many series cover every country equally): a spread of regions.
-FOCUS_COUNTRIES = ("BRA", "IND", "NGA", "BGD", "ETH", "EGY", "IDN", "PAK", "MEX", "KEN")
-# UN list of least developed countries in 2008 (after Cape Verde's graduation in December 2007).
-LDC_2008 = (
-    *("AFG", "AGO", "BDI", "BEN", "BFA", "BGD", "BTN", "CAF", "COD", "COM", "DJI", "ERI", "ETH"),
-    *("GIN", "GMB", "GNB", "GNQ", "HTI", "KHM", "KIR", "LAO", "LBR", "LSO", "MDG", "MDV", "MLI"),
-    *("MMR", "MOZ", "MRT", "MWI", "NER", "NPL", "RWA", "SDN", "SEN", "SLB", "SLE", "SOM", "STP"),
-    *("TCD", "TGO", "TLS", "TUV", "TZA", "UGA", "VUT", "WSM", "YEM", "ZMB"),
-)
-ALL_COUNTRIES = N_("All countries with data")
-# Keys are English (the choice kept in the session); pages show them translated.
-COUNTRY_GROUPS: dict[str, tuple[str, ...]] = {
-    N_("Least developed countries (UN list, 2008)"): LDC_2008,
-    ALL_COUNTRIES: (),  # empty: every country, the indicator loaded whole
-}
 # The inputs of the calculation next to the verdict, then what identifies the series.
 RATING_COLUMNS = [
     "country_iso3",
     "country_name",
     "sex",
     "location",
-    "base_year",
-    "base_value",
-    "latest_year",
-    "latest_value",
-    "target_value",
-    "cagr",
+    *rating_rules.RATING_ENDS,
     "directed_cagr",
-    "required_cagr",
-    "ratio",
-    "rating",
-    "arrow",
+    *rating_rules.RATING_VERDICT,
     "method",
     "n_points",
     "target_ratio_2015",
@@ -83,140 +43,6 @@ TREND_COLUMNS = [
     "footnote",
     "after_data_year",
 ]
-
-
-def is_successor_source(source: str) -> bool:
-    """True for the SDG-era successor series (WDI/UNAIDS via Gapminder)."""
-    return SUCCESSOR_MARK in str(source).lower()
-
-
-def source_credit(source: str) -> str:
-    """Who to credit for a source's values (one line, markdown)."""
-    if is_successor_source(source):
-        return _(
-            "Source: {source} — **{note}**. Credit: {credit}.",
-            source=source,
-            note=_(SUCCESSOR_NOTE),
-            credit=_(SUCCESSOR_CREDIT),
-        )
-    credit = IGME_CREDIT if "igme" in str(source).lower() else MDG_CREDIT
-    return _("Source: {source}. Credit: {credit}.", source=source, credit=_(credit))
-
-
-def _code_key(codes: pd.Series) -> pd.Series:
-    """Numeric sort key of indicator codes: 1.2 < 1.10."""
-    parts = codes.astype(str).str.split(".", expand=True).astype(int)
-    return parts[0] * 1000 + parts[1]
-
-
-def indicator_options(indicators: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Indicators that have data, in framework order, with a ``label`` ("4.1 Under-five mortality rate")."""
-    d = indicators.loc[indicators["code"].isin(catalogue["indicator_code"])].copy()
-    d["label"] = d["code"].astype(str) + " " + d["text"].astype(str)
-    return d.iloc[_code_key(d["code"]).argsort(kind="stable")].reset_index(drop=True)
-
-
-def default_indicator(options: pd.DataFrame, catalogue: pd.DataFrame, data_year: int) -> str | None:
-    """The first indicator with MDG-era (non-successor) values up to ``data_year``, else the first one."""
-    if options.empty:
-        return None
-    mdg = catalogue.loc[
-        ~catalogue["source"].map(is_successor_source) & (catalogue["first_year"] <= data_year)
-    ]
-    hit = options.loc[options["code"].isin(mdg["indicator_code"]), "code"]
-    return str(hit.iloc[0] if len(hit) else options["code"].iloc[0])
-
-
-def indicator_header(indicator: pd.Series) -> str:
-    """Markdown lines on an indicator: its text, type, target, 2015 target and rights provisions."""
-    quantified = indicator.get("quantified_target")
-    goal_2015 = quantified if isinstance(quantified, str) and quantified else _("none quantified")
-    return _(
-        "**{code} {text}** · *{type}* indicator · target {target}: {target_text} · 2015 target: {goal}  \n"
-        "Human rights provisions (indicative): {provisions}",
-        code=indicator["code"],
-        text=indicator["text"],
-        type=i18n.label(indicator["indicator_type"]),
-        target=indicator["target"],
-        target_text=indicator["target_text"],
-        goal=goal_2015,
-        provisions=indicator["rights_provisions"],
-    )
-
-
-def source_options(catalogue: pd.DataFrame, indicator_code: str, data_year: int) -> pd.DataFrame:
-    """The sources of an indicator, the default first, each with its years, countries and a label.
-
-    Order: MDG-era sources before the SDG-era successors; among them those with values
-    up to ``data_year`` first, then the most values. Columns: source, successor,
-    first_year, last_year, countries (the most of any one series), values, label.
-    """
-    d = catalogue.loc[catalogue["indicator_code"] == indicator_code]
-    out = d.groupby("source", sort=True).agg(
-        first_year=("first_year", "min"),
-        last_year=("last_year", "max"),
-        countries=("countries", "max"),
-        values=("values", "sum"),
-    )
-    out = out.reset_index()
-    out["successor"] = out["source"].map(is_successor_source)
-    out["_later"] = out["first_year"] > data_year
-    out = out.sort_values(["successor", "_later", "values", "source"], ascending=[True, True, False, True])
-    years = (
-        out["first_year"]
-        .astype(str)
-        .where(
-            out["first_year"] == out["last_year"],
-            out["first_year"].astype(str) + "-" + out["last_year"].astype(str),
-        )
-    )
-    note = " — " + _(SUCCESSOR_NOTE)
-    out["label"] = [
-        _("{source} ({years}, {count} countries)", source=s, years=y, count=i18n.fmt_number(n))
-        + (note if succ else "")
-        for s, y, n, succ in zip(out["source"], years, out["countries"], out["successor"], strict=True)
-    ]
-    cols = ["source", "successor", "first_year", "last_year", "countries", "values", "label"]
-    return out.reset_index(drop=True)[cols]
-
-
-def series_options(catalogue: pd.DataFrame, indicator_code: str, source: str) -> list[str]:
-    """Series codes of one indicator and source; totals (sex and location "total") first."""
-    d = catalogue.loc[(catalogue["indicator_code"] == indicator_code) & (catalogue["source"] == source)]
-    d = d.assign(_breakdown=(d["sex"] != "total") | (d["location"] != "total"))
-    per_series = d.groupby("series_code", sort=True).agg(
-        breakdown=("_breakdown", "all"), values=("values", "sum")
-    )
-    per_series = per_series.reset_index().sort_values(
-        ["breakdown", "values", "series_code"], ascending=[True, False, True]
-    )
-    return list(per_series["series_code"])
-
-
-def countries_with_data(counts: pd.DataFrame, indicator_code: str) -> pd.DataFrame:
-    """Countries with values for an indicator (``disaggregation_counts``), most values first.
-
-    Ties are broken by FOCUS_COUNTRIES (in its order), then by code. Columns: country_iso3, values.
-    """
-    d = counts.loc[counts["indicator_code"] == indicator_code]
-    out = d.groupby("country_iso3", sort=True)["values"].sum().reset_index()
-    focus = {c: i for i, c in enumerate(FOCUS_COUNTRIES)}
-    out["_focus"] = out["country_iso3"].map(focus).fillna(len(focus))
-    out = out.sort_values(["values", "_focus", "country_iso3"], ascending=[False, True, True])
-    return out.reset_index(drop=True)[["country_iso3", "values"]]
-
-
-def of_source(obs: pd.DataFrame, source: str, series_code: str | None = None) -> pd.DataFrame:
-    """Observations of one source (and optionally one series): sources are never mixed."""
-    mask = obs["source"] == source
-    if series_code is not None:
-        mask &= obs["series_code"] == series_code
-    return obs.loc[mask]
-
-
-def up_to_year(obs: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Observations up to and including ``year`` (a round's MDG data year)."""
-    return obs.loc[obs["year"] <= year]
 
 
 def trend_table(obs: pd.DataFrame, data_year: int, series_names: pd.Series | None = None) -> pd.DataFrame:
@@ -246,93 +72,6 @@ def rating_counts(ratings: pd.DataFrame) -> pd.DataFrame:
         if r in counts.index
     ]
     return pd.DataFrame(rows, columns=["rating", "arrow", "series"])
-
-
-def rating_method_text(indicator: pd.Series | None = None) -> str:
-    """The rating method in words (markdown), with the thresholds of :mod:`lib.metrics`.
-
-    With an indicator row (code, target_ratio_2015, quantified_target,
-    desired_direction) it ends with how that indicator is rated.
-    """
-    m = rating_rules
-
-    def rated(rating: str) -> str:
-        return f"{m.RATING_ARROWS[rating]} {i18n.label(rating)}".strip()
-
-    def num(value: float) -> str:
-        return i18n.fmt_number(value, 2, trim=True)
-
-    def span(low: object, high: object) -> str:
-        return _("{low} to {high}", low=low, high=high)
-
-    pct = i18n.fmt_percent(m.CAGR_SUBSTANTIAL)
-    text = "\n\n".join(
-        [
-            _(
-                "Progress measure of Statistics Canada / Open SDG. Each series (indicator, series, country, "
-                "sex, location and **source**) is rated on its own: sources are never combined into one "
-                "growth rate."
-            ),
-            _(
-                "**Indicators with a 2015 target set against {base}** (such as 4.1, reduce under-five "
-                "mortality by two thirds, and 5.1, reduce maternal mortality by three quarters): the base "
-                "year is {base}, or the first later year with a value; target value = base value × target "
-                "ratio; required CAGR = (target value / base value)^(1 / ({target} − base year)) − 1; "
-                "actual CAGR = (latest value / base value)^(1 / (latest year − base year)) − 1; ratio = "
-                "actual / required.",
-                base=m.BASELINE_YEAR,
-                target=m.TARGET_YEAR,
-            ),
-            "\n".join(
-                [
-                    "| " + _("ratio") + " | " + _("rating") + " |",
-                    "|---|---|",
-                    f"| ≥ {num(m.RATIO_ON_TRACK)} | {rated(m.RATING_ON_TRACK)} |",
-                    f"| {span(num(m.RATIO_MODERATE), num(m.RATIO_ON_TRACK))} | {rated(m.RATING_MODERATE)} |",
-                    f"| {span(0, num(m.RATIO_MODERATE))} | {rated(m.RATING_SLOW)} |",
-                    "| " + _("below 0") + f" | {rated(m.RATING_MOVING_AWAY)} |",
-                ]
-            ),
-            _(
-                "**Other indicators with a desired direction**: compound annual growth rate CAGR = (latest "
-                "value / first value)^(1 / (latest year − first year)) − 1, sign flipped when the indicator "
-                "should fall (directed CAGR)."
-            ),
-            "\n".join(
-                [
-                    "| " + _("directed CAGR") + " | " + _("rating") + " |",
-                    "|---|---|",
-                    f"| ≥ {pct} | {rated(m.RATING_SUBSTANTIAL)} |",
-                    f"| {span(0, pct)} | {rated(m.RATING_MODERATE)} |",
-                    f"| {span('−' + pct, 0)} | {rated(m.RATING_MODERATE_DETERIORATION)} |",
-                    f"| ≤ −{pct} | {rated(m.RATING_SUBSTANTIAL_DETERIORATION)} |",
-                ]
-            ),
-            _(
-                "*{insufficient}*: a single value, a zero at either end, or (target method) no value from "
-                "{base} on. *{unrated}*: no target ratio and no desired direction (parity indicators, where "
-                "either side of 1 is away from the goal).",
-                insufficient=i18n.label(m.RATING_INSUFFICIENT).capitalize(),
-                unrated=i18n.label(m.RATING_NOT_RATED).capitalize(),
-                base=m.BASELINE_YEAR,
-            ),
-        ]
-    )
-    if indicator is None:
-        return text
-    ratio = pd.to_numeric(indicator.get("target_ratio_2015"), errors="coerce")
-    direction = indicator.get("desired_direction")
-    if pd.notna(ratio):
-        how = _(
-            "target method, target ratio {ratio} ({target})",
-            ratio=i18n.fmt_number(ratio, 4, trim=True),
-            target=indicator.get("quantified_target"),
-        )
-    elif direction in ("increase", "decrease"):
-        how = _("CAGR method, desired direction: {direction}", direction=i18n.label(direction))
-    else:
-        how = _("not rated (no target ratio, no desired direction)")
-    return text + "\n\n" + _("**Indicator {code}**: {how}.", code=indicator.get("code"), how=how)
 
 
 def gap_table(gaps: pd.DataFrame, data_year: int, country_names: pd.Series) -> pd.DataFrame:
@@ -414,7 +153,7 @@ def coverage_overview(counts: pd.DataFrame, indicators: pd.DataFrame) -> pd.Data
     )
     out = out.astype(int).reset_index()
     out["indicator"] = out["indicator_code"].map(indicators.set_index("code")["text"])
-    out = out.iloc[_code_key(out["indicator_code"]).argsort(kind="stable")]
+    out = out.iloc[code_key(out["indicator_code"]).argsort(kind="stable")]
     return out[cols].reset_index(drop=True)
 
 
@@ -422,6 +161,13 @@ def rights_table(indicators: pd.DataFrame, goal: int, with_data: Sequence[str] =
     """The goal's indicators with their type, target and the rights provisions they serve."""
     d = indicators.loc[indicators["goal"] == goal].copy()
     d["has_data"] = d["code"].isin(list(with_data))
-    d = d.iloc[_code_key(d["code"]).argsort(kind="stable")]
+    d = d.iloc[code_key(d["code"]).argsort(kind="stable")]
     cols = ["code", "text", "rights_provisions", "indicator_type", "target", "quantified_target", "has_data"]
     return d[cols].reset_index(drop=True)
+
+
+def rating_table_of(
+    obs: pd.DataFrame, indicators: pd.DataFrame, year: int, country_names: pd.Series
+) -> pd.DataFrame:
+    """The rating table of observations as of a round's data year (a group of countries, say)."""
+    return rating_table(rating_rules.progress_rating(up_to_year(obs, year), indicators), country_names)

@@ -47,11 +47,8 @@ def workload_monthly_chart(
             x=alt.X("yearmonth(month):O", title=_("Month"), axis=alt.Axis(format="%b %Y", labelAngle=-45)),
             y=alt.Y(f"sum({measure}):Q", title=theme.measure_title(measure)),
             color=(
-                alt.Color(
-                    "work_area:N",
-                    title=by_title,
-                    scale=theme.fixed_scale(theme.WORK_AREA_COLOURS),
-                    legend=alt.Legend(labelExpr=theme.code_labels(WORK_AREAS)),
+                theme.coded_color(
+                    "work_area:N", by_title, theme.fixed_scale(theme.WORK_AREA_COLOURS), WORK_AREAS
                 )
                 if by == "work_area"
                 else alt.Color(
@@ -95,11 +92,8 @@ def backlog_age_chart(backlog: pd.DataFrame, title: str | None = None) -> alt.Ch
                 axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y("count():Q", title=_("Open items")),
-            color=alt.Color(
-                "work_area:N",
-                title=_("Work area"),
-                scale=theme.fixed_scale(theme.WORK_AREA_COLOURS),
-                legend=alt.Legend(labelExpr=theme.code_labels(WORK_AREAS)),
+            color=theme.coded_color(
+                "work_area:N", _("Work area"), theme.fixed_scale(theme.WORK_AREA_COLOURS), WORK_AREAS
             ),
             tooltip=[
                 alt.Tooltip("age_bucket:O", title=_("Age (days)")),
@@ -133,13 +127,11 @@ def hours_capacity_chart(df: pd.DataFrame, title: str | None = None) -> alt.Laye
         .encode(
             x=x,
             y=alt.Y("hours:Q", title=_("Hours")),
-            color=alt.Color(
+            color=theme.coded_color(
                 "load:N",
-                title=_("Load"),
-                scale=alt.Scale(
-                    domain=list(theme.OVER_CAPACITY_COLOURS), range=list(theme.OVER_CAPACITY_COLOURS.values())
-                ),
-                legend=alt.Legend(labelExpr=theme.code_labels(theme.OVER_CAPACITY_COLOURS)),
+                _("Load"),
+                theme.fixed_scale(theme.OVER_CAPACITY_COLOURS),
+                theme.OVER_CAPACITY_COLOURS,
             ),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=_("Month"), format="%B %Y"),
