@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, inspect, select
 
-from lib import ingest, overview, queries
+from lib import ingest, queries
+from lib.domains.mdg import headline
 from lib.ingest import direct, ends, import_bytes, revert, to_csv_bytes
 from lib.models import Observation, ObservationEnd
+from lib.rounds import window
 from lib.seed import init
 from tests.conftest import BACKENDS
 from tests.test_summary import alembic, imp, modifying_file, new_rows_file, new_years_file, seed_frame
@@ -129,7 +131,7 @@ def test_the_cut_off_years_are_the_overviews_data_years(engine):
     rounds = queries.rounds(engine)
     with engine.connect() as conn:
         held = ends.cutoff_years(conn)
-    assert held == sorted(set(overview.mdg_years(rounds, rounds["id"].iloc[-1])))
+    assert held == sorted(set(headline.data_years(window(rounds, rounds["id"].iloc[-1]))))
     added = import_bytes(engine, "rounds", ROUND_2010, "r.csv")
     with engine.connect() as conn:
         assert ends.cutoff_years(conn) == ends.covered_years(conn) == [2007, 2009]

@@ -48,7 +48,7 @@ REBUILD_SHARE = 0.25
 
 def cutoff_years(conn: Connection) -> list[int]:
     """The data years the latest round's briefing rates: its own and the previous round's (the
-    year before each cut-off date, the rule of overview.mdg_years; a test holds them together).
+    year before each cut-off date, the rule of domains.mdg.headline.data_years; a test holds them together).
 
     Only those: the briefing opens on the latest round, and rounds come twice a year, so one or
     two years serve it. An older round's overview is computed from the observations instead.
