@@ -155,9 +155,12 @@ def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
 
 
 def observations(
-    engine: Engine, indicator_codes: Sequence[str], countries: Sequence[str] | None = None
+    engine: Engine,
+    indicator_codes: Sequence[str],
+    countries: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Observations of some indicators (and countries), tidy, with the country name."""
+    """Observations of some indicators (and countries, and sources), tidy, with the country name."""
     o, c = Observation.__table__, Country.__table__
     stmt = (
         select(
@@ -169,6 +172,8 @@ def observations(
     )
     if countries:
         stmt = stmt.where(o.c.country_iso3.in_(list(countries)))
+    if sources:
+        stmt = stmt.where(o.c.source.in_(list(sources)))
     return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
 
 
