@@ -97,7 +97,20 @@ def cmd_import(args) -> int:
     print(clean(res.summary(), 2000))
     if res.ok and res.upload_id is not None:
         print(f"upload id {res.upload_id}; data version {res.data_version}")
+        _warm(engine, res.data_version)
     return EXIT_OK if res.ok else EXIT_REJECTED
+
+
+def _warm(engine, version: int) -> None:
+    """Prepare the shared results the first page views need (lib.derived.warm), as the upload page does."""
+    from lib import derived
+
+    started = time.perf_counter()
+    done = derived.warm(engine, version)
+    # A write committed meanwhile by another process stops it early: that writer prepares its own.
+    print(
+        f"prepared for every app server: {', '.join(done) or 'nothing'} ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 def cmd_export(args) -> int:
@@ -171,6 +184,7 @@ def cmd_revert(args) -> int:
     print(
         f"Upload {out['upload_id']} reverted: {out['deleted']} rows removed, {out['restored']} rows restored."
     )
+    _warm(engine, out["data_version"])
     return EXIT_OK
 
 

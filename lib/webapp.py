@@ -98,9 +98,13 @@ def load_observation_catalogue(version: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def load_observations(
-    version: int, indicator_codes: tuple[str, ...], countries: tuple[str, ...] = ()
+    version: int,
+    indicator_codes: tuple[str, ...],
+    countries: tuple[str, ...] = (),
+    sources: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    return queries.observations(get_engine(), indicator_codes, countries or None)
+    # Only the sources shown: the page never mixes sources, and other sources' rows grow with the data.
+    return queries.observations(get_engine(), indicator_codes, countries or None, sources or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

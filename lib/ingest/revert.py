@@ -25,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from lib.audit import audit
 from lib.datasets import get_dataset
 from lib.db import bump_data_version, writer
+from lib.ingest import ends
 from lib.ingest.results import RevertRefused
 from lib.ingest.staging import lock_writes, target_table, temp_table
 from lib.ingest.summary import collect_groups, rebuild_all_worth, refresh_summary, summary_groups_of
-from lib.models import Observation, SQLModel, Upload
+from lib.models import ConsultationRound, Observation, SQLModel, Upload
 from lib.models import Revision as RevisionModel
 
 
@@ -194,7 +195,10 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
             conn.execute(update(target).where(same_row).values(**restored))  # UPDATE ... FROM
         before.drop(conn)
         if summary:
+            ends.refresh(conn, groups)  # before refresh_summary, which drops the groups' table
             refresh_summary(conn, groups)
+        elif target is ConsultationRound.__table__:
+            ends.sync_years(conn)  # the rounds' cut-off years may have changed
         now = datetime.now(UTC)
         conn.execute(update(up).where(up.c.id == upload_id).values(reverted_at=now, reverted_by=user))
         version = bump_data_version(conn)

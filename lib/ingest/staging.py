@@ -53,7 +53,12 @@ def staging_table(dataset: Dataset, conn: Connection) -> Table:
 
 
 def python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
-    """Tuples in column order with None for missing and python dates (the drivers' fast path).
+    """Tuples in column order with None for missing and python dates (the drivers' fast path)."""
+    return zip(*column_values(df, dataset), strict=True)
+
+
+def column_values(df: pd.DataFrame, dataset: Dataset) -> list[list]:
+    """One list per column, in the dataset's column order, with None for missing and python dates.
 
     A text column that may be left empty but is NOT NULL in the table (a work
     item's title) gets "" instead of None.
@@ -75,7 +80,7 @@ def python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
             if not c.required and not target.c[c.name].nullable and s.isna().any():
                 vals = ["" if v is None else v for v in vals]
             cols.append(vals)
-    return zip(*cols, strict=True)
+    return cols
 
 
 def fill_staging(conn: Connection, staging: Table, rows: Iterable[tuple]) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lib.datasets import Col, Dataset, join_list, split_list
+from lib.ingest.direct import duplicated_keys
 from lib.ingest.regional import REGIONAL_DELIMITERS, day_first_dates, decimal_commas
 from lib.ingest.results import (
     BOOL_FALSE,
@@ -351,7 +352,7 @@ def _failure_problems(cases: pd.DataFrame, dataset: Dataset, cells: Unreadable, 
 def _duplicates(typed: pd.DataFrame, dataset: Dataset) -> Problems:
     """A problem for each row repeating the key of an earlier row."""
     out = Problems()
-    dup = typed.duplicated(list(dataset.key), keep=False)
+    dup = duplicated_keys(typed, dataset.key)  # numbers the series once (lib.ingest.direct)
     if not dup.any():
         return out
     keys = typed.loc[dup, list(dataset.key)]
