@@ -45,7 +45,9 @@ def main() -> None:
         )
         w.language_picker(save=True)
         st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
-    st.navigation(pages).run()
+    current = st.navigation(pages)
+    w.open_requested(pages)  # right after sign-in: the view a link asked for (lib.links)
+    current.run()
 
 
 main()

@@ -91,3 +91,4 @@ with st.expander(_("All figures as a table")):
     w.show_table(table.assign(figure=table["figure"].map(_)), width="content")
     w.download_csv(table, f"briefing-{rnd.name}.csv")
 w.illustrative_note()
+w.link_to_view()

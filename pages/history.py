@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import uploads
+from lib import links, uploads
 from lib import webapp as w
 from lib.i18n import _
 
@@ -23,7 +23,11 @@ w.download_csv(table, "upload-history.csv", _("Download the history"))
 
 st.header(_("One upload"))
 rows = uploads.history_rows(table)
-uid = st.selectbox(_("Upload"), list(rows), format_func=lambda i: uploads.upload_label(rows[i]))
+w.linked("upload", "history_upload", links.choice_of(list(rows)))
+uid = st.selectbox(
+    _("Upload"), list(rows), format_func=lambda i: uploads.upload_label(rows[i]), key="history_upload"
+)
+w.link_to_view()
 row = rows[uid]
 if row["file kept"]:
     st.download_button(
