@@ -39,7 +39,7 @@ def main() -> None:
         st.markdown(
             _(
                 "Signed in as **{user}** ({role})",
-                user=user["username"],
+                user=w.md_escape(user["username"]),  # data: shown as written
                 role=_(auth.ROLE_NAMES.get(user["role"], user["role"])),
             )
         )

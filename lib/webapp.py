@@ -23,13 +23,13 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 from lib import auth, derived, filters, i18n, links, queries, tables
 from lib import chart_theme as theme
 from lib.db import get_data_version, make_engine
+from lib.escape import md_escape
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
 from lib.i18n import N_, _
 from lib.navigation import PAGES
 from lib.rounds import round_caption
 from lib.seed import init
-from lib.uploads import md_escape
 
 log = logging.getLogger("consultations")
 AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()

@@ -19,7 +19,7 @@ rnd = w.round_picker(rounds)
 acts = views.with_country_names(upto_round(w.load_activities(version), rnd.name), w.country_names(version))
 hl = headline.headline(acts, rounds, window(rounds, rnd.name), list(w.load_agencies(version)["code"]))
 if not hl.stale.empty:
-    st.warning(headline.stale_sentence(hl.stale))
+    st.warning(w.md_escape(headline.stale_sentence(hl.stale)))
 
 PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
 w.linked("period", "a2-period", links.choice_of(list(PERIODS)))

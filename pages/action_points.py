@@ -67,7 +67,7 @@ point = st.selectbox(
     _("Action point"), list(texts.index), key="ap-point", format_func=lambda i: f"{i}: {texts[i][:90]}…"
 )
 history = metrics.point_history(reports, point)
-st.write(texts[point])
+st.markdown(w.md_escape(texts[point]))
 w.chart_with_table(
     charts.point_history_chart(history),
     views.visible_point_columns(history, internal),

@@ -30,7 +30,7 @@ goal = w.choose(c1, _("Goal"), goals, "mdg-goal", "goal", choices.goal_of(option
 labels = choices.indicator_labels(options, goal)
 code = w.choose(c2, _("Indicator"), labels, "mdg-indicator", "indicator", first)
 ind = choices.indicator_row(inds, code)
-st.header(labels[code], anchor=False)  # h2 above the tabs' h3 headings: headings in order
+st.header(w.md_escape(labels[code]), anchor=False)  # h2 above the tabs' h3 headings: headings in order
 st.markdown(texts.indicator_header(ind))
 c3, c4 = st.columns([1, 1])
 sources = choices.source_labels(catalogue, code, year)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests import browser_support
-from tests.browser_support import wait_idle
+from tests.browser_support import open_page, sign_in, wait_idle
 from tests.conftest import ROLE_USERS, TEST_PASSWORD
 
 browser, live_app, page = browser_support.browser, browser_support.live_app, browser_support.page
@@ -107,3 +107,23 @@ def test_a_partners_link_to_the_workload_page_shows_the_refusal(live_app, browse
     for sel in DATA_SELECTORS:
         assert page.locator(sel).count() == 0, f"{sel} shown to a partner"
     assert "Hours against staff capacity" not in page.locator("body").inner_text()
+
+
+def test_markdown_in_data_loads_no_external_image_and_makes_no_link(live_app, page):
+    from tests.test_markdown_data import seed_markdown
+
+    seed_markdown(live_app.database_url)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "example" in r.url else None)
+    sign_in(page, live_app, "staff")
+    for title, heading in (("Briefing overview", None), ("MDG rights-based indicators", None)):
+        open_page(page, title, heading)
+        assert "Round" in page.locator("body").inner_text()
+        external = page.locator("img[src^='http']").evaluate_all("els => els.map(e => e.src)")
+        assert not [s for s in external if not s.startswith(live_app.url)], external
+        bad = page.locator("a[href*='evil.example']")
+        assert bad.count() == 0, bad.first.evaluate(
+            "e => e.parentElement.parentElement.outerHTML.slice(0, 800)"
+        )
+    assert "![y](http://tracker.example/s.png)" in page.locator("body").inner_text()  # the source, as written
+    assert asked == []
