@@ -56,13 +56,15 @@ def main() -> None:
         st.markdown(
             _(
                 "Signed in as **{user}** ({role})",
-                user=user["username"],
+                user=w.md_escape(user["username"]),  # data: shown as written
                 role=_(auth.ROLE_NAMES.get(user["role"], user["role"])),
             )
         )
         w.language_choice(st.selectbox, on_change=save_language)
         st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
-    st.navigation(pages).run()
+    current = st.navigation(pages)
+    w.open_requested(pages)  # right after sign-in: the view a link asked for (lib.links)
+    current.run()
 
 
 if __name__ == "__main__":  # a script run

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lib import i18n
 from lib.datasets import ROUND_PATTERN
+from lib.escape import md_escape
 from lib.i18n import _
 
 
@@ -105,7 +106,7 @@ def round_caption(row: pd.Series) -> str:
     return _(
         "Showing round **{round}** — {title}; meeting {meeting}; data as of {cutoff} (cut-off).",
         round=row.name,
-        title=row["title"],
+        title=md_escape(row["title"]),  # data: shown as written, never as Markdown
         meeting=i18n.fmt_date(row["meeting_date"]),
         cutoff=i18n.fmt_date(row["cutoff_date"]),
     )

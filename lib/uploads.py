@@ -13,7 +13,6 @@ upload raises :class:`lib.ingest.StaleData` instead of writing over it.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from sqlalchemy import Engine
 from lib import audit, i18n, ingest, reference
 from lib.datasets import DATASETS
 from lib.db import get_data_version
+from lib.escape import md_escape
 from lib.i18n import N_, _
 from lib.ingest import MAX_UPLOAD_BYTES, ImportResult, Problem, StaleData
 
@@ -61,12 +61,6 @@ def step_text(step: str) -> str:
 
 
 Progress = Callable[[float, str], None]
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: str) -> str:
-    """``text`` with Markdown syntax escaped, to show file names and messages literally in st.* text."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 @dataclass

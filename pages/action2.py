@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import chart_theme as theme
+from lib import links
 from lib import webapp as w
 from lib.domains.action2 import charts, headline, metrics, views
 from lib.i18n import N_, _
@@ -18,14 +19,17 @@ rnd = w.round_picker(rounds)
 acts = views.with_country_names(upto_round(w.load_activities(version), rnd.name), w.country_names(version))
 hl = headline.headline(acts, rounds, window(rounds, rnd.name), list(w.load_agencies(version)["code"]))
 if not hl.stale.empty:
-    st.warning(headline.stale_sentence(hl.stale))
+    st.warning(w.md_escape(headline.stale_sentence(hl.stale)))
 
 PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
-scope = st.radio(_("Period"), list(PERIODS), horizontal=True, format_func=lambda p: _(PERIODS[p]))
-round_filter = rnd.name if scope == "round" else None
-measure = st.selectbox(
-    _("Measure"), ["activities", "participants_trained", "advisers_deployed"], format_func=theme.measure_title
+w.linked("period", "a2-period", links.choice_of(list(PERIODS)))
+scope = st.radio(
+    _("Period"), list(PERIODS), horizontal=True, format_func=lambda p: _(PERIODS[p]), key="a2-period"
 )
+round_filter = rnd.name if scope == "round" else None
+MEASURES = ["activities", "participants_trained", "advisers_deployed"]
+w.linked("measure", "a2-measure", links.choice_of(MEASURES))
+measure = st.selectbox(_("Measure"), MEASURES, format_func=theme.measure_title, key="a2-measure")
 
 st.header(_("By agency and type"))
 by_agency = metrics.by_agency_type(acts, round_filter)
@@ -61,3 +65,4 @@ for col, frame, what, name, caption in (
 st.header(_("Activities"))
 w.table_with_downloads(views.activity_table(acts, round_filter), f"action2-activities-{rnd.name}")
 w.illustrative_note()
+w.link_to_view()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import i18n
+from lib import i18n, links
 from lib import webapp as w
 from lib.datasets import ASSESSMENTS, CLUSTERS, STATUSES
 from lib.domains.action_points import charts, headline, metrics, views
@@ -33,13 +33,21 @@ w.metrics(headline.figures(hl.changes, hl.moves, win.previous))
 
 st.header(_("Action points"))
 f1, f2, f3, f4 = st.columns(4)
+units_offered = views.lead_units(table) if internal else []
+for param, offered in (("cluster", CLUSTERS), ("status", STATUSES), ("assessment", ASSESSMENTS)):
+    w.linked(param, f"ap-{param}", links.selection_of(list(offered)))
+w.linked("unit", "ap-unit", links.selection_of(units_offered))
+w.linked("overdue", "ap-overdue", links.choice_of([False, True]))
 clusters = f1.multiselect(
-    _("Cluster"), list(CLUSTERS), format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}"
+    _("Cluster"),
+    list(CLUSTERS),
+    key="ap-cluster",
+    format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}",
 )
-statuses = f2.multiselect(_("Status"), STATUSES, format_func=i18n.label)
-assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, format_func=i18n.label)
-units = f4.multiselect(_("Lead unit"), views.lead_units(table)) if internal else []
-overdue_only = st.toggle(_("Only overdue points"))
+statuses = f2.multiselect(_("Status"), STATUSES, key="ap-status", format_func=i18n.label)
+assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, key="ap-assessment", format_func=i18n.label)
+units = f4.multiselect(_("Lead unit"), units_offered, key="ap-unit") if internal else []
+overdue_only = st.toggle(_("Only overdue points"), key="ap-overdue")
 shown = views.visible_point_columns(
     views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
 )
@@ -54,9 +62,12 @@ w.table_with_downloads(shown, f"action-points-{rnd.name}")
 
 st.header(_("History of one action point"))
 texts = views.point_texts(table)
-point = st.selectbox(_("Action point"), list(texts.index), format_func=lambda i: f"{i}: {texts[i][:90]}…")
+w.linked("point", "ap-point", links.choice_of(list(texts.index)))
+point = st.selectbox(
+    _("Action point"), list(texts.index), key="ap-point", format_func=lambda i: f"{i}: {texts[i][:90]}…"
+)
 history = metrics.point_history(reports, point)
-st.write(texts[point])
+st.markdown(w.md_escape(texts[point]))
 w.chart_with_table(
     charts.point_history_chart(history),
     views.visible_point_columns(history, internal),
@@ -64,3 +75,4 @@ w.chart_with_table(
     _("history of action point {point}", point=point),
 )
 w.illustrative_note()
+w.link_to_view()

@@ -83,7 +83,11 @@ w.link_to("pages/workload.py", _("Open the workload"))
 st.header(_("Action 2 with partner agencies"))
 w.metrics(headline.change_figures(ov.action2))
 if not ov.stale.empty:
-    st.warning(_("Not updated since an earlier round:") + " " + a2_headline.stale_agencies_line(ov.stale))
+    st.warning(
+        _("Not updated since an earlier round:")
+        + " "
+        + w.md_escape(a2_headline.stale_agencies_line(ov.stale))
+    )
 w.link_to("pages/action2.py", _("Open action 2 activity"))
 
 with st.expander(_("All figures as a table")):
@@ -91,3 +95,4 @@ with st.expander(_("All figures as a table")):
     w.show_table(table.assign(figure=table["figure"].map(_)), width="content")
     w.download_csv(table, f"briefing-{rnd.name}.csv")
 w.illustrative_note()
+w.link_to_view()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from lib import links, uploads
 from lib import upload_history as history
-from lib import uploads
 from lib import webapp as w
 from lib.i18n import _
 
@@ -24,7 +24,11 @@ w.download_csv(table, "upload-history.csv", _("Download the history"))
 
 st.header(_("One upload"))
 rows = history.history_rows(table)
-uid = st.selectbox(_("Upload"), list(rows), format_func=lambda i: history.upload_label(rows[i]))
+w.linked("upload", "history_upload", links.choice_of(list(rows)))
+uid = st.selectbox(
+    _("Upload"), list(rows), format_func=lambda i: history.upload_label(rows[i]), key="history_upload"
+)
+w.link_to_view()
 row = rows[uid]
 if row["file kept"]:
     st.download_button(

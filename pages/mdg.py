@@ -25,28 +25,28 @@ if first is None:
     st.stop()
 
 c1, c2 = st.columns([1, 2])
-goal = w.choose(c1, _("Goal"), choices.goal_labels(options), "mdg-goal", choices.goal_of(options, first))
+goals = choices.goal_labels(options)
+goal = w.choose(c1, _("Goal"), goals, "mdg-goal", "goal", choices.goal_of(options, first))
 labels = choices.indicator_labels(options, goal)
-code = w.choose(c2, _("Indicator"), labels, "mdg-indicator", first)
+code = w.choose(c2, _("Indicator"), labels, "mdg-indicator", "indicator", first)
 ind = choices.indicator_row(inds, code)
-st.header(labels[code], anchor=False)  # h2 above the tabs' h3 headings: headings in order
+st.header(w.md_escape(labels[code]), anchor=False)  # h2 above the tabs' h3 headings: headings in order
 st.markdown(texts.indicator_header(ind))
 c3, c4 = st.columns([1, 1])
-source = w.choose(c3, _("Source"), choices.source_labels(catalogue, code, year), f"mdg-source-{code}")
+sources = choices.source_labels(catalogue, code, year)
+source = w.choose(c3, _("Source"), sources, f"mdg-source-{code}", "source")
 series = choices.series_labels(catalogue, code, source, snames)
-chosen_series = w.choose(c4, _("Series (trend chart)"), series, f"mdg-series-{code}")
+chosen_series = w.choose(c4, _("Series (trend chart)"), series, f"mdg-series-{code}", "series")
 offered = choices.country_choices(counts, code)
 label, default = _("Countries (up to {count})", count=8), choices.default_countries(counts, code)
-countries = w.choose_many(
-    label, offered, "mdg-countries", default, max_selections=8, format_func=lambda c: names.get(c, c)
-)
+countries = w.choose_many(label, offered, names, "mdg-countries", "countries", default, 8)
 if not countries:
     st.info(_("Choose at least one country."))
     st.stop()
 if texts.is_successor_source(source):
     st.warning(texts.successor_warning(source))
 obs = choices.of_source(w.load_observations(version, (code,), tuple(sorted(countries)), (source,)), source)
-tabs = st.tabs([_("Trend"), _("Progress rating"), _("Equity gaps"), _("Coverage"), _("Rights")])
+tabs = w.linked_tabs(sections.TABS, "mdg-tab", "tab")
 with tabs[0]:
     shown = sections.trend(obs, source, chosen_series, year, snames, code)
     w.chart_or_info(shown, _("Choose countries with values for this series."))
@@ -56,9 +56,8 @@ with tabs[1]:
     w.chart_or_info(shown, _("No values up to {year} for the selected countries in this source.", year=year))
     with st.expander(_("How the rating is calculated")):
         st.markdown(texts.rating_method_text(ind))
-    group = w.choose(
-        st, _("Rate a group of countries"), choices.group_labels(), "mdg-group", choices.NO_GROUP
-    )
+    groups = choices.group_labels()
+    group = w.choose(st, _("Rate a group of countries"), groups, "mdg-group", "group", choices.NO_GROUP)
     if group != choices.NO_GROUP:
         members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group], (source,))
         tally, table = sections.group_ratings(members, source, inds, year, names)
@@ -98,3 +97,4 @@ with tabs[4]:
         st.caption(_(texts.ENGLISH_TEXTS))
     w.table_with_downloads(views.rights_table(inds, goal, list(options["code"])), f"mdg-goal-{goal}-rights")
 w.illustrative_note()
+w.link_to_view()

@@ -8,6 +8,7 @@ from lib import webapp as w
 from lib.i18n import _
 
 engine = w.public_page()
+w.remember_request()  # the view this link asked for, shown after sign-in
 
 st.title(_("Consultations dashboard"))
 st.write(

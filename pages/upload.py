@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import uploads
+from lib import links, uploads
 from lib import webapp as w
 from lib.datasets import DATASETS
 from lib.i18n import _
@@ -17,6 +17,7 @@ st.caption(_("The file is checked against the database first. Nothing is written
 if notice := state.pop("upload_notice", None):
     getattr(st, notice[0])(notice[1])
 
+w.linked("dataset", "upload_dataset", links.choice_of(list(DATASETS)))
 ds = st.selectbox(_("Dataset"), list(DATASETS), format_func=uploads.dataset_title, key="upload_dataset")
 st.write(uploads.dataset_description(ds))
 with st.expander(_("Template: the columns and their allowed values")):
@@ -24,6 +25,8 @@ with st.expander(_("Template: the columns and their allowed values")):
     columns = uploads.template_description(engine, ds)
     w.show_table(columns)
     w.download_csv(columns, f"{ds}-columns.csv", _("Download the column descriptions"))
+
+w.link_to_view()
 
 nonce = state.get("upload_nonce", 0)
 file = st.file_uploader(_("CSV or Excel file"), **uploads.uploader_options(nonce))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import chart_theme as theme
-from lib import i18n
+from lib import i18n, links
 from lib import webapp as w
 from lib.domains.workload import charts, headline, metrics, views
 from lib.i18n import N_, _
@@ -22,8 +22,14 @@ w.metrics(headline.figures(hl, rnd.name))
 
 st.header(_("Requests per month"))
 BREAKDOWNS = {"work_area": N_("Work area"), "requesting_body": N_("Requesting body")}
-by = st.radio(_("Break down by"), list(BREAKDOWNS), horizontal=True, format_func=lambda v: _(BREAKDOWNS[v]))
-measure = st.radio(_("Measure"), ["items", "hours"], horizontal=True, format_func=theme.measure_title)
+w.linked("by", "wl-by", links.choice_of(list(BREAKDOWNS)))
+by = st.radio(
+    _("Break down by"), list(BREAKDOWNS), horizontal=True, format_func=lambda v: _(BREAKDOWNS[v]), key="wl-by"
+)
+w.linked("measure", "wl-measure", links.choice_of(["items", "hours"]))
+measure = st.radio(
+    _("Measure"), ["items", "hours"], horizontal=True, format_func=theme.measure_title, key="wl-measure"
+)
 monthly = views.monthly_upto(metrics.monthly_counts(known, by=by), as_of)
 chart = charts.workload_monthly_chart(monthly, measure=measure)
 w.chart_with_table(chart, monthly, f"workload-monthly-{by}", _("requests per month"))
@@ -69,3 +75,4 @@ st.header(_("Turnaround"))
 st.caption(_("Days from receipt to completion, over requests completed by the cut-off."))
 w.table_with_downloads(metrics.turnaround(views.completed_by(known, as_of)), f"turnaround-{rnd.name}")
 w.illustrative_note()
+w.link_to_view()

@@ -16,6 +16,7 @@ from lib.db import make_engine
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.workload import headline as wl_headline
+from lib.escape import md_escape
 from lib.rounds import window
 
 ROUND = "2008-H2"
@@ -72,7 +73,9 @@ def test_action2_headline_is_the_overview_and_the_page_warning(seeded, make_app)
     at = make_app("pages/action2.py", role="partner")
     at.run()
     warnings = [w.value for w in at.warning]
-    assert (a2_headline.stale_sentence(hl.stale) in warnings) == (not hl.stale.empty)
+    assert (md_escape(a2_headline.stale_sentence(hl.stale)) in warnings) == (
+        not hl.stale.empty
+    )  # data: escaped
 
 
 def test_briefing_page_figures_are_the_overview(seeded, make_app):

@@ -64,7 +64,7 @@ def group_words(sex: Any, location: Any) -> str:
 
 def credit(source: str) -> str:
     """Who to credit for an observation source, worded as on the MDG page."""
-    return mdg_texts.source_credit(source).replace("**", "")
+    return mdg_texts.source_credit(source, markdown=False).replace("**", "")
 
 
 def figures_table(figures: list[Figure]) -> pd.DataFrame:

@@ -11,7 +11,16 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from lib.domains.mdg import charts, choices, metrics, rating, texts, views
-from lib.i18n import _
+from lib.i18n import N_, _
+
+#: The page's tabs: the URL's ``tab`` parameter (lib.links) and their titles (shown translated).
+TABS = {
+    "trend": N_("Trend"),
+    "rating": N_("Progress rating"),
+    "gaps": N_("Equity gaps"),
+    "coverage": N_("Coverage"),
+    "rights": N_("Rights"),
+}
 
 
 class Shown(NamedTuple):

@@ -7,6 +7,7 @@ import pandas as pd
 
 from lib import i18n
 from lib.domains.mdg import rating as rating_rules
+from lib.escape import md_escape
 from lib.i18n import N_, _
 
 MDG_CREDIT = N_("United Nations Statistics Division, Millennium Development Goals Indicators database")
@@ -29,33 +30,35 @@ def is_successor_source(source: str) -> bool:
     return SUCCESSOR_MARK in str(source).lower()
 
 
-def source_credit(source: str) -> str:
-    """Who to credit for a source's values (one line, markdown)."""
+def source_credit(source: str, markdown: bool = True) -> str:
+    """Who to credit for a source's values (one line, markdown; ``markdown=False``: the source's
+    name as it is, for the pack)."""
+    shown = md_escape(source) if markdown else source
     if is_successor_source(source):
         return _(
             "Source: {source} — **{note}**. Credit: {credit}.",
-            source=source,
+            source=shown,
             note=_(SUCCESSOR_NOTE),
             credit=_(SUCCESSOR_CREDIT),
         )
     credit = IGME_CREDIT if "igme" in str(source).lower() else MDG_CREDIT
-    return _("Source: {source}. Credit: {credit}.", source=source, credit=_(credit))
+    return _("Source: {source}. Credit: {credit}.", source=shown, credit=_(credit))
 
 
 def indicator_header(indicator: pd.Series) -> str:
     """Markdown lines on an indicator: its text, type, target, 2015 target and rights provisions."""
     quantified = indicator.get("quantified_target")
-    goal_2015 = quantified if isinstance(quantified, str) and quantified else _("none quantified")
-    return _(
+    goal_2015 = md_escape(quantified) if isinstance(quantified, str) and quantified else _("none quantified")
+    return _(  # the catalogue's texts are data: escaped, shown as written
         "**{code} {text}** · *{type}* indicator · target {target}: {target_text} · 2015 target: {goal}  \n"
         "Human rights provisions (indicative): {provisions}",
-        code=indicator["code"],
-        text=indicator["text"],
+        code=md_escape(indicator["code"]),
+        text=md_escape(indicator["text"]),
         type=i18n.label(indicator["indicator_type"]),
-        target=indicator["target"],
-        target_text=indicator["target_text"],
+        target=md_escape(indicator["target"]),
+        target_text=md_escape(indicator["target_text"]),
         goal=goal_2015,
-        provisions=indicator["rights_provisions"],
+        provisions=md_escape(indicator["rights_provisions"]),
     )
 
 
@@ -159,7 +162,7 @@ def successor_warning(source: str) -> str:
     """The warning shown over a successor source's values (markdown)."""
     return _(
         "{source} is an **{note}**: it is kept apart from the MDG data.",
-        source=source,
+        source=md_escape(source),
         note=_(SUCCESSOR_NOTE),
     )
 
