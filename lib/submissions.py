@@ -24,16 +24,21 @@ from sqlalchemy import Engine, insert, select, update
 from lib import ingest
 from lib.audit import audit
 from lib.auth import is_allowed
-from lib.datasets import get_dataset
+from lib.datasets import get_dataset, split_list
 from lib.db import get_data_version, writer
 from lib.exports import to_csv_bytes
 from lib.i18n import N_, _
 from lib.ingest import ImportResult, Problem, Reason, StaleData
 from lib.ingest.staging import target_table
-from lib.models import ConsultationRound, Submission
+from lib.models import ConsultationRound, Recommendation, Submission
 
-#: The datasets a partner may submit, and the column naming the agency a row is for.
-SUBMITTABLE: dict[str, str] = {"action2": "agency"}
+#: The datasets a partner may submit, and the column naming the agency a row is for (None: a
+#: follow-up report is the agency's when the recommendation is addressed to it).
+SUBMITTABLE: dict[str, str | None] = {"action2": "agency", "recommendation-status": None}
+DATASET_LABELS = {
+    "action2": N_("Action 2 activities"),
+    "recommendation-status": N_("Follow-up of recommendations addressed to your agency"),
+}
 MAX_SUBMISSION_BYTES = 2 * ingest.MB  # a round's report of one agency is a few kB
 MAX_REASON_LENGTH = 2000
 PENDING, APPROVED, RETURNED = "pending", "approved", "returned"
@@ -98,7 +103,7 @@ def user_agency(user: dict) -> str:
     return str(agency)
 
 
-def _dataset_column(dataset: str) -> str:
+def _dataset_column(dataset: str) -> str | None:
     if dataset not in SUBMITTABLE:
         raise ValueError(_("Partner agencies cannot submit the dataset {dataset}.", dataset=repr(dataset)))
     return SUBMITTABLE[dataset]
@@ -162,6 +167,58 @@ def agency_problems(
     return problems
 
 
+def addressee_problems(
+    rows: pd.DataFrame, addressees: dict[str, str], agency: str, round_id: str
+) -> list[Problem]:
+    """Follow-up reports that break the agency rule: a recommendation not addressed to ``agency``,
+    or another round. ``addressees``: recommendation id -> its addressees cell (unknown ids are
+    the pipeline's reference problems). Pure."""
+    problems = []
+    for line, r in rows.iterrows():
+        row = int(line) if isinstance(line, int | float) else None
+        cell = addressees.get(str(r["recommendation_id"]))
+        if cell is not None and agency not in split_list(cell):
+            msg = _(
+                "Recommendation {id} is not addressed to {agency}: you may report only on recommendations "
+                "addressed to your agency.",
+                id=r["recommendation_id"],
+                agency=agency,
+            )
+            problems.append(
+                Problem(row, "recommendation_id", str(r["recommendation_id"]), msg, reason=Reason.ROW)
+            )
+        if r["round_id"] != round_id:
+            msg = _(
+                "This row is for round {other}; this submission is for round {round}.",
+                other=r["round_id"],
+                round=round_id,
+            )
+            problems.append(Problem(row, "round_id", str(r["round_id"]), msg, reason=Reason.ROW))
+    return problems
+
+
+def _addressees(conn, ids: list[str]) -> dict[str, str]:
+    """Recommendation id -> its addressees cell, for these ids."""
+    t = Recommendation.__table__
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        out.update(
+            dict(conn.execute(select(t.c.id, t.c.addressees).where(t.c.id.in_(ids[i : i + 500]))).all())
+        )
+    return out
+
+
+def _rule_problems(conn, dataset: str, typed: pd.DataFrame, agency: str, round_id: str) -> list[Problem]:
+    """The agency rule of ``dataset`` on the typed rows, against the live data of ``conn``."""
+    col = SUBMITTABLE[dataset]
+    if col is None:
+        ids = [str(k) for k in typed["recommendation_id"]]
+        return addressee_problems(typed, _addressees(conn, ids), agency, round_id)
+    key = get_dataset(dataset).key[0]
+    owners = _live_owners(conn, dataset, [str(k) for k in typed[key]])
+    return agency_problems(typed, owners, agency, round_id, col, key)
+
+
 def _live_owners(conn, dataset: str, keys: list[str]) -> dict[str, str]:
     """Key -> agency of the live rows with these keys."""
     ds = get_dataset(dataset)
@@ -177,19 +234,16 @@ def check(
     engine: Engine, agency: str, dataset: str, raw: bytes, filename: str, round_id: str
 ) -> SubmissionCheck:
     """Check rows submitted for ``agency`` and ``round_id`` against the live data; writes nothing."""
-    agency_col = _dataset_column(dataset)
+    _dataset_column(dataset)
     ds = get_dataset(dataset)
     with engine.connect() as conn:
         version = get_data_version(conn)
         if conn.execute(select(ConsultationRound.id).where(ConsultationRound.id == round_id)).first() is None:
             raise ValueError(_("There is no consultation round {round}.", round=repr(round_id)))
         typed, _parsed, _problems = ingest.read_file(conn, ds, raw, max_bytes=MAX_SUBMISSION_BYTES)
-        owners = _live_owners(conn, dataset, [str(k) for k in typed[ds.key[0]]]) if typed is not None else {}
+        problems = _rule_problems(conn, dataset, typed, agency, round_id) if typed is not None else []
     res = ingest.import_bytes(
         engine, dataset, raw, filename, user=agency, dry_run=True, max_bytes=MAX_SUBMISSION_BYTES
-    )
-    problems = (
-        agency_problems(typed, owners, agency, round_id, agency_col, ds.key[0]) if typed is not None else []
     )
     return SubmissionCheck(dataset, agency, round_id, filename, version, res, problems)
 
@@ -277,6 +331,18 @@ def form_fields(dataset: str) -> list:
     """The columns a partner fills in a one-record form (the agency comes from their user)."""
     ds = get_dataset(dataset)
     return [c for c in ds.columns if c.name not in (SUBMITTABLE[dataset], "round_id", "illustrative")]
+
+
+def form_options(
+    dataset: str, agency: str, countries: dict[str, str], recommendations: pd.DataFrame, round_id: str
+) -> dict[str, dict[str, str]]:
+    """Code -> label of the form's columns whose values come from the data: countries, or the
+    recommendations addressed to ``agency`` made before ``round_id`` (pure)."""
+    if dataset == "action2":
+        return {"country_iso3": countries}
+    mine = recommendations.loc[recommendations["round_id"] < round_id]
+    mine = mine.loc[mine["addressees"].map(lambda cell: agency in split_list(cell)).astype(bool)]
+    return {"recommendation_id": {r.id: f"{r.id}: {r.text[:90]}" for r in mine.itertuples()}}
 
 
 # --- Reading submissions -------------------------------------------------------------------
@@ -457,6 +523,11 @@ def return_to_agency(engine: Engine, reviewer: dict, ids: list[int], reason: str
     if n == 0:
         raise ValueError(_("None of these submissions is pending any more."))
     return n
+
+
+def dataset_label(dataset: str) -> str:
+    """What a submittable dataset is, in the current language."""
+    return _(DATASET_LABELS[dataset])
 
 
 def status_label(status: str) -> str:
