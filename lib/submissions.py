@@ -41,6 +41,7 @@ DATASET_LABELS = {
 }
 MAX_SUBMISSION_BYTES = 2 * ingest.MB  # a round's report of one agency is a few kB
 MAX_REASON_LENGTH = 2000
+PREVIEWS_SHOWN = 20  # the review page previews this many pending submissions per run
 PENDING, APPROVED, RETURNED = "pending", "approved", "returned"
 STATUS_LABELS = {PENDING: N_("pending"), APPROVED: N_("approved"), RETURNED: N_("returned")}
 LIST_COLUMNS = [
