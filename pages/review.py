@@ -26,7 +26,7 @@ if len(rows) > submissions.PREVIEWS_SHOWN:
         _("The {count} oldest are previewed below; the others after them.", count=submissions.PREVIEWS_SHOWN)
     )
 for sid, row in sorted(rows.items())[: submissions.PREVIEWS_SHOWN]:  # each preview is a dry-run import
-    with st.expander(submissions.label_of(row)):
+    with st.expander(uploads.md_escape(submissions.label_of(row))):  # file names are not Markdown
         rv = w.safe(
             lambda sid=sid: submissions.review(engine, user, sid), _("The submission could not be checked.")
         )

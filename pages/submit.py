@@ -39,7 +39,7 @@ def send(raw: bytes, filename: str) -> None:
     try:
         submissions.submit(engine, user, DATASET, raw, filename, rnd.name)
     except submissions.SubmissionRefused as exc:
-        st.error(str(exc))
+        st.error(uploads.md_escape(str(exc)))
         w.show_table(uploads.problems_frame(exc.problems))
         return
     state["submit_notice"] = _("Submitted for review: OHCHR staff will approve it or return it.")
