@@ -17,8 +17,6 @@ versions).
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,8 +28,10 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from lib import overview, queries
 from lib.db import SQLITE_BUSY_TIMEOUT_MS, get_data_version, is_sqlite
 from lib.models import DerivedResult
+from lib.storage import frame_from_bytes, frame_to_bytes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,10 +40,11 @@ STORE_WAIT_MS = 250
 
 @cache
 def code_fingerprint() -> str:
-    """A short hash of every module in ``lib``: results computed by other code are not reused."""
+    """A short hash of every module in ``lib`` and its packages: results computed by other code are not reused."""
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(path.name.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -120,8 +121,6 @@ def shared(
 
 def round_overview(engine: Engine, round_id: str, version: int):
     """The briefing overview of a round (lib.overview), shared."""
-    from lib import overview
-
     return shared(
         engine,
         f"overview:{round_id}",
@@ -134,16 +133,12 @@ def round_overview(engine: Engine, round_id: str, version: int):
 
 def observation_catalogue(engine: Engine, version: int) -> pd.DataFrame:
     """What MDG data exists (lib.queries.observation_catalogue), shared."""
-    from lib import queries
-
     compute = partial(queries.observation_catalogue, engine)
     return shared(engine, "observation_catalogue", version, compute, frame_to_bytes, frame_from_bytes)
 
 
 def disaggregation_counts(engine: Engine, version: int) -> pd.DataFrame:
     """Values per country, indicator, sex and location (lib.queries.disaggregation_counts), shared."""
-    from lib import queries
-
     compute = partial(queries.disaggregation_counts, engine)
     return shared(engine, "disaggregation_counts", version, compute, frame_to_bytes, frame_from_bytes)
 
@@ -153,8 +148,6 @@ def warm(engine: Engine, version: int) -> list[str]:
     the latest round's overview (the briefing page opens on it) and the MDG catalogue and
     counts. Returns what was done; nothing when the data moved on meanwhile.
     """
-    from lib import queries
-
     done = []
     for name, fn in (
         ("observation_catalogue", observation_catalogue),
@@ -175,34 +168,3 @@ def clear(engine: Engine) -> int:
     t = DerivedResult.__table__
     with engine.begin() as conn:
         return conn.execute(delete(t)).rowcount
-
-
-# --- Stored forms --------------------------------------------------------------------------------
-
-
-def frame_to_bytes(frame: pd.DataFrame) -> bytes:
-    """A DataFrame as Parquet, with pandas' own dtypes in the file's metadata.
-
-    Parquet rather than pickle: reading a stored result never runs code. Parquet keeps
-    timestamps in ms or finer, so the dtypes bring back pandas' units exactly.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame)
-    dtypes = json.dumps({str(c): str(t) for c, t in frame.dtypes.items()})
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"dtypes": dtypes.encode()})
-    buf = io.BytesIO()
-    pq.write_table(table, buf)
-    return buf.getvalue()
-
-
-def frame_from_bytes(raw: bytes) -> pd.DataFrame:
-    """The DataFrame :func:`frame_to_bytes` stored, with its dtypes."""
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(io.BytesIO(raw))
-    frame = table.to_pandas()
-    dtypes = json.loads((table.schema.metadata or {}).get(b"dtypes", b"{}"))
-    moved = {c: t for c, t in dtypes.items() if c in frame.columns and str(frame[c].dtype) != t}
-    return frame.astype(moved) if moved else frame

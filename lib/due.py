@@ -6,7 +6,7 @@ Every function takes frames and returns a new frame; none reads the database or 
   activity of the agency is reported in the round, *submitted* while a submission of the
   round awaits review, else *overdue* once the round's cut-off date has passed (*due* before);
 * an OHCHR unit's focal point owes progress on the **overdue action points** the unit leads
-  (:func:`lib.metrics.overdue`, as of the round's cut-off, as the briefing overview counts them).
+  (:func:`lib.domains.action_points.metrics.overdue`, as of the round's cut-off, as the briefing overview counts them).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from lib import i18n, metrics
+from lib import i18n
+from lib.domains.action_points.metrics import overdue
 from lib.i18n import N_, _
+from lib.rounds import round_key
 
 REPORTED, SUBMITTED, OVERDUE, DUE = "reported", "submitted", "overdue", "due"
 STATE_LABELS = {
@@ -52,9 +54,9 @@ def action2_due(
     ``as_of``: the day the report is judged overdue on (default: today, UTC)."""
     cutoff = _cutoff(rounds, round_id)
     in_round = acts.loc[acts["round_id"] == round_id].groupby("agency").size()
-    known = [r for r in rounds["id"] if metrics.round_key(r) <= metrics.round_key(round_id)]
+    known = [r for r in rounds["id"] if round_key(r) <= round_key(round_id)]
     upto = acts.loc[acts["round_id"].isin(known)]
-    last = upto.groupby("agency")["round_id"].agg(lambda s: max(s, key=metrics.round_key))
+    last = upto.groupby("agency")["round_id"].agg(lambda s: max(s, key=round_key))
     waiting = pd.Series(dtype=int)
     if pending is not None and not pending.empty:
         p = pending.loc[(pending["round_id"] == round_id) & (pending["status"] == "pending")]
@@ -75,7 +77,7 @@ def action2_due(
 
 def overdue_points(reports: pd.DataFrame, rounds: pd.DataFrame, round_id: str) -> pd.DataFrame:
     """The round's overdue action points (as of its cut-off) by leading OHCHR unit, most overdue first."""
-    od = metrics.overdue(reports, round_id, _cutoff(rounds, round_id))
+    od = overdue(reports, round_id, _cutoff(rounds, round_id))
     od = od.loc[od["overdue"]]
     return (
         od[POINT_COLUMNS]
@@ -154,7 +156,7 @@ def reminders_sent(sent: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_reminders(stale: pd.DataFrame, sent: pd.DataFrame, round_id: str) -> pd.DataFrame:
-    """The stale agencies (:func:`lib.metrics.stale_agencies`) with ``reminded_at``: the latest
+    """The stale agencies (:func:`lib.domains.action2.metrics.stale_agencies`) with ``reminded_at``: the latest
     reminder sent to each for ``round_id`` (NaT when none went out)."""
     per = reminders_sent(sent)
     per = per.loc[(per["recipient_kind"] == "agency") & (per["round_id"] == round_id)]

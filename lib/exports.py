@@ -91,7 +91,7 @@ def chart_png(chart: Any, scale: float = 2.0) -> bytes:
     import vl_convert as vlc
 
     _register_fonts()
-    from lib.charts import vega_spec
+    from lib.chart_theme import vega_spec
 
     spec = vega_spec(chart)
     spec = {**spec, "config": {**spec.get("config", {}), "font": PNG_FONT}}

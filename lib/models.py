@@ -334,6 +334,39 @@ class DerivedResult(SQLModel, table=True):
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class SigninThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per user name, client address, (name, address) pair and overall.
+
+    ``key`` is ``name:<user name>``, ``addr:<address>``, ``pair:<name>|<address>`` or ``global``
+    (lib.auth.throttle). A pair with ``last_success_at`` is an address the user signed in from.
+    """
+
+    __tablename__ = "signin_throttle"
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    locked_until: datetime | None = None
+    window_start: datetime | None = None
+    last_success_at: datetime | None = None
+    updated_at: datetime = Field(index=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser (AUTH_MODE=local): only the SHA-256 of its random token is stored.
+
+    ``delivered`` is False while the token is still a one-time hand-over code that the
+    browser exchanges for its HttpOnly cookie (lib.auth.sessions).
+    """
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: datetime
+    last_used_at: datetime
+    delivered: bool = False
+    revoked_at: datetime | None = None
+
+
 # --- Partner submissions and reminders (migration 0007) ---------------------------------
 
 

@@ -3,11 +3,9 @@
 Pure functions over the loaders' frames. The briefing page and the briefing pack
 both call :func:`round_overview`, so their numbers are the same by construction.
 
-MDG status "as of" a round: a round's data cut-off falls early in a year, when the
-latest published MDG values are at best those of the year before. A round's MDG
-ratings therefore use observations up to ``cutoff year - 1``; "moved" compares the
-rating of the same series (indicator, series, country, sex, location, source)
-with the previous round's.
+Each domain computes its own headline (lib/domains/<domain>/headline.py; the MDG data year
+rule is there too); this module gathers them, and keeps the result's stored form for
+lib.derived.
 """
 
 from __future__ import annotations
@@ -19,24 +17,14 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from lib import metrics, views
-from lib.i18n import N_
-
-
-@dataclass
-class Change:
-    """A figure now and in the previous round.
-
-    ``label`` is English, marked for the catalogue: pages and the pack show ``_(label)``.
-    """
-
-    label: str
-    now: float
-    before: float | None
-
-    @property
-    def delta(self) -> float | None:
-        return None if self.before is None else self.now - self.before
+from lib import queries
+from lib.domains.action2 import headline as a2_headline
+from lib.domains.action_points import headline as ap_headline
+from lib.domains.mdg import headline as mdg_headline
+from lib.domains.workload import headline as wl_headline
+from lib.headline import Change
+from lib.rounds import window
+from lib.storage import frame_from_bytes, frame_to_bytes
 
 
 @dataclass
@@ -58,55 +46,6 @@ class Overview:
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def mdg_data_year(cutoff: pd.Timestamp) -> int:
-    """The latest data year a round can rely on (see the module docstring)."""
-    return int(pd.Timestamp(cutoff).year) - 1
-
-
-def mdg_years(rounds: pd.DataFrame, round_id: str) -> list[int]:
-    """The data years the overview of ``round_id`` rates: its own and the previous round's."""
-    r = rounds.set_index("id")
-    prev = metrics.previous_round(rounds["id"], round_id)
-    ids = [round_id] + ([prev] if prev else [])
-    return [mdg_data_year(pd.Timestamp(r.at[i, "cutoff_date"])) for i in ids]
-
-
-def mdg_rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """Series whose rating differs between two :func:`metrics.progress_rating` results.
-
-    Columns: the series keys, rating_before, rating, arrow, direction (better / worse).
-    Series without a rating at either time are left out.
-    """
-    keys = metrics.SERIES_KEYS
-    unrated = [metrics.RATING_INSUFFICIENT, metrics.RATING_NOT_RATED]
-    both = now.loc[~now["rating"].isin(unrated)].merge(
-        before[[*keys, "rating", "rating_order"]].rename(
-            columns={"rating": "rating_before", "rating_order": "order_before"}
-        ),
-        on=keys,
-        how="inner",
-    )
-    both = both.loc[~both["rating_before"].isin(unrated)]
-    moved = both.loc[both["rating"] != both["rating_before"]].copy()
-    moved["direction"] = (moved["rating_order"] < moved["order_before"]).map({True: "better", False: "worse"})
-    return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
-
-
-PROGRESSING = (metrics.RATING_ON_TRACK, metrics.RATING_SUBSTANTIAL, metrics.RATING_MODERATE)
-DETERIORATING = (
-    metrics.RATING_MOVING_AWAY,
-    metrics.RATING_SUBSTANTIAL_DETERIORATION,
-    metrics.RATING_MODERATE_DETERIORATION,
-)
-
-
-def _period_sum(df: pd.DataFrame, round_id: str | None, col: str | None = None) -> float | None:
-    if round_id is None:
-        return None
-    rows = df.loc[df["round_id"] == round_id]
-    return float(len(rows) if col is None else rows[col].sum())
-
-
 def round_overview(
     rounds: pd.DataFrame,
     round_id: str,
@@ -117,117 +56,39 @@ def round_overview(
     acts: pd.DataFrame,
     agencies: list[str] | None = None,
 ) -> Overview:
-    """Headline figures and changes since the previous round, across the four domains."""
-    r = rounds.set_index("id")
-    prev = metrics.previous_round(rounds["id"], round_id)
-    cutoff = pd.Timestamp(r.at[round_id, "cutoff_date"])
-    prev_cutoff = pd.Timestamp(r.at[prev, "cutoff_date"]) if prev else None
-    ov = Overview(round_id, prev, cutoff)
-
-    # Action points
-    now_rows = reports.loc[reports["round_id"] == round_id]
-    prev_rows = reports.loc[reports["round_id"] == prev] if prev else now_rows.iloc[0:0]
-    ov.moves = metrics.move_summary(metrics.status_moves(reports, round_id, prev))
-    od_now = metrics.overdue(reports, round_id, cutoff)
-    od_before = metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
-    was_overdue = set(od_before.loc[od_before["overdue"], "action_point_id"]) if prev else set()
-    ov.newly_overdue = od_now.loc[od_now["overdue"] & ~od_now["action_point_id"].isin(was_overdue)]
-    ov.newly_at_risk = metrics.newly_at_risk(reports, round_id, prev)
-
-    def count(rows: pd.DataFrame, mask_fn) -> float:
-        return float(mask_fn(rows).sum())
-
-    has_prev = prev is not None
-    ov.action_points = [
-        Change(
-            N_("Completed"),
-            count(now_rows, lambda d: d["status"] == "completed"),
-            count(prev_rows, lambda d: d["status"] == "completed") if has_prev else None,
-        ),
-        Change(
-            N_("Substantial progress"),
-            count(now_rows, lambda d: d["status"] == "substantial"),
-            count(prev_rows, lambda d: d["status"] == "substantial") if has_prev else None,
-        ),
-        Change(
-            N_("At risk or off track"),
-            count(now_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
-            count(prev_rows, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS))
-            if has_prev
-            else None,
-        ),
-        Change(
-            N_("Overdue"),
-            float(od_now["overdue"].sum()),
-            float(od_before["overdue"].sum()) if has_prev else None,
-        ),
-    ]
-
-    # MDG
-    ov.mdg_year = mdg_data_year(cutoff)
-    if not obs.empty:
-        now = metrics.progress_rating(obs.loc[obs["year"] <= ov.mdg_year], indicators)
-        before = None
-        if prev_cutoff is not None:
-            before = metrics.progress_rating(obs.loc[obs["year"] <= mdg_data_year(prev_cutoff)], indicators)
-            ov.mdg_moved = mdg_rating_moves(now, before)
-
-        def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:
-            return None if ratings is None else float(ratings["rating"].isin(which).sum())
-
-        ov.mdg = [
-            Change(N_("Series progressing"), tally(now, PROGRESSING), tally(before, PROGRESSING)),
-            Change(
-                N_("Series deteriorating or moving away"),
-                tally(now, DETERIORATING),
-                tally(before, DETERIORATING),
-            ),
-        ]
-
-    # New York workload: as known at each round's cut-off, as on the workload page.
-    def received(as_of: pd.Timestamp | None, rid: str | None, col: str | None = None) -> float | None:
-        if as_of is None or rid is None:
-            return None
-        rows = views.items_in_round(items.loc[items["received_on"] <= as_of], rounds, rid)
-        return float(len(rows) if col is None else rows[col].sum())
-
-    bl_before = float(len(metrics.backlog(items, prev_cutoff))) if prev_cutoff is not None else None
-    ov.workload = [
-        Change(N_("Requests received"), received(cutoff, round_id), received(prev_cutoff, prev)),
-        Change(N_("Hours"), received(cutoff, round_id, "hours"), received(prev_cutoff, prev, "hours")),
-        Change(N_("Open backlog at cut-off"), float(len(metrics.backlog(items, cutoff))), bl_before),
-    ]
-
-    # Action 2
-    live = acts.loc[acts["status"] != "cancelled"]
-    ov.action2 = [
-        Change(N_("Activities"), _period_sum(live, round_id), _period_sum(live, prev)),
-        Change(
-            N_("People trained"),
-            _period_sum(live, round_id, "participants_trained"),
-            _period_sum(live, prev, "participants_trained"),
-        ),
-        Change(
-            N_("Advisers deployed"),
-            _period_sum(live, round_id, "advisers_deployed"),
-            _period_sum(live, prev, "advisers_deployed"),
-        ),
-    ]
-    ov.stale = metrics.stale_agencies(acts, rounds, round_id, agencies)
-    return ov
+    """Headline figures and changes since the previous round, across the four domains: each
+    domain's own headline (lib/domains/*/headline.py), gathered."""
+    win = window(rounds, round_id)
+    ap = ap_headline.headline(reports, win)
+    mdg = mdg_headline.headline(obs, indicators, win)
+    wl = wl_headline.headline(items, rounds, win)
+    a2 = a2_headline.headline(acts, rounds, win, agencies)
+    return Overview(
+        round_id,
+        win.previous,
+        win.cutoff,
+        action_points=ap.changes,
+        moves=ap.moves,
+        newly_at_risk=ap.newly_at_risk,
+        newly_overdue=ap.newly_overdue,
+        mdg=mdg.changes,
+        mdg_moved=mdg.moved,
+        mdg_year=mdg.year,
+        workload=wl.changes,
+        action2=a2.changes,
+        stale=a2.stale,
+    )
 
 
 def compute(engine, round_id: str) -> Overview:
     """The overview of ``round_id`` read from the database (only the rows the ratings use,
     aggregated in SQL: never the whole observation table)."""
-    from lib import queries
-
     rounds = queries.rounds(engine)
     return round_overview(
         rounds,
         round_id,
         queries.progress_reports(engine),
-        queries.rating_observations(engine, mdg_years(rounds, round_id)),
+        queries.rating_observations(engine, mdg_headline.data_years(window(rounds, round_id))),
         queries.indicators(engine),
         queries.work_items(engine),
         queries.activities(engine),
@@ -253,8 +114,6 @@ def encode(ov: Overview) -> bytes:
 
     JSON and Parquet rather than pickle: reading a stored result never runs code.
     """
-    from lib.derived import frame_to_bytes
-
     doc: dict[str, object] = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
@@ -275,8 +134,6 @@ def encode(ov: Overview) -> bytes:
 
 def decode(raw: bytes) -> Overview:
     """The overview :func:`encode` stored."""
-    from lib.derived import frame_from_bytes
-
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         doc = json.loads(z.read("overview.json"))
         values: dict[str, object] = {}

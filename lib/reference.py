@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pycountry
@@ -57,10 +58,30 @@ def countries_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates("iso3")
 
 
-def m49_string(iso3: str) -> str | None:
-    """The zero-padded numeric code of a country (the world map's feature id)."""
-    c = pycountry.countries.get(alpha_3=iso3)
-    return c.numeric if c else None
+def pycountry_record(iso3: object, *, retired: bool = True) -> Any:
+    """The pycountry record of an alpha-3 code (retired codes such as SCG too, unless asked not); None when unknown.
+
+    The one country lookup of the app: M49 codes, English names and CLDR names all start here.
+    """
+    if not isinstance(iso3, str):
+        return None
+    code = iso3.upper()
+    record = pycountry.countries.get(alpha_3=code)
+    if record is None and retired:
+        record = pycountry.historic_countries.get(alpha_3=code)
+    return record
+
+
+def m49_code(iso3: str) -> str | None:
+    """ISO 3166-1 numeric (M49) code, zero-padded ("004"), of an alpha-3 code; None when unknown."""
+    numeric = getattr(pycountry_record(iso3), "numeric", None)
+    return str(numeric).zfill(3) if numeric else None
+
+
+def country_name(iso3: str) -> str:
+    """pycountry's English name of an alpha-3 code, the code itself when unknown."""
+    record = pycountry_record(iso3)
+    return record.name if record is not None else iso3
 
 
 def _records(df: pd.DataFrame) -> list[dict]:

@@ -10,16 +10,24 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from lib import auth, charts, i18n, queries, views
+from lib import auth, derived, filters, i18n, queries, tables
+from lib import chart_theme as theme
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
+from lib.headline import Figure
 from lib.i18n import N_, _
+from lib.rounds import round_caption
 from lib.seed import init
 from lib.uploads import md_escape
 
@@ -40,13 +48,9 @@ def get_engine() -> Engine:
     """One engine per server process; migrates and seeds an empty database on first use."""
     engine = make_engine()
     init(engine)
-    if AUTH_MODE == "local" and auth.needs_setup(engine):
-        code = auth.issue_setup_code(engine)
+    if AUTH_MODE == "local" and (announcement := auth.setup.setup_announcement(engine)):
         # The console, not the page: only whoever runs the server can claim it.
-        print(
-            f"\n  First-admin setup code: {code}\n  Enter it in the browser to create the first administrator.\n",
-            flush=True,
-        )
+        print("\n" + "\n".join(f"  {line}" for line in announcement.splitlines()) + "\n", flush=True)
     return engine
 
 
@@ -88,13 +92,11 @@ def load_countries(version: int) -> pd.DataFrame:
 def country_names(version: int) -> pd.Series:
     """Country names by ISO3 code, in the current language where the language has them."""
     names = load_countries(version).set_index("iso3")["name"]
-    return views.localised_countries(names, i18n.get_language())
+    return tables.localised_countries(names, i18n.get_language())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_observation_catalogue(version: int) -> pd.DataFrame:
-    from lib import derived
-
     return derived.observation_catalogue(get_engine(), version)  # computed once for all servers
 
 
@@ -107,8 +109,6 @@ def load_observations(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_disaggregation(version: int) -> pd.DataFrame:
-    from lib import derived
-
     return derived.disaggregation_counts(get_engine(), version)  # computed once for all servers
 
 
@@ -161,32 +161,13 @@ def oidc_signed_in() -> bool:
 
 
 def oidc_email() -> str | None:
-    """The e-mail address the provider gives for the signed-in identity, or None.
-
-    The ``email`` claim of the configured provider is trusted (Microsoft Entra ID often sends
-    no ``email_verified``); an address the provider explicitly marks unverified is refused.
-    """
-    if not oidc_signed_in():
-        return None
-    if st.user.get("email_verified") in (False, "false", "False"):
-        return None
-    email = st.user.get("email")
-    return email.strip() if isinstance(email, str) and email.strip() else None
+    """The provider's e-mail address for the signed-in identity, if trusted (lib.auth.oidc)."""
+    return auth.oidc.verified_email(st.user) if oidc_signed_in() else None
 
 
 def no_access_message() -> str:
     """What a signed-in identity without an active user row sees (AUTH_MODE=oidc)."""
-    email = st.user.get("email") if oidc_signed_in() else None
-    if isinstance(email, str) and email:
-        return _(
-            "Your organisation account ({email}) has no access to this dashboard. Ask an administrator "
-            "to add your e-mail address on the Users page, or to reactivate your user.",
-            email=email,
-        )
-    return _(
-        "Your organisation account has no access to this dashboard. Ask an administrator "
-        "to add your e-mail address on the Users page, or to reactivate your user."
-    )
+    return auth.oidc.no_access_message(st.user.get("email") if oidc_signed_in() else None)
 
 
 def apply_language(user: dict | None) -> str:
@@ -214,6 +195,7 @@ def guard(action: str) -> dict:
         st.markdown(_("[Go to the start page](/)"))
         st.stop()
     if user is None:
+        hide_menu()
         st.warning(_("Please sign in to see this page."))
         # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.
         st.markdown(_("[Go to the sign-in page](/)"))
@@ -222,6 +204,82 @@ def guard(action: str) -> dict:
         st.error(_("Your role does not give access to this page."))
         st.stop()
     return user
+
+
+DATABASE_ERRORS = SQLAlchemyError  # what a failed write at sign-in raises (e.g. a read-only database)
+
+
+def signed_in(user: dict) -> None:
+    """After a successful sign-in or setup: remember the user for this session and rerun."""
+    st.session_state["username"] = user["username"]
+    if not st.session_state.pop("language_chosen", False):
+        st.session_state.pop("language", None)  # the user's stored language applies
+    st.rerun()
+
+
+def sign_out() -> None:
+    """The sign-out button's callback (it runs before the next run, so that run sees no user)."""
+    st.session_state.pop("username", None)
+    if AUTH_MODE == "oidc":
+        st.logout()
+
+
+def language_picker(save: bool) -> None:
+    """The language choice (key "language"): a select box in the sidebar, radio buttons on the sign-in page.
+
+    ``save``: the choice is stored on the signed-in user; else (sign-in page) it is for this session.
+    """
+    # Set from this run's language (the user's stored one on a first run) before drawing: the
+    # sign-in page's and the sidebar's widgets are different widgets sharing the key.
+    st.session_state["language"] = i18n.get_language()
+    widget = st.selectbox if save else partial(st.radio, horizontal=True)
+    widget(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        key="language",
+        format_func=i18n.LANGUAGES.get,
+        on_change=_save_language if save else _choose_for_session,
+    )
+
+
+def _choose_for_session() -> None:
+    # Chosen on the sign-in page: it then wins over the user's stored language.
+    st.session_state["language_chosen"] = True
+
+
+def _save_language() -> None:
+    # A callback: the newly chosen language is stored on the signed-in user before the next run.
+    user = current_user()
+    lang = st.session_state.get("language")
+    if user is not None and lang in i18n.LANGUAGES:
+        auth.set_language(get_engine(), user["username"], lang)
+
+
+def public_page() -> Engine:
+    """Start a page for signed-out visitors (sign-in, setup): their language, no menu; the engine."""
+    apply_language(None)
+    hide_menu()
+    return get_engine()
+
+
+def hide_menu() -> None:
+    """No menu for a signed-out visitor. On a fresh server, until a session has run st.navigation,
+    Streamlit runs pages/ files by URL and lists them all in the sidebar; a hidden navigation of
+    just the running page replaces that list (the same page, so its widgets keep their state)."""
+    ctx = get_script_run_ctx()
+    if not PagesManager.uses_pages_directory or ctx is None:
+        return
+    running = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {}).get("script_path")
+    if running:
+        with ctx.run_with_active_hash(ThreadState.get().active_script_hash):  # widgets keep their ids
+            st.navigation([st.Page(running, default=True)], position="hidden")
+
+
+def client_address() -> str | None:
+    """The browser's address for sign-in throttling (None when unknown or on this machine;
+    ``TRUSTED_PROXIES`` reverse proxies in front: lib.auth.throttle.client_address)."""
+    headers = st.context.headers
+    return auth.client_address(st.context.ip_address, headers.get("X-Forwarded-For"), auth.trusted_proxies())
 
 
 def allowed(user: dict, action: str) -> bool:
@@ -272,27 +330,8 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
     )
     st.session_state["chosen_round"] = rid
     row = rounds.set_index("id").loc[rid]
-    st.caption(
-        _(
-            "Showing round **{round}** — {title}; meeting {meeting}; data as of {cutoff} (cut-off).",
-            round=rid,
-            title=row["title"],
-            meeting=i18n.fmt_date(row["meeting_date"]),
-            cutoff=i18n.fmt_date(row["cutoff_date"]),
-        )
-    )
+    st.caption(round_caption(row))
     return row
-
-
-def column_labels(df: pd.DataFrame) -> dict[str, str]:
-    """Translated headers for the frame's known columns (st.dataframe's column_config).
-
-    In English, tables keep the data's own column names, the names of the CSV downloads and
-    upload templates; in French and Spanish they show :data:`lib.views.COLUMN_LABELS` translated.
-    """
-    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
-        return {}
-    return {c: _(views.COLUMN_LABELS[c]) for c in df.columns if c in views.COLUMN_LABELS}
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -300,8 +339,8 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     of day (the frame is unchanged)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    config = {**column_labels(df), **kwargs.pop("column_config", {})}
-    st.dataframe(views.labelled(views.plain_dates(df)), column_config=config, **kwargs)
+    config = {**tables.column_labels(df), **kwargs.pop("column_config", {})}
+    st.dataframe(tables.labelled(tables.plain_dates(df)), column_config=config, **kwargs)
 
 
 def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:
@@ -335,15 +374,41 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str
         )
 
 
+def table_with_downloads(df: pd.DataFrame, name: str) -> None:
+    """A table and its CSV and Excel downloads."""
+    show_table(df)
+    download_csv(df, f"{name}.csv")
+
+
+def metrics(figures: list[Figure]) -> None:
+    """A row of headline figures (lib.headline), with their change when they have one."""
+    for col, f in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(f.label, f.on_screen, f.delta, **({"delta_color": "off"} if f.delta is not None else {}))
+
+
+def choose(where: Any, label: str, labels: pd.Series, key: str, default: Any = None) -> Any:
+    """A select box (in ``where``) of ``labels``' index, each shown as its label, that keeps its
+    choice while it is still an option (else ``default``)."""
+    options = list(labels.index)
+    st.session_state[key] = filters.keep_choice(st.session_state.get(key), options, default)
+    return where.selectbox(label, options, key=key, format_func=labels.get)
+
+
+def choose_many(label: str, options: list, key: str, default: list, **kwargs: Any) -> list:
+    """A multiselect that keeps the choices still offered (``default`` on first use)."""
+    st.session_state[key] = filters.keep_selection(st.session_state.get(key), options, default)
+    return st.multiselect(label, options, key=key, **kwargs)
+
+
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
     """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel.
 
     ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
     """
-    if charts.uses_named_data(chart):  # the world map: its topology is added to the finished spec
-        st.vega_lite_chart(charts.vega_spec(chart), width="stretch", theme=None)
+    if theme.uses_named_data(chart):  # the world map: its topology is added to the finished spec
+        st.vega_lite_chart(theme.vega_spec(chart), width="stretch", theme=None)
     else:
-        st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.charts), not Streamlit's
+        st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.chart_theme), not Streamlit's
     lang = i18n.get_language()
 
     def png() -> bytes:
@@ -362,6 +427,14 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
     with st.expander(_("Table: {caption}", caption=caption or name)):
         show_table(table)
         download_csv(table, f"{name}.csv", key=f"dl-{name}")
+
+
+def chart_or_info(shown: tuple | None, message: str) -> None:
+    """:func:`chart_with_table` of ``shown`` (chart, table, name, caption), or ``message`` when there is none."""
+    if shown is None:
+        st.info(message)
+    else:
+        chart_with_table(*shown)
 
 
 def illustrative_note() -> None:
@@ -386,8 +459,6 @@ def load_overview(version: int, round_id: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(version: int, round_id: str):
-    from lib import derived
-
     # Computed once per data version for all the app servers, kept in the database.
     return derived.round_overview(get_engine(), round_id, version)
 
@@ -395,8 +466,6 @@ def _overview(version: int, round_id: str):
 def warm_shared(version: int) -> None:
     """After an upload or a revert: prepare what the first page views need (lib.derived.warm),
     so that nobody, on any server, waits for it. A failure only means they are computed later."""
-    from lib import derived
-
     with st.spinner(_("Preparing the briefing overview for everyone...")):
         try:
             derived.warm(get_engine(), version)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from lib import charts, metrics, views
+from lib import chart_theme as theme
 from lib import webapp as w
+from lib.domains.action2 import charts, headline, metrics, views
 from lib.i18n import N_, _
 from lib.paths import DATA_DIR
+from lib.rounds import upto_round, window
 
 w.guard("view_action2")
 
@@ -13,77 +15,49 @@ st.title(_("Action 2 activity"))
 version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
-acts = views.upto_round(w.load_activities(version), rnd.name)
-acts = acts.assign(
-    country_name=acts["country_iso3"].map(w.country_names(version)).fillna(acts["country_name"])
-)
-agencies = w.load_agencies(version)
-
-stale = metrics.stale_agencies(acts, rounds, rnd.name, list(agencies["code"]))
-if not stale.empty:
-    st.warning(views.stale_sentence(stale))
+acts = views.with_country_names(upto_round(w.load_activities(version), rnd.name), w.country_names(version))
+hl = headline.headline(acts, rounds, window(rounds, rnd.name), list(w.load_agencies(version)["code"]))
+if not hl.stale.empty:
+    st.warning(headline.stale_sentence(hl.stale))
 
 PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
 scope = st.radio(_("Period"), list(PERIODS), horizontal=True, format_func=lambda p: _(PERIODS[p]))
 round_filter = rnd.name if scope == "round" else None
 measure = st.selectbox(
-    _("Measure"),
-    ["activities", "participants_trained", "advisers_deployed"],
-    format_func=charts.measure_title,
+    _("Measure"), ["activities", "participants_trained", "advisers_deployed"], format_func=theme.measure_title
 )
 
 st.header(_("By agency and type"))
 by_agency = metrics.by_agency_type(acts, round_filter)
-w.chart_with_table(
-    charts.action2_agency_chart(by_agency, measure=measure),
-    by_agency,
-    f"action2-agencies-{rnd.name}",
-    _("by agency and type"),
-)
+chart = charts.action2_agency_chart(by_agency, measure=measure)
+w.chart_with_table(chart, by_agency, f"action2-agencies-{rnd.name}", _("by agency and type"))
 
 st.header(_("Where: activity by country"))
 by_country = metrics.by_country(acts, round_filter)
-w.chart_with_table(
-    charts.action2_world_map(by_country, DATA_DIR / "countries-110m.json", measure=measure),
-    by_country,
-    f"action2-countries-{rnd.name}",
-    _("by country"),
-)
+chart = charts.action2_world_map(by_country, DATA_DIR / "countries-110m.json", measure=measure)
+w.chart_with_table(chart, by_country, f"action2-countries-{rnd.name}", _("by country"))
 
 st.header(_("Over time"))
 c1, c2 = st.columns(2)
-with c1:
-    adv = metrics.advisers_over_time(acts)
-    w.chart_with_table(
-        charts.advisers_over_time_chart(adv, measure="advisers_deployed"),
-        adv,
+for col, frame, what, name, caption in (
+    (
+        c1,
+        metrics.advisers_over_time(acts),
+        "advisers_deployed",
         "advisers-over-time",
         _("advisers per round"),
-    )
-with c2:
-    trained = metrics.trained_over_time(acts)
-    w.chart_with_table(
-        charts.advisers_over_time_chart(trained, measure="participants_trained"),
-        trained,
+    ),
+    (
+        c2,
+        metrics.trained_over_time(acts),
+        "participants_trained",
         "trained-over-time",
         _("people trained per round"),
-    )
+    ),
+):
+    with col:
+        w.chart_with_table(charts.advisers_over_time_chart(frame, measure=what), frame, name, caption)
 
 st.header(_("Activities"))
-shown = acts.loc[acts["round_id"] == rnd.name] if round_filter else acts
-cols = [
-    "id",
-    "round_id",
-    "agency",
-    "country_name",
-    "type",
-    "start_date",
-    "end_date",
-    "participants_trained",
-    "advisers_deployed",
-    "status",
-    "description",
-]
-w.show_table(shown[cols])
-w.download_csv(shown[cols], f"action2-activities-{rnd.name}.csv")
+w.table_with_downloads(views.activity_table(acts, round_filter), f"action2-activities-{rnd.name}")
 w.illustrative_note()

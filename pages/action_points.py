@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from lib import charts, i18n, metrics, views
+from lib import i18n
 from lib import webapp as w
 from lib.datasets import ASSESSMENTS, CLUSTERS, STATUSES
+from lib.domains.action_points import charts, headline, metrics, views
 from lib.i18n import _
+from lib.rounds import window
 
 user = w.guard("view_action_points")
 internal = w.allowed(user, "view_internal_notes")
@@ -15,10 +17,8 @@ version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
 reports = w.load_reports(version, internal)
-prev = metrics.previous_round(rounds["id"], rnd.name)
-table = views.point_table(reports, rnd.name, prev, rnd["cutoff_date"])
-# The plan's texts stay English unless the data supplies them in the reader's language.
-table["text"] = views.localised_text(table)
+win = window(rounds, rnd.name)
+table = views.round_points(reports, win)
 
 st.header(_("Roll-up by cluster"))
 rollup = metrics.cluster_rollup(reports, rnd.name)
@@ -28,13 +28,8 @@ if rollup.empty:
 w.chart_with_table(
     charts.cluster_status_bars(rollup), rollup, f"cluster-rollup-{rnd.name}", _("status by cluster")
 )
-moves = metrics.move_summary(table.dropna(subset=["move"]))
-cols = st.columns(5)
-cols[0].metric(_("Improved since {round}", round=prev or "—"), moves["improved"])
-cols[1].metric(_("Declined"), moves["declined"])
-cols[2].metric(_("Unchanged"), moves["unchanged"])
-cols[3].metric(_("Overdue"), int(table["overdue"].sum()))
-cols[4].metric(_("At risk or off track"), int(table["assessment"].isin(metrics.AT_RISK_ASSESSMENTS).sum()))
+hl = headline.headline(reports, win)
+w.metrics(headline.figures(hl.changes, hl.moves, win.previous))
 
 st.header(_("Action points"))
 f1, f2, f3, f4 = st.columns(4)
@@ -43,7 +38,7 @@ clusters = f1.multiselect(
 )
 statuses = f2.multiselect(_("Status"), STATUSES, format_func=i18n.label)
 assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, format_func=i18n.label)
-units = f4.multiselect(_("Lead unit"), sorted(table["lead_unit"].dropna().unique())) if internal else []
+units = f4.multiselect(_("Lead unit"), views.lead_units(table)) if internal else []
 overdue_only = st.toggle(_("Only overdue points"))
 shown = views.visible_point_columns(
     views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
@@ -55,13 +50,11 @@ st.caption(
         total=i18n.fmt_number(len(table)),
     )
 )
-w.show_table(shown)
-w.download_csv(shown, f"action-points-{rnd.name}.csv")
+w.table_with_downloads(shown, f"action-points-{rnd.name}")
 
 st.header(_("History of one action point"))
-ids = list(table["action_point_id"])
-texts = table.set_index("action_point_id")["text"]
-point = st.selectbox(_("Action point"), ids, format_func=lambda i: f"{i}: {texts[i][:90]}…")
+texts = views.point_texts(table)
+point = st.selectbox(_("Action point"), list(texts.index), format_func=lambda i: f"{i}: {texts[i][:90]}…")
 history = metrics.point_history(reports, point)
 st.write(texts[point])
 w.chart_with_table(

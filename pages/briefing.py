@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from lib import i18n, overview
+from lib import headline, i18n, overview
 from lib import webapp as w
+from lib.domains.action2 import headline as a2_headline
+from lib.domains.action_points import headline as ap_headline
+from lib.domains.action_points import views as ap_views
+from lib.domains.mdg import headline as mdg_headline
 from lib.i18n import _
 
 user = w.guard("view_briefing")
@@ -49,89 +53,37 @@ if w.allowed(user, "download_briefing"):
                     on_click="ignore",
                 )
 
-since = (
-    _("since {round}", round=ov.previous_round_id)
-    if ov.previous_round_id
-    else _("(first round: nothing to compare)")
-)
-
-
-def figures(changes: list[overview.Change]) -> None:
-    cols = st.columns(len(changes))
-    for col, c in zip(cols, changes, strict=True):
-        col.metric(
-            _(c.label),
-            i18n.fmt_number(c.now),
-            None if c.delta is None else i18n.fmt_signed(c.delta),
-            delta_color="off",
-        )
-
+since = headline.since(ov.previous_round_id)
 
 st.header(_("Action points"))
-figures(ov.action_points)
-m = ov.moves
-st.write(
-    _(
-        "Status {since}: **{improved} improved**, **{declined} declined**, {unchanged} unchanged, "
-        "{new} newly reported.",
-        since=since,
-        improved=m.get("improved", 0),
-        declined=m.get("declined", 0),
-        unchanged=m.get("unchanged", 0),
-        new=m.get("new", 0),
-    )
-)
+w.metrics(headline.change_figures(ov.action_points))
+st.write(ap_headline.moves_sentence(ov.moves, since, markdown=True))
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(_("Newly at risk or off track"))
-    w.show_table(
-        ov.newly_at_risk[["action_point_id", "cluster", "status", "assessment", "summary"]], width="content"
-    )
+    w.show_table(ov.newly_at_risk[list(ap_views.NEWLY_AT_RISK_COLUMNS)], width="content")
 with c2:
     st.subheader(_("Newly overdue"))
-    w.show_table(
-        ov.newly_overdue[["action_point_id", "cluster", "status", "due_date", "days_overdue"]],
-        width="content",
-    )
+    w.show_table(ov.newly_overdue[list(ap_views.NEWLY_OVERDUE_COLUMNS)], width="content")
 w.link_to("pages/action_points.py", _("Open the action points"))
 
 st.header(_("MDG rights-based indicators"))
-st.caption(
-    _(
-        "Ratings use data up to {year} (the year before the cut-off); each series rated separately by source.",
-        year=ov.mdg_year,
-    )
-)
-figures(ov.mdg)
+st.caption(mdg_headline.year_note(ov.mdg_year))
+w.metrics(headline.change_figures(ov.mdg))
 if not ov.mdg_moved.empty:
-    counts = ov.mdg_moved["direction"].value_counts()
-    st.write(
-        _(
-            "Ratings that moved {since}: **{better} better**, **{worse} worse**.",
-            since=since,
-            better=counts.get("better", 0),
-            worse=counts.get("worse", 0),
-        )
-    )
+    st.write(mdg_headline.moved_sentence(ov.mdg_moved, since))
     with st.expander(_("Series whose rating moved")):
         w.show_table(ov.mdg_moved, width="content")
 w.link_to("pages/mdg.py", _("Open the MDG indicators"))
 
 st.header(_("New York office workload"))
-figures(ov.workload)
+w.metrics(headline.change_figures(ov.workload))
 w.link_to("pages/workload.py", _("Open the workload"))
 
 st.header(_("Action 2 with partner agencies"))
-figures(ov.action2)
+w.metrics(headline.change_figures(ov.action2))
 if not ov.stale.empty:
-    st.warning(
-        _("Not updated since an earlier round:")
-        + " "
-        + ", ".join(
-            _("{agency} (last {round})", agency=a.agency, round=a.last_round or _("never"))
-            for a in ov.stale.itertuples()
-        )
-    )
+    st.warning(_("Not updated since an earlier round:") + " " + a2_headline.stale_agencies_line(ov.stale))
 w.link_to("pages/action2.py", _("Open action 2 activity"))
 
 with st.expander(_("All figures as a table")):

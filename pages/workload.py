@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from lib import charts, i18n, metrics, views
+from lib import chart_theme as theme
+from lib import i18n
 from lib import webapp as w
+from lib.domains.workload import charts, headline, metrics, views
 from lib.i18n import N_, _
+from lib.rounds import upto_round, window
 
 w.guard("view_workload")
 
@@ -12,39 +15,25 @@ st.title(_("New York office workload"))
 version = w.data_version()
 rounds = w.load_rounds(version)
 rnd = w.round_picker(rounds)
-items = w.load_work_items(version)
 as_of = rnd["cutoff_date"]
-known = items.loc[items["received_on"] <= as_of]  # what was known at the round's cut-off
-
-in_round = views.items_in_round(known, rounds, rnd.name)
-backlog = metrics.backlog(known, as_of)
-share = metrics.plan_area_share(in_round).set_index("group")
-c = st.columns(4)
-c[0].metric(_("Requests in {round}", round=rnd.name), len(in_round))
-c[1].metric(_("Hours in the round"), i18n.fmt_number(in_round["hours"].sum()))
-c[2].metric(_("Open backlog at cut-off"), len(backlog))
-c[3].metric(
-    _("Share of hours in the plan's five areas"),
-    i18n.fmt_percent(share.at[metrics.PLAN_GROUP, "hour_share"]),
-)
+hl = headline.headline(w.load_work_items(version), rounds, window(rounds, rnd.name))
+known = hl.known  # what was known at the round's cut-off
+w.metrics(headline.figures(hl, rnd.name))
 
 st.header(_("Requests per month"))
 BREAKDOWNS = {"work_area": N_("Work area"), "requesting_body": N_("Requesting body")}
 by = st.radio(_("Break down by"), list(BREAKDOWNS), horizontal=True, format_func=lambda v: _(BREAKDOWNS[v]))
-measure = st.radio(_("Measure"), ["items", "hours"], horizontal=True, format_func=charts.measure_title)
+measure = st.radio(_("Measure"), ["items", "hours"], horizontal=True, format_func=theme.measure_title)
 monthly = views.monthly_upto(metrics.monthly_counts(known, by=by), as_of)
-w.chart_with_table(
-    charts.workload_monthly_chart(monthly, measure=measure),
-    monthly,
-    f"workload-monthly-{by}",
-    _("requests per month"),
-)
+chart = charts.workload_monthly_chart(monthly, measure=measure)
+w.chart_with_table(chart, monthly, f"workload-monthly-{by}", _("requests per month"))
 
 st.header(_("Per round"))
-per_round = views.upto_round(metrics.by_round(known, rounds), rnd.name)
-pivot = per_round.pivot_table(index="round_id", columns="work_area", values="items", fill_value=0)
+per_round = upto_round(metrics.by_round(known, rounds), rnd.name)
 st.dataframe(
-    pivot.rename(columns=i18n.label).rename_axis(index=_("Round"), columns=_("Work area")),
+    views.per_round_pivot(per_round)
+    .rename(columns=i18n.label)
+    .rename_axis(index=_("Round"), columns=_("Work area")),
     width="stretch",
 )
 w.download_csv(per_round, f"workload-per-round-{rnd.name}.csv")
@@ -66,28 +55,17 @@ w.chart_with_table(
 )
 
 st.header(_("Open backlog and its age"))
-if backlog.empty:
+if hl.backlog.empty:
     st.success(_("No open requests at the cut-off date."))
 else:
-    cols = [
-        "id",
-        "received_on",
-        "work_area",
-        "requesting_body",
-        "kind",
-        "title",
-        "staff_member",
-        "status",
-        "age_days",
-        "age_bucket",
-    ]
     w.chart_with_table(
-        charts.backlog_age_chart(backlog), backlog[cols], f"backlog-{rnd.name}", _("open requests by age")
+        charts.backlog_age_chart(hl.backlog),
+        hl.backlog[views.BACKLOG_COLUMNS],
+        f"backlog-{rnd.name}",
+        _("open requests by age"),
     )
 
 st.header(_("Turnaround"))
 st.caption(_("Days from receipt to completion, over requests completed by the cut-off."))
-turn = metrics.turnaround(known.loc[known["completed_on"] <= as_of])
-w.show_table(turn)
-w.download_csv(turn, f"turnaround-{rnd.name}.csv")
+w.table_with_downloads(metrics.turnaround(views.completed_by(known, as_of)), f"turnaround-{rnd.name}")
 w.illustrative_note()

@@ -398,3 +398,210 @@ def test_audit_helper_and_log(engine):
     assert log["at"].iloc[0].tzinfo is not None
     assert len(audit.audit_log(engine, limit=1)) == 1
     assert audit.audit_log(engine, limit=0).empty
+
+
+# --- Throttling per name, per address and overall (issue 12) ------------------------------------
+
+ATTACKER, HOME, ELSEWHERE = "203.0.113.9", "198.51.100.7", "192.0.2.44"
+
+
+def _wait_of(res: auth.AuthResult) -> int | None:
+    """The seconds a refusal asks to wait, or None when it is no wait refusal."""
+    import re
+
+    m = re.fullmatch(r"Too many failed attempts; try again in (\d+) seconds\.", res.message)
+    return int(m.group(1)) if m else None
+
+
+@BACKENDS
+def test_an_attacker_elsewhere_never_keeps_the_user_out_at_their_usual_address(engine):
+    auth.create_user(engine, "root", "admin", PASSWORD)
+    assert auth.authenticate(engine, "root", PASSWORD, now=T0, address=HOME).ok  # HOME becomes known
+    # An attacker hammers the admin's name from another address, for an hour, without pause.
+    t = T0
+    checked = 0
+    for _ in range(120):
+        t += timedelta(seconds=30)
+        res = auth.authenticate(engine, "root", OTHER_PASSWORD, now=t, address=ATTACKER)
+        checked += _wait_of(res) is None
+    assert checked <= 12  # throttled: 5, then one per back-off (60 s doubling to 15 min), not 120
+    # From an address never used before, the name's back-off applies, and then the right
+    # password works: a delay (at most 15 minutes), never a lock-out.
+    wait = _wait_of(auth.authenticate(engine, "root", PASSWORD, now=t, address=ELSEWHERE))
+    assert wait is not None and wait <= auth.LOCKOUT_MAX_SECONDS
+    t += timedelta(seconds=wait)
+    assert auth.authenticate(engine, "root", PASSWORD, now=t, address=ELSEWHERE).ok
+    # The attack goes on; the admin at the usual address signs in at once, in the middle of it.
+    for _ in range(20):
+        t += timedelta(seconds=30)
+        auth.authenticate(engine, "root", OTHER_PASSWORD, now=t, address=ATTACKER)
+    assert auth.authenticate(engine, "root", PASSWORD, now=t + timedelta(seconds=1), address=HOME).ok
+
+
+@BACKENDS
+def test_one_address_spraying_many_names_is_throttled(engine):
+    auth.create_user(engine, "kim", "staff", PASSWORD)
+    for i in range(auth.throttle.ADDRESS_THRESHOLD):
+        res = auth.authenticate(engine, f"guess{i}", OTHER_PASSWORD, now=T0, address=ATTACKER)
+        assert res.message == auth.FAILURE_MESSAGE
+    # The address now waits, whatever name it tries (a name it never tried before included)...
+    assert _wait_of(auth.authenticate(engine, "kim", PASSWORD, now=T0, address=ATTACKER)) == 60
+    assert _wait_of(auth.authenticate(engine, "fresh-name", OTHER_PASSWORD, now=T0, address=ATTACKER)) == 60
+    # ...while the same user from another address is not held at all.
+    assert auth.authenticate(engine, "kim", PASSWORD, now=T0, address=HOME).ok
+
+
+@BACKENDS
+def test_global_ceiling_holds_unknown_pairs_but_not_known_ones(engine, monkeypatch):
+    monkeypatch.setenv("SIGNIN_GLOBAL_PER_MINUTE", "10")
+    auth.create_user(engine, "lou", "partner", PASSWORD)
+    assert auth.authenticate(engine, "lou", PASSWORD, now=T0, address=HOME).ok
+    for i in range(10):  # a botnet: every attempt another name and another address
+        auth.authenticate(
+            engine, f"bot{i}", OTHER_PASSWORD, now=T0 + timedelta(seconds=1), address=f"10.0.0.{i}"
+        )
+    wait = _wait_of(
+        auth.authenticate(engine, "lou", PASSWORD, now=T0 + timedelta(seconds=2), address=ELSEWHERE)
+    )
+    assert wait == 58  # until the minute that began with the first attempt (at T0) is over
+    assert auth.authenticate(engine, "lou", PASSWORD, now=T0 + timedelta(seconds=2), address=HOME).ok
+    assert auth.authenticate(engine, "lou", PASSWORD, now=T0 + timedelta(seconds=61), address=ELSEWHERE).ok
+
+
+@BACKENDS
+def test_unknown_and_known_names_get_the_same_answers(engine):
+    auth.create_user(engine, "mia", "staff", PASSWORD)
+    answers = {}
+    for name in ("mia", "nobody-by-this-name"):
+        answers[name] = [
+            auth.authenticate(engine, name, OTHER_PASSWORD, now=T0 + timedelta(seconds=i)).message
+            for i in range(8)
+        ]
+    assert answers["mia"] == answers["nobody-by-this-name"]
+    assert answers["mia"][4] == auth.FAILURE_MESSAGE and "Too many failed attempts" in answers["mia"][5]
+
+
+@BACKENDS
+@pytest.mark.parametrize("name", ["nina", "no-such-user"])
+def test_parallel_attempts_get_no_more_checks_than_the_threshold(engine, monkeypatch, name):
+    auth.create_user(engine, "nina", "staff", PASSWORD)
+    checks = []
+    real = auth.passwords.verify_password
+    monkeypatch.setattr(auth.passwords, "verify_password", lambda p, h: checks.append(1) or real(p, h))
+    barrier = threading.Barrier(15)
+    results: list[auth.AuthResult] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        results.append(auth.authenticate(engine, name, OTHER_PASSWORD, now=T0))
+
+    threads = [threading.Thread(target=attempt) for _ in range(15)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert len(results) == 15
+    assert len(checks) == auth.LOCKOUT_THRESHOLD
+    assert sum(_wait_of(r) is not None for r in results) == 15 - auth.LOCKOUT_THRESHOLD
+
+
+def test_client_address_from_the_connection_or_trusted_proxies():
+    assert auth.client_address("198.51.100.7") == "198.51.100.7"
+    assert auth.client_address(None) is None
+    assert auth.client_address("not an address") is None
+    # Without trusted proxies a forged header is ignored; with one, its last entry is the client.
+    assert auth.client_address("10.0.0.1", "6.6.6.6") == "10.0.0.1"
+    assert auth.client_address("10.0.0.1", "6.6.6.6, 198.51.100.7", trusted_proxies=1) == "198.51.100.7"
+    assert auth.client_address("10.0.0.1", "198.51.100.7", trusted_proxies=2) is None
+    assert auth.client_address("10.0.0.1", "<script>", trusted_proxies=1) is None
+
+
+# --- Password rules (issue 12) -----------------------------------------------------------------------
+
+
+def test_nfd_password_verifies_against_its_nfc_form():
+    import unicodedata
+
+    nfc = unicodedata.normalize("NFC", "Ça déménage à Genève")
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfc != nfd
+    stored = auth.hash_password(nfc)
+    assert auth.verify_password(nfd, stored).ok
+    assert auth.verify_password(unicodedata.normalize("NFKD", nfc), auth.hash_password(nfd)).ok
+
+
+def test_hash_stored_before_normalisation_still_verifies_and_is_upgraded():
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Ça déménage à Genève")
+    old = auth._hasher.hash(nfd)  # as stored before passwords were normalised
+    check = auth.verify_password(nfd, old)
+    assert check.ok and check.new_hash
+    assert auth.verify_password(unicodedata.normalize("NFC", nfd), check.new_hash).ok
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (" " * 12, "only spaces"),
+        ("\u3000" * 12, "only spaces"),  # ideographic spaces
+        ("\x00" * 12, "control characters"),
+        ("long enough\tpassword", "control characters"),
+        ("password1234", "common passwords"),
+        ("PASSWORD1234", "common passwords"),
+        ("１２３４５６１２３４５６", "common passwords"),  # full-width digits: NFKC makes them 123456123456
+        ("Administrator1", "the user name"),
+    ],
+)
+def test_weak_passwords_refused(password, message):
+    with pytest.raises(ValueError, match=message):
+        auth.hash_password(password, username="administrator1")
+
+
+@BACKENDS
+def test_password_rules_apply_to_every_way_of_setting_one(engine):
+    with pytest.raises(ValueError, match="common passwords"):
+        auth.create_user(engine, "olga", "staff", "password1234")
+    with pytest.raises(ValueError, match="the user name"):
+        auth.create_user(engine, "olga-the-great", "staff", "Olga-The-Great")
+    code = auth.issue_setup_code(engine)
+    for weak in ("password1234", " " * 12, "boss-of-the-app"):
+        with pytest.raises(ValueError):
+            auth.claim_first_admin(engine, code, "boss-of-the-app", weak)
+    assert auth.needs_setup(engine)
+    auth.claim_first_admin(engine, code, "boss-of-the-app", PASSWORD)
+    with pytest.raises(ValueError, match="common passwords"):
+        auth.reset_password(engine, "boss-of-the-app", "PeanutButter")
+    assert auth.authenticate(engine, "boss-of-the-app", PASSWORD).ok
+
+
+# --- Setup codes of several server processes (issue 12) -------------------------------------------
+
+
+@BACKENDS
+def test_a_second_server_process_does_not_void_the_first_ones_setup_code(engine):
+    import re
+
+    first = auth.setup.setup_announcement(engine)  # server process 1 starts
+    second = auth.setup.setup_announcement(engine)  # process 2 on the same database
+    code1 = re.search(r"setup code: (\S+)", first).group(1)
+    code2 = re.search(r"setup code: (\S+)", second).group(1)
+    assert code1 != code2
+    assert "other server processes" not in first and "1 code(s) printed by other server processes" in second
+    # The code that process 1 printed still claims the server; afterwards neither works.
+    admin = auth.claim_first_admin(engine, code1, "chief", PASSWORD)
+    assert admin["role"] == "admin"
+    with engine.begin() as conn:
+        conn.execute(delete(User))
+    for code in (code1, code2):
+        with pytest.raises(ValueError, match="not correct"):
+            auth.claim_first_admin(engine, code, "intruder", PASSWORD)
+    assert auth.setup.setup_announcement(engine) is not None  # a new server: a new code
+
+
+@BACKENDS
+def test_setup_codes_are_bounded(engine):
+    codes = [auth.issue_setup_code(engine, replace=False) for _ in range(auth.setup.MAX_SETUP_CODES + 2)]
+    with pytest.raises(ValueError, match="not correct"):
+        auth.claim_first_admin(engine, codes[0], "chief", PASSWORD)  # the oldest went first
+    assert auth.claim_first_admin(engine, codes[-1], "chief", PASSWORD)["username"] == "chief"

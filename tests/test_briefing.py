@@ -12,10 +12,19 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from lib import briefing, metrics, overview, queries, views
-from lib.briefing import fmt_change, fmt_count, fmt_date, fmt_value, human
+from lib import briefing, overview, queries
+from lib.briefing.fmt import fmt_change, fmt_count, fmt_date, fmt_value, human
+from lib.datasets import STATUSES
 from lib.db import make_engine
+from lib.domains.action2 import metrics as a2_metrics
+from lib.domains.action_points import metrics as ap_metrics
+from lib.domains.action_points import views as ap_views
+from lib.domains.mdg import choices as mdg_choices
+from lib.domains.mdg import rating as mdg_rating
+from lib.domains.workload import metrics as wl_metrics
+from lib.domains.workload import views as wl_views
 from lib.paths import ROOT
+from lib.rounds import upto_round
 
 ROUND = "2008-H2"
 PREVIOUS = "2008-H1"
@@ -192,8 +201,8 @@ def test_summary_figures_formatted_as_the_briefing_page():
 def test_action_points_figures_equal_the_action_points_page(built, frames):
     pages = built["pages"]
     reports, cutoff = frames["reports"], frames["cutoff"]
-    table = views.point_table(reports, ROUND, PREVIOUS, cutoff)
-    moves = metrics.move_summary(table.dropna(subset=["move"]))
+    table = ap_views.point_table(reports, ROUND, PREVIOUS, cutoff)
+    moves = ap_metrics.move_summary(table.dropna(subset=["move"]))
     row = " ".join(
         fmt_count(v)
         for v in (
@@ -201,17 +210,17 @@ def test_action_points_figures_equal_the_action_points_page(built, frames):
             moves["declined"],
             moves["unchanged"],
             table["overdue"].sum(),
-            table["assessment"].isin(metrics.AT_RISK_ASSESSMENTS).sum(),
+            table["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS).sum(),
         )
     )
     i = page_with(pages, "Action points", top=True)
     page = lines(pages[i])
     assert row in page, (row, page)
-    rollup = metrics.cluster_rollup(reports, ROUND)
+    rollup = ap_metrics.cluster_rollup(reports, ROUND)
     for cluster, rows in rollup.groupby("cluster"):
         counts = rows.set_index("status")["count"]
         expected = f"{cluster}. {rows['cluster_title'].iloc[0]} {int(counts.sum())} " + " ".join(
-            str(int(counts[s])) for s in metrics.STATUSES
+            str(int(counts[s])) for s in STATUSES
         )
         assert expected in page, expected
 
@@ -219,8 +228,8 @@ def test_action_points_figures_equal_the_action_points_page(built, frames):
 def test_one_page_per_cluster_with_risk_and_movement(built, frames):
     pages = built["pages"]
     reports, cutoff = frames["reports"], frames["cutoff"]
-    table = views.point_table(reports, ROUND, PREVIOUS, cutoff)
-    rollup = metrics.cluster_rollup(reports, ROUND)
+    table = ap_views.point_table(reports, ROUND, PREVIOUS, cutoff)
+    rollup = ap_metrics.cluster_rollup(reports, ROUND)
     seen = []
     for cluster, rows in rollup.groupby("cluster"):
         i = page_with(pages, f"Cluster {cluster}. {rows['cluster_title'].iloc[0]}", top=True)
@@ -231,13 +240,13 @@ def test_one_page_per_cluster_with_risk_and_movement(built, frames):
         )
         assert f"{int(rows['count'].sum())} action points reported for {ROUND}: {counts}." in text
         points = table.loc[table["cluster"] == cluster]
-        flagged = points.loc[points["assessment"].isin(metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
+        flagged = points.loc[points["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
         assert f"At risk, off track or overdue ({len(flagged)})" in text
         for p in flagged.itertuples():
             assert re.search(rf"\b{p.action_point_id} {human(p.status)} {human(p.assessment)}\b", text)
             if p.overdue:
                 assert f"{p.days_overdue:,}" in text
-        m = metrics.move_summary(points)
+        m = ap_metrics.move_summary(points)
         assert f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged" in text
         for p in points.itertuples():
             line = f"{p.action_point_id} {human(p.previous_status)} {human(p.status)} {human(p.move)}"
@@ -253,11 +262,13 @@ def test_mdg_ratings_equal_progress_rating(built, frames, code):
     obs = obs.loc[(obs["indicator_code"] == code) & (obs["year"] <= year)]
     # The MDG page's default countries for the indicator.
     chosen = list(
-        views.countries_with_data(frames["counts"], code)["country_iso3"][: views.DEFAULT_COUNTRY_COUNT]
+        mdg_choices.countries_with_data(frames["counts"], code)["country_iso3"][
+            : mdg_choices.DEFAULT_COUNTRY_COUNT
+        ]
     )
     assert briefing.default_countries(frames["counts"], code) == chosen
     assert 1 <= len(chosen) <= briefing.MAX_COUNTRIES
-    ratings = metrics.progress_rating(obs.loc[obs["country_iso3"].isin(chosen)], frames["indicators"])
+    ratings = mdg_rating.progress_rating(obs.loc[obs["country_iso3"].isin(chosen)], frames["indicators"])
     title = frames["indicators"].set_index("code").at[code, "text"]
     i = page_with(pages, f"{code} {title}")
     text = "\n".join(lines(pages[i]) + lines(pages[i + 1]))
@@ -293,9 +304,9 @@ def test_workload_figures_equal_the_workload_page(built, frames):
     pages = built["pages"]
     items, rounds, cutoff = frames["items"], frames["rounds"], frames["cutoff"]
     known = items.loc[items["received_on"] <= cutoff]
-    in_round = views.items_in_round(known, rounds, ROUND)
-    backlog = metrics.backlog(known, cutoff)
-    share = metrics.plan_area_share(in_round).set_index("group").at[metrics.PLAN_GROUP, "hour_share"]
+    in_round = wl_views.items_in_round(known, rounds, ROUND)
+    backlog = wl_metrics.backlog(known, cutoff)
+    share = wl_metrics.plan_area_share(in_round).set_index("group").at[wl_metrics.PLAN_GROUP, "hour_share"]
     expected = f"{len(in_round):,} {in_round['hours'].sum():,.0f} {len(backlog):,} {share:.0%}"
     i = page_with(pages, "New York office workload", top=True)
     assert expected in lines(pages[i]), expected
@@ -306,7 +317,7 @@ def test_workload_figures_equal_the_workload_page(built, frames):
         in_round["hours"].sum(),
         len(backlog),
     )
-    per_round = views.upto_round(metrics.by_round(known, rounds), ROUND)
+    per_round = upto_round(wl_metrics.by_round(known, rounds), ROUND)
     pivot = per_round.pivot_table(index="round_id", columns="work_area", values="items", aggfunc="sum")
     text = lines(pages[i]) + lines(pages[i + 1])
     for rid, row in pivot.iterrows():
@@ -315,8 +326,8 @@ def test_workload_figures_equal_the_workload_page(built, frames):
 
 def test_action2_figures_equal_the_metrics(built, frames):
     pages = built["pages"]
-    acts = views.upto_round(frames["acts"], ROUND)
-    by_agency = metrics.by_agency_type(acts, ROUND)
+    acts = upto_round(frames["acts"], ROUND)
+    by_agency = a2_metrics.by_agency_type(acts, ROUND)
     per_agency = by_agency.groupby("agency")[
         ["activities", "participants_trained", "advisers_deployed"]
     ].sum()
@@ -330,8 +341,8 @@ def test_action2_figures_equal_the_metrics(built, frames):
             f"{change.label} {fmt_count(change.now)} {fmt_count(change.before)} {fmt_change(change.delta)}"
             in page
         )
-    trained = metrics.trained_over_time(acts).set_index("round_id")
-    advisers = metrics.advisers_over_time(acts).set_index("round_id")
+    trained = a2_metrics.trained_over_time(acts).set_index("round_id")
+    advisers = a2_metrics.advisers_over_time(acts).set_index("round_id")
     text = lines(pages[i]) + lines(pages[i + 1]) + lines(pages[i + 2])
     for rid in trained.index:
         expected = (
@@ -428,7 +439,7 @@ def test_rating_grids_in_the_pack_stay_readable():
     """Over 40 series the pack's grid shows the totals (or the first 40); the table keeps them all."""
     import pandas as pd
 
-    from lib.briefing import PACK_CHART_ROWS, _chart_rows
+    from lib.briefing.mdg import PACK_CHART_ROWS, _chart_rows
 
     def frame(n: int, breakdowns: bool) -> pd.DataFrame:
         groups = (

@@ -60,3 +60,20 @@ def test_wrong_password_is_refused_in_the_browser(live_app, page):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Unknown user name or wrong password.").wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+
+MENU_TITLES = [spec.title for spec in PAGES]
+
+
+@pytest.mark.parametrize("first_url", ["/users", "/", "/signin"])
+def test_a_fresh_server_shows_no_menu_before_sign_in(live_app, page, first_url):
+    # The very first visit of a new server (Streamlit then lists every pages/ file by itself).
+    page.goto(live_app.url + first_url)
+    page.locator('[data-testid="stApp"]').wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    body = page.locator("body").inner_text()
+    for title in [*MENU_TITLES, "Signin", "Setup"]:
+        assert title not in body, f"{first_url}: menu entry {title!r} shown before sign-in"
+    assert "sign in" in body.lower()

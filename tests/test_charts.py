@@ -1,4 +1,4 @@
-"""Tests of lib/charts.py through the Vega-Lite dict each builder produces."""
+"""Tests of the chart builders (lib/domains/*/charts.py, lib/chart_theme.py) through the Vega-Lite dict each builder produces."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from lib import charts as c
-from lib import metrics as m
+from lib import chart_theme as theme
+from lib.domains.action2 import charts as a2_charts
+from lib.domains.action2 import metrics as a2_metrics
+from lib.domains.action_points import charts as ap_charts
+from lib.domains.action_points import metrics as ap_metrics
+from lib.domains.mdg import charts as mdg_charts
+from lib.domains.mdg import rating as mdg_rating
+from lib.domains.workload import charts as wl_charts
+from lib.domains.workload import metrics as wl_metrics
 
-# --- Small frames shaped like lib/metrics.py output --------------------------------
+# --- Small frames shaped like the domains' metrics output --------------------------------
 
 ROLLUP = pd.DataFrame(
     {
@@ -84,7 +91,7 @@ def _ratings() -> pd.DataFrame:
     obs = OBS.copy()
     obs.loc[len(obs)] = ["4.1", "553", "AFG", 1990, 90.0, "u", "total", "total", "X", "C", None]
     obs.loc[len(obs)] = ["4.1", "553", "AFG", 2015, 30.0, "u", "total", "total", "X", "C", None]
-    return m.progress_rating(obs, INDICATORS)
+    return mdg_rating.progress_rating(obs, INDICATORS)
 
 
 def _items() -> pd.DataFrame:
@@ -171,24 +178,24 @@ def _data(spec: dict) -> list[dict]:
 
 
 def test_enable_theme_is_idempotent():
-    c.enable_theme()
-    c.enable_theme()
-    assert alt.theme.active == c.THEME_NAME
-    assert alt.theme.names().count(c.THEME_NAME) == 1
+    theme.enable_theme()
+    theme.enable_theme()
+    assert alt.theme.active == theme.THEME_NAME
+    assert alt.theme.names().count(theme.THEME_NAME) == 1
 
 
 def test_theme_colours_and_fonts_reach_the_spec():
     alt.theme.enable("default")  # a builder must switch the theme back on by itself
-    spec = c.cluster_status_bars(ROLLUP).to_dict()
-    assert alt.theme.active == c.THEME_NAME
+    spec = ap_charts.cluster_status_bars(ROLLUP).to_dict()
+    assert alt.theme.active == theme.THEME_NAME
     config = spec["config"]
-    assert config["range"]["category"] == c.OKABE_ITO
+    assert config["range"]["category"] == theme.OKABE_ITO
     assert config["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
     assert config["axis"]["labelFontSize"] >= 12 and config["title"]["fontSize"] >= 16
 
 
 def test_base_sets_title_and_description():
-    spec = c.base(pd.DataFrame({"a": [1]}), title="T", description="D", subtitle="S").mark_bar().to_dict()
+    spec = theme.base(pd.DataFrame({"a": [1]}), title="T", description="D", subtitle="S").mark_bar().to_dict()
     assert spec["title"] == {"text": "T", "subtitle": "S"}
     assert spec["description"] == "D"
 
@@ -197,7 +204,7 @@ def test_base_sets_title_and_description():
 
 
 def test_cluster_status_bars():
-    spec = _spec(c.cluster_status_bars(ROLLUP))
+    spec = _spec(ap_charts.cluster_status_bars(ROLLUP))
     assert _mark(spec) == "bar"
     enc = spec["encoding"]
     assert enc["x"]["field"] == "share" and enc["x"]["stack"] == "zero"
@@ -213,12 +220,12 @@ def test_cluster_status_bars():
 
 def test_cluster_status_bars_does_not_mutate_input():
     before = copy.deepcopy(ROLLUP)
-    c.cluster_status_bars(ROLLUP)
+    ap_charts.cluster_status_bars(ROLLUP)
     pd.testing.assert_frame_equal(before, ROLLUP)
 
 
 def test_point_history_chart():
-    spec = _spec(c.point_history_chart(HISTORY))
+    spec = _spec(ap_charts.point_history_chart(HISTORY))
     assert [_mark(u) for u in spec["layer"]] == ["line", "point"]
     points = spec["layer"][1]["encoding"]
     assert points["x"]["sort"] == ["2008-H2", "2009-H1"]  # rounds in order, not as given
@@ -232,7 +239,7 @@ def test_point_history_chart():
 
 
 def test_indicator_timeseries_keeps_sources_apart():
-    spec = _spec(c.indicator_timeseries(OBS))
+    spec = _spec(mdg_charts.indicator_timeseries(OBS))
     assert _mark(spec) == "line"
     enc = spec["encoding"]
     assert enc["x"]["field"] == "year" and enc["y"]["field"] == "value"
@@ -245,27 +252,27 @@ def test_indicator_timeseries_keeps_sources_apart():
 
 
 def test_equity_gap_chart_difference_and_ratio():
-    spec = _spec(c.equity_gap_chart(GAPS))
+    spec = _spec(mdg_charts.equity_gap_chart(GAPS))
     rule, line = spec["layer"]
     assert (_mark(rule), _mark(line)) == ("rule", "line")
     assert rule["encoding"]["y"]["datum"] == 0.0
     assert line["encoding"]["y"]["field"] == "difference"
     assert line["encoding"]["strokeDash"]["field"] == "source"
     assert "female" in spec["title"] and "male" in spec["title"]
-    ratio = c.equity_gap_chart(GAPS, measure="ratio").to_dict()
+    ratio = mdg_charts.equity_gap_chart(GAPS, measure="ratio").to_dict()
     assert ratio["layer"][0]["encoding"]["y"]["datum"] == 1.0
     assert ratio["layer"][1]["encoding"]["y"]["field"] == "ratio"
     with pytest.raises(ValueError):
-        c.equity_gap_chart(GAPS, measure="share")
+        mdg_charts.equity_gap_chart(GAPS, measure="share")
 
 
 def test_rating_chart_has_colour_and_words():
     ratings = _ratings()
-    spec = _spec(c.rating_chart(ratings))
+    spec = _spec(mdg_charts.rating_chart(ratings))
     cells, words = spec["layer"]
     assert (_mark(cells), _mark(words)) == ("rect", "text")
     assert cells["encoding"]["color"]["field"] == "rating"
-    assert cells["encoding"]["color"]["scale"]["domain"] == list(m.RATING_ORDER)
+    assert cells["encoding"]["color"]["scale"]["domain"] == list(mdg_rating.RATING_ORDER)
     on_track = cells["encoding"]["color"]["scale"]["domain"].index("on track")
     assert cells["encoding"]["color"]["scale"]["range"][on_track] == "#0072B2"
     assert words["encoding"]["text"]["field"] == "label"
@@ -281,22 +288,24 @@ def test_rating_chart_has_colour_and_words():
 
 
 def test_workload_monthly_chart():
-    monthly = m.monthly_counts(_items())
-    spec = _spec(c.workload_monthly_chart(monthly, measure="hours"))
+    monthly = wl_metrics.monthly_counts(_items())
+    spec = _spec(wl_charts.workload_monthly_chart(monthly, measure="hours"))
     enc = spec["encoding"]
     assert _mark(spec) == "bar"
     assert enc["y"]["field"] == "hours" and enc["y"]["aggregate"] == "sum"
     assert enc["color"]["field"] == "work_area"
-    assert enc["color"]["scale"]["domain"] == list(c.WORK_AREA_COLOURS)
+    assert enc["color"]["scale"]["domain"] == list(theme.WORK_AREA_COLOURS)
     assert "37 in all" in spec["description"]
-    by_body = c.workload_monthly_chart(m.monthly_counts(_items(), by="requesting_body")).to_dict()
+    by_body = wl_charts.workload_monthly_chart(
+        wl_metrics.monthly_counts(_items(), by="requesting_body")
+    ).to_dict()
     assert by_body["encoding"]["color"]["field"] == "requesting_body"
     with pytest.raises(ValueError):
-        c.workload_monthly_chart(monthly, measure="days")
+        wl_charts.workload_monthly_chart(monthly, measure="days")
 
 
 def test_backlog_age_chart_keeps_bucket_order():
-    spec = _spec(c.backlog_age_chart(m.backlog(_items(), date(2009, 6, 30))))
+    spec = _spec(wl_charts.backlog_age_chart(wl_metrics.backlog(_items(), date(2009, 6, 30))))
     enc = spec["encoding"]
     assert enc["x"]["field"] == "age_bucket"
     assert enc["x"]["scale"]["domain"] == ["0-30", "31-90", "91-180", ">180"]
@@ -306,8 +315,8 @@ def test_backlog_age_chart_keeps_bucket_order():
 
 
 def test_hours_capacity_chart():
-    df = m.hours_vs_capacity(_items(), 20.0)
-    spec = _spec(c.hours_capacity_chart(df))
+    df = wl_metrics.hours_vs_capacity(_items(), 20.0)
+    spec = _spec(wl_charts.hours_capacity_chart(df))
     bars, rule = spec["layer"]
     assert (_mark(bars), _mark(rule)) == ("bar", "rule")
     assert bars["encoding"]["color"]["scale"]["domain"] == ["within capacity", "over capacity"]
@@ -319,29 +328,33 @@ def test_hours_capacity_chart():
 
 
 def test_action2_agency_chart():
-    spec = _spec(c.action2_agency_chart(m.by_agency_type(_acts()), measure="participants_trained"))
+    spec = _spec(
+        a2_charts.action2_agency_chart(a2_metrics.by_agency_type(_acts()), measure="participants_trained")
+    )
     enc = spec["encoding"]
     assert _mark(spec) == "bar"
     assert enc["x"]["field"] == "participants_trained"
     assert enc["y"]["sort"] == ["UNICEF", "UNDP"]  # most trained first
     assert enc["color"]["field"] == "type"
-    assert enc["color"]["scale"]["domain"] == list(c.ACTIVITY_TYPE_COLOURS)
+    assert enc["color"]["scale"]["domain"] == list(theme.ACTIVITY_TYPE_COLOURS)
 
 
 def test_advisers_over_time_chart():
-    spec = _spec(c.advisers_over_time_chart(m.advisers_over_time(_acts())))
+    spec = _spec(a2_charts.advisers_over_time_chart(a2_metrics.advisers_over_time(_acts())))
     assert _mark(spec) == "line"
     assert spec["encoding"]["x"]["sort"] == ["2008-H2", "2009-H1"]
     assert spec["encoding"]["y"]["field"] == "advisers_deployed"
-    trained = c.advisers_over_time_chart(m.trained_over_time(_acts()), measure="participants_trained")
+    trained = a2_charts.advisers_over_time_chart(
+        a2_metrics.trained_over_time(_acts()), measure="participants_trained"
+    )
     assert trained.to_dict()["encoding"]["y"]["field"] == "participants_trained"
 
 
 def test_action2_world_map_inlines_topojson(topo_path):
-    by_country = m.by_country(_acts())
-    chart = c.action2_world_map(by_country, topo_path)
-    assert c.uses_named_data(chart)
-    spec = c.vega_spec(_spec(chart))
+    by_country = a2_metrics.by_country(_acts())
+    chart = a2_charts.action2_world_map(by_country, topo_path)
+    assert theme.uses_named_data(chart)
+    spec = theme.vega_spec(_spec(chart))
     # the map data is inline, never a URL fetched at run time
     assert "url" not in spec["data"]
     assert spec["data"]["format"] == {"type": "topojson", "feature": "countries"}
@@ -358,9 +371,9 @@ def test_action2_world_map_inlines_topojson(topo_path):
 
 
 def test_action2_world_map_leaves_out_countries_without_m49(topo_path):
-    by_country = m.by_country(_acts())
+    by_country = a2_metrics.by_country(_acts())
     by_country.loc[len(by_country)] = ["XKX", "Kosovo", None, 1, 0, 0, 1]
-    spec = c.action2_world_map(by_country, topo_path, measure="advisers_deployed").to_dict()
+    spec = a2_charts.action2_world_map(by_country, topo_path, measure="advisers_deployed").to_dict()
     joined = spec["datasets"][spec["layer"][1]["transform"][0]["from"]["data"]["name"]]
     assert "XKX" not in {r["country_iso3"] for r in joined}
     assert spec["layer"][1]["encoding"]["color"]["field"] == "advisers_deployed"
@@ -370,11 +383,13 @@ def test_builders_accept_empty_frames(topo_path):
     # a page with nothing imported yet must still render
     empty_items = _items().iloc[0:0]
     charts = [
-        c.cluster_status_bars(m.cluster_rollup(pd.DataFrame(columns=[*ROLLUP.columns, "round_id"]), "x")),
-        c.indicator_timeseries(OBS.iloc[0:0]),
-        c.rating_chart(_ratings().iloc[0:0]),
-        c.backlog_age_chart(m.backlog(empty_items, date(2009, 1, 1))),
-        c.action2_world_map(m.by_country(_acts().iloc[0:0]), topo_path),
+        ap_charts.cluster_status_bars(
+            ap_metrics.cluster_rollup(pd.DataFrame(columns=[*ROLLUP.columns, "round_id"]), "x")
+        ),
+        mdg_charts.indicator_timeseries(OBS.iloc[0:0]),
+        mdg_charts.rating_chart(_ratings().iloc[0:0]),
+        wl_charts.backlog_age_chart(wl_metrics.backlog(empty_items, date(2009, 1, 1))),
+        a2_charts.action2_world_map(a2_metrics.by_country(_acts().iloc[0:0]), topo_path),
     ]
     for chart in charts:
         _spec(chart)

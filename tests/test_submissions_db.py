@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from lib import auth, briefing, due, ingest, metrics, queries, submissions
+from lib import auth, due, ingest, queries, submissions
+from lib.briefing.data import load_data
 from lib.db import get_data_version
+from lib.domains.action2 import metrics
 from lib.exports import to_csv_bytes
 from lib.ingest import StaleData
 from lib.models import Action2Activity, AuditEvent, Submission, Upload
@@ -73,7 +75,7 @@ def figures(engine: Engine) -> tuple:
         metrics.by_agency_type(acts, ROUND).to_dict("records"),
         metrics.stale_agencies(acts, rounds, ROUND, agencies).to_dict("records"),
         metrics.trained_over_time(acts).to_dict("records"),
-        sorted(briefing.load_data(engine).acts["id"]),
+        sorted(load_data(engine).acts["id"]),
     )
 
 
@@ -114,7 +116,7 @@ def test_pending_until_approved_then_in_the_figures_and_revertible(db):
     assert done[0].approved and done[0].upload_id is not None
     acts = queries.activities(db)
     assert "A2-2008-901" in set(acts["id"]) and "A2-2008-902" not in set(acts["id"])
-    assert "A2-2008-901" in set(briefing.load_data(db).acts["id"])  # the pack's data
+    assert "A2-2008-901" in set(load_data(db).acts["id"])  # the pack's data
     undp_row = metrics.by_agency_type(acts, ROUND).query("agency == 'UNDP' and type == 'training'")
     was = pd.DataFrame(before[0]).query("agency == 'UNDP' and type == 'training'")
     assert int(undp_row["activities"].sum()) == int(was["activities"].sum()) + 1

@@ -1,4 +1,4 @@
-"""Pure tests of lib.views (page shaping helpers), with the expected numbers written out."""
+"""Pure tests of the page shaping helpers (lib/domains/*/views.py, mdg/choices.py, mdg/texts.py, lib/tables.py), with the expected numbers written out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import metrics, views
+from lib import filters, tables
+from lib.domains.mdg import choices as mdg_choices
+from lib.domains.mdg import metrics as mdg_metrics
+from lib.domains.mdg import rating as mdg_rating
+from lib.domains.mdg import texts as mdg_texts
+from lib.domains.mdg import views as mdg_views
 
 # --- MDG page helpers -------------------------------------------------------------------
 
@@ -77,40 +82,42 @@ def _obs(rows: list[tuple], indicator: str = "4.1", source: str = IGME) -> pd.Da
 
 
 def test_successor_sources_are_recognised_and_credited():
-    assert views.is_successor_source(GAP)
-    assert not views.is_successor_source(IGME) and not views.is_successor_source(MDG)
-    assert "SDG-era successor definition" in views.source_credit(GAP)
-    assert "Gapminder" in views.source_credit(GAP)
-    assert views.source_credit(IGME).endswith("Credit: UN Inter-agency Group for Child Mortality Estimation.")
-    assert views.source_credit(MDG).endswith(
+    assert mdg_texts.is_successor_source(GAP)
+    assert not mdg_texts.is_successor_source(IGME) and not mdg_texts.is_successor_source(MDG)
+    assert "SDG-era successor definition" in mdg_texts.source_credit(GAP)
+    assert "Gapminder" in mdg_texts.source_credit(GAP)
+    assert mdg_texts.source_credit(IGME).endswith(
+        "Credit: UN Inter-agency Group for Child Mortality Estimation."
+    )
+    assert mdg_texts.source_credit(MDG).endswith(
         "Credit: United Nations Statistics Division, Millennium Development Goals Indicators database."
     )
 
 
 def test_indicator_options_only_with_data_in_numeric_order():
-    opts = views.indicator_options(_indicators(), _catalogue())
+    opts = mdg_choices.indicator_options(_indicators(), _catalogue())
     assert list(opts["code"]) == ["1.2", "1.10", "4.1", "7.8"]  # 5.1 has no data; 1.2 before 1.10
     assert opts.loc[opts["code"] == "4.1", "label"].item() == "4.1 Under-five mortality rate"
 
 
 def test_default_indicator_is_the_first_with_mdg_data_in_the_round():
-    opts = views.indicator_options(_indicators(), _catalogue())
+    opts = mdg_choices.indicator_options(_indicators(), _catalogue())
     # 1.2 has only a successor series, 1.10 starts in 2013: 4.1 (IGME from 1990) comes first.
-    assert views.default_indicator(opts, _catalogue(), 2007) == "4.1"
-    assert views.default_indicator(opts, _catalogue(), 2013) == "1.10"
-    assert views.default_indicator(opts.iloc[0:0], _catalogue(), 2007) is None
+    assert mdg_choices.default_indicator(opts, _catalogue(), 2007) == "4.1"
+    assert mdg_choices.default_indicator(opts, _catalogue(), 2013) == "1.10"
+    assert mdg_choices.default_indicator(opts.iloc[0:0], _catalogue(), 2007) is None
     only_successors = _catalogue().loc[lambda d: d["source"] == GAP]
-    assert views.default_indicator(opts, only_successors, 2007) == "1.2"  # fallback: the first one
+    assert mdg_choices.default_indicator(opts, only_successors, 2007) == "1.2"  # fallback: the first one
 
 
 def test_source_options_put_mdg_sources_with_round_data_first():
-    src = views.source_options(_catalogue(), "4.1", 2007)
+    src = mdg_choices.source_options(_catalogue(), "4.1", 2007)
     assert list(src["source"]) == [IGME, "UNSD MDG DB 2013 [UniteIdeas]"]
     assert src["label"].tolist() == [
         f"{IGME} (1990-2015, 195 countries)",
         "UNSD MDG DB 2013 [UniteIdeas] (2013, 195 countries)",
     ]
-    src = views.source_options(_catalogue(), "7.8", 2007)
+    src = mdg_choices.source_options(_catalogue(), "7.8", 2007)
     # The MDG source first even without values up to 2007; the successor is labelled as such.
     assert list(src["source"]) == [MDG, GAP]
     assert src["successor"].tolist() == [False, True]
@@ -120,38 +127,38 @@ def test_source_options_put_mdg_sources_with_round_data_first():
 
 
 def test_series_options_totals_first():
-    assert views.series_options(_catalogue(), "7.8", GAP) == ["w_total", "w_urban", "w_rural"]
-    assert views.series_options(_catalogue(), "7.8", MDG) == ["mdg_total"]
-    assert views.series_options(_catalogue(), "7.8", "nope") == []
+    assert mdg_choices.series_options(_catalogue(), "7.8", GAP) == ["w_total", "w_urban", "w_rural"]
+    assert mdg_choices.series_options(_catalogue(), "7.8", MDG) == ["mdg_total"]
+    assert mdg_choices.series_options(_catalogue(), "7.8", "nope") == []
 
 
 def test_countries_with_data_sums_breakdowns_and_breaks_ties_by_focus():
-    out = views.countries_with_data(_counts(), "7.8")
+    out = mdg_choices.countries_with_data(_counts(), "7.8")
     # ZZZ 54; BRA and NGA 48 each (BRA and NGA both in FOCUS_COUNTRIES, BRA first); IND 20.
     assert out["country_iso3"].tolist() == ["ZZZ", "BRA", "NGA", "IND"]
     assert out["values"].tolist() == [54, 48, 48, 20]
-    assert views.countries_with_data(_counts(), "9.9").empty
+    assert mdg_choices.countries_with_data(_counts(), "9.9").empty
 
 
 def test_keep_choice_and_selection():
-    assert views.keep_choice("b", ["a", "b"]) == "b"
-    assert views.keep_choice("x", ["a", "b"], "b") == "b"
-    assert views.keep_choice(None, ["a", "b"], "zz") == "a"
-    assert views.keep_choice("a", []) is None
-    assert views.keep_selection(["BRA", "XXX", "IND"], ["IND", "BRA"], ["NGA"]) == ["BRA", "IND"]
-    assert views.keep_selection(["XXX"], ["IND", "NGA"], ["NGA", "QQQ"]) == ["NGA"]
-    assert views.keep_selection(None, ["IND"], ["IND"]) == ["IND"]
-    assert views.keep_selection([], ["IND"], ["IND"]) == []  # cleared by the user: stays cleared
+    assert filters.keep_choice("b", ["a", "b"]) == "b"
+    assert filters.keep_choice("x", ["a", "b"], "b") == "b"
+    assert filters.keep_choice(None, ["a", "b"], "zz") == "a"
+    assert filters.keep_choice("a", []) is None
+    assert filters.keep_selection(["BRA", "XXX", "IND"], ["IND", "BRA"], ["NGA"]) == ["BRA", "IND"]
+    assert filters.keep_selection(["XXX"], ["IND", "NGA"], ["NGA", "QQQ"]) == ["NGA"]
+    assert filters.keep_selection(None, ["IND"], ["IND"]) == ["IND"]
+    assert filters.keep_selection([], ["IND"], ["IND"]) == []  # cleared by the user: stays cleared
 
 
 def test_of_source_and_up_to_year_never_mix():
     a = _obs([("BRA", "s", "total", "total", 2005, 10.0), ("BRA", "s", "total", "total", 2008, 8.0)])
     b = _obs([("BRA", "s", "total", "total", 2005, 99.0)], source=GAP)
     both = pd.concat([a, b], ignore_index=True)
-    assert views.of_source(both, IGME)["value"].tolist() == [10.0, 8.0]
-    assert views.of_source(both, GAP, "s")["value"].tolist() == [99.0]
-    assert views.of_source(both, GAP, "other").empty
-    assert views.up_to_year(both, 2007)["year"].tolist() == [2005, 2005]
+    assert mdg_choices.of_source(both, IGME)["value"].tolist() == [10.0, 8.0]
+    assert mdg_choices.of_source(both, GAP, "s")["value"].tolist() == [99.0]
+    assert mdg_choices.of_source(both, GAP, "other").empty
+    assert mdg_choices.up_to_year(both, 2007)["year"].tolist() == [2005, 2005]
 
 
 def test_trend_table_marks_years_after_the_data_year():
@@ -163,7 +170,7 @@ def test_trend_table_marks_years_after_the_data_year():
             ("BRA", "u5", "total", "total", 2005, None),
         ]
     )
-    out = views.trend_table(obs, 2007, pd.Series({"u5": "Under-five mortality"}))
+    out = mdg_views.trend_table(obs, 2007, pd.Series({"u5": "Under-five mortality"}))
     assert out[["country_iso3", "year", "value"]].values.tolist() == [
         ["BRA", 2006, 21.0],
         ["BRA", 2007, 20.0],
@@ -184,9 +191,9 @@ def test_rating_table_shows_every_input_of_the_calculation():
             ("IND", "u5", "total", "total", 2005, 70.0),
         ]
     )
-    ratings = metrics.progress_rating(obs, _indicators())
-    table = views.rating_table(ratings, NAMES)
-    assert table.columns.tolist() == views.RATING_COLUMNS
+    ratings = mdg_rating.progress_rating(obs, _indicators())
+    table = mdg_views.rating_table(ratings, NAMES)
+    assert table.columns.tolist() == mdg_views.RATING_COLUMNS
     bra = table.iloc[0]
     assert (bra["country_iso3"], bra["country_name"], bra["method"]) == ("BRA", "Brazil", "target")
     assert (bra["base_year"], bra["base_value"], bra["latest_year"], bra["latest_value"]) == (
@@ -201,24 +208,24 @@ def test_rating_table_shows_every_input_of_the_calculation():
     assert bra["ratio"] == pytest.approx(1.0503681529)
     assert (bra["rating"], bra["arrow"]) == ("on track", "↑")
     assert table.iloc[1]["rating"] == "insufficient data" and table.iloc[1]["arrow"] == ""
-    counts = views.rating_counts(table)
+    counts = mdg_views.rating_counts(table)
     assert counts.values.tolist() == [["on track", "↑", 1], ["insufficient data", "", 1]]
 
 
 def test_rating_method_text_quotes_the_thresholds():
-    text = views.rating_method_text()
+    text = mdg_texts.rating_method_text()
     for piece in ("≥ 0.95", "0.5 to 0.95", "≥ 1%", "−1% to 0", "≤ −1%", "2015", "1990", "**source**"):
         assert piece in text, piece
     inds = _indicators().set_index("code", drop=False)
-    assert views.rating_method_text(inds.loc["4.1"]).endswith(
+    assert mdg_texts.rating_method_text(inds.loc["4.1"]).endswith(
         "**Indicator 4.1**: target method, target ratio 0.3333 (reduce by two thirds from the 1990 level)."
     )
-    assert views.rating_method_text(inds.loc["7.8"]).endswith(
+    assert mdg_texts.rating_method_text(inds.loc["7.8"]).endswith(
         "**Indicator 7.8**: CAGR method, desired direction: increase."
     )
     no_direction = inds.loc["7.8"].copy()
     no_direction["desired_direction"] = "none"
-    assert "not rated" in views.rating_method_text(no_direction).splitlines()[-1]
+    assert "not rated" in mdg_texts.rating_method_text(no_direction).splitlines()[-1]
 
 
 def _sex_gaps() -> pd.DataFrame:
@@ -238,12 +245,14 @@ def _sex_gaps() -> pd.DataFrame:
 
 
 def test_gap_table_and_trend_as_of_the_round():
-    gaps = metrics.equity_gaps(_sex_gaps(), "sex")
-    shown = views.gap_table(gaps, 2007, NAMES)
+    gaps = mdg_metrics.equity_gaps(_sex_gaps(), "sex")
+    shown = mdg_views.gap_table(gaps, 2007, NAMES)
     assert shown["after_data_year"].tolist() == [False, False, True]
     assert shown["country_name"].tolist() == ["Brazil"] * 3
     # Up to 2007: -10 (ratio 0.8) in 2000, -4 (ratio 48/52) in 2005 -> narrowed by 6.
-    trend = views.gap_trend_table(metrics.equity_gaps(views.up_to_year(_sex_gaps(), 2007), "sex"), NAMES)
+    trend = mdg_views.gap_trend_table(
+        mdg_metrics.equity_gaps(mdg_choices.up_to_year(_sex_gaps(), 2007), "sex"), NAMES
+    )
     row = trend.iloc[0]
     assert trend.columns[:4].tolist() == ["country_iso3", "country_name", "location", "trend"]
     assert (row["trend"], row["first_year"], row["latest_year"]) == ("narrowed", 2000, 2005)
@@ -251,15 +260,15 @@ def test_gap_table_and_trend_as_of_the_round():
     assert row["first_ratio"] == pytest.approx(0.8)
     assert row["latest_ratio"] == pytest.approx(0.9230769231)
     # With 2009 (+20): the gap widened, and the group ahead changed.
-    row = views.gap_trend_table(gaps, NAMES).iloc[0]
+    row = mdg_views.gap_trend_table(gaps, NAMES).iloc[0]
     assert (row["trend"], row["change"], bool(row["sign_reversed"])) == ("widened", 10.0, True)
     assert row["latest_ratio"] == pytest.approx(1.5)
-    empty = views.gap_trend_table(metrics.equity_gaps(_sex_gaps().iloc[0:0], "sex"), NAMES)
+    empty = mdg_views.gap_trend_table(mdg_metrics.equity_gaps(_sex_gaps().iloc[0:0], "sex"), NAMES)
     assert empty.empty and "trend" in empty.columns
 
 
 def test_indicator_coverage_per_country():
-    out = views.indicator_coverage(_counts(), "7.8", NAMES)
+    out = mdg_views.indicator_coverage(_counts(), "7.8", NAMES)
     assert out["country_iso3"].tolist() == ["ZZZ", "BRA", "NGA", "IND"]
     zzz, bra, ind = out.iloc[0], out.iloc[1], out.iloc[3]
     assert (zzz["values"], zzz["female"], zzz["male"], zzz["rural"]) == (54, 3, 3, 0)
@@ -270,32 +279,32 @@ def test_indicator_coverage_per_country():
 
 
 def test_coverage_overview_per_indicator():
-    out = views.coverage_overview(_counts(), _indicators())
+    out = mdg_views.coverage_overview(_counts(), _indicators())
     assert out.values.tolist() == [
         ["4.1", "Under-five mortality rate", 26, 1, 0, 0],
         ["7.8", "Water", 170, 4, 1, 2],
     ]
-    assert views.coverage_overview(_counts().iloc[0:0], _indicators()).empty
+    assert mdg_views.coverage_overview(_counts().iloc[0:0], _indicators()).empty
 
 
 def test_rights_table_and_header():
-    table = views.rights_table(_indicators(), 1, ["1.2"])
+    table = mdg_views.rights_table(_indicators(), 1, ["1.2"])
     assert table["code"].tolist() == ["1.2", "1.10"]
     assert table["has_data"].tolist() == [True, False]
     assert table.columns[:3].tolist() == ["code", "text", "rights_provisions"]
     ind = _indicators().set_index("code", drop=False).loc["4.1"]
-    header = views.indicator_header(ind)
+    header = mdg_texts.indicator_header(ind)
     assert header.startswith("**4.1 Under-five mortality rate** · *outcome* indicator · target 4.A")
     assert "2015 target: reduce by two thirds from the 1990 level" in header
     assert header.endswith("Human rights provisions (indicative): CRC art. 6, 24(2)(a)")
     no_target = _indicators().set_index("code", drop=False).loc["1.2"]
-    assert "2015 target: none quantified" in views.indicator_header(no_target)
+    assert "2015 target: none quantified" in mdg_texts.indicator_header(no_target)
 
 
 def test_least_developed_countries_2008():
-    assert len(views.LDC_2008) == len(set(views.LDC_2008)) == 49
-    assert "CPV" not in views.LDC_2008  # graduated in December 2007
-    assert views.COUNTRY_GROUPS[views.ALL_COUNTRIES] == ()
+    assert len(mdg_choices.LDC_2008) == len(set(mdg_choices.LDC_2008)) == 49
+    assert "CPV" not in mdg_choices.LDC_2008  # graduated in December 2007
+    assert mdg_choices.COUNTRY_GROUPS[mdg_choices.ALL_COUNTRIES] == ()
 
 
 def test_plain_dates_drop_the_midnight_time_and_keep_real_times():
@@ -306,9 +315,9 @@ def test_plain_dates_drop_the_midnight_time_and_keep_real_times():
             "n": [1, 2],
         }
     )
-    out = views.plain_dates(df)
+    out = tables.plain_dates(df)
     assert list(out["due_date"]) == [date(2008, 6, 30), None]
     assert out["at"].equals(df["at"]) and out["n"].equals(df["n"])
     assert df["due_date"].dtype.kind == "M", "the caller's frame is unchanged"
     numbers = df[["n"]]
-    assert views.plain_dates(numbers) is numbers  # nothing to change: no copy
+    assert tables.plain_dates(numbers) is numbers  # nothing to change: no copy

@@ -16,7 +16,7 @@ Messages meant for people (ValueError texts, sign-in refusals) are in the langua
 the current run (lib.i18n; English for the CLI); audit details stay English.
 """
 
-from lib.auth import passwords, roles, setup, signin, users
+from lib.auth import oidc, passwords, roles, setup, signin, throttle, users
 from lib.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -36,14 +36,14 @@ from lib.auth.setup import (
     issue_setup_code,
     needs_setup,
 )
-from lib.auth.signin import (
-    FAILURE_MESSAGE,
+from lib.auth.signin import DATABASE_UNAVAILABLE, FAILURE_MESSAGE, WAIT_MESSAGE, AuthResult, authenticate
+from lib.auth.throttle import (
     LOCKOUT_BASE_SECONDS,
     LOCKOUT_MAX_SECONDS,
     LOCKOUT_THRESHOLD,
-    AuthResult,
-    authenticate,
+    client_address,
     lockout_seconds,
+    trusted_proxies,
 )
 from lib.auth.users import (
     PUBLIC_COLUMNS,
@@ -63,6 +63,7 @@ from lib.auth.users import (
 
 __all__ = [
     "ACTIONS",
+    "DATABASE_UNAVAILABLE",
     "FAILURE_MESSAGE",
     "LOCKOUT_BASE_SECONDS",
     "LOCKOUT_MAX_SECONDS",
@@ -75,12 +76,14 @@ __all__ = [
     "ROLE_NAMES",
     "SETUP_CODE_KEY",
     "SETUP_DONE",
+    "WAIT_MESSAGE",
     "WRONG_SETUP_CODE",
     "AuthResult",
     "PasswordCheck",
     "_hasher",
     "authenticate",
     "claim_first_admin",
+    "client_address",
     "confirmed",
     "create_user",
     "get_user",
@@ -92,6 +95,7 @@ __all__ = [
     "lockout_seconds",
     "needs_setup",
     "normalise_username",
+    "oidc",
     "passwords",
     "require_agency",
     "reset_password",
@@ -102,6 +106,8 @@ __all__ = [
     "set_role",
     "setup",
     "signin",
+    "throttle",
+    "trusted_proxies",
     "users",
     "validate_password",
     "verify_password",

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from lib.audit import audit
+from lib.auth import throttle
 from lib.auth.passwords import hash_password
 from lib.auth.roles import check_role
 from lib.db import Bind
@@ -105,7 +106,7 @@ def insert_user(
                 "and needs an email address."
             )
         )
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hash_password(password, username=name) if password is not None else None
     if auth_mode is not None:
         require_agency(role, agency, auth_mode)
     if conn.execute(select(User.id).where(User.username == name)).first() is not None:
@@ -245,9 +246,10 @@ def set_role(engine: Bind, username: str, role: str, actor: str = "cli") -> dict
 def reset_password(engine: Bind, username: str, password: str, actor: str = "cli") -> dict[str, Any]:
     """Set a new password and clear any sign-in lock."""
     name = normalise_username(username)
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, username=name)
     with _begin(engine) as conn:
         row = _require_user(conn, name)
+        throttle.forget_name(conn, name)
         conn.execute(
             update(User)
             .where(User.id == row["id"])

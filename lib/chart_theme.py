@@ -1,0 +1,221 @@
+"""The charts' one theme: palette, fonts, number and date formats, titles, and the finished Vega-Lite spec.
+
+Every chart builder (lib/domains/*/charts.py) starts from :func:`base` or :func:`layer`, so all
+charts share this theme. Colours are colour-blind safe: Okabe-Ito for categories, a fixed ordinal
+scale for the four statuses, and ratings always carry an arrow and a word besides colour.
+
+Pages should call ``st.altair_chart(chart, theme=None)``: Streamlit's own theme would otherwise
+override this one. Titles, axis and legend titles, tooltips and descriptions are in the language
+of the current run (lib.i18n); legends and axes show codes' labels through ``labelExpr``, and the
+theme carries the language's number and date formats (Vega-Lite ``config.locale``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from lib import i18n
+from lib.datasets import ACTIVITY_TYPES, STATUSES, WORK_AREAS
+from lib.i18n import N_, _
+from lib.rounds import sort_rounds
+
+THEME_NAME = "consultations"
+FONT = '"Source Sans Pro", "Source Sans 3", Helvetica, Arial, sans-serif'  # Streamlit's own font
+
+# Okabe & Ito (2008), reordered so the first colours contrast best on white and
+# the pale yellow comes late.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+# not_started -> completed: vermillion, orange, sky blue, blue (ordered in hue and lightness
+# so the scale reads as ordinal and survives the common colour-vision deficiencies).
+STATUS_COLOURS = {
+    "not_started": "#D55E00",
+    "limited": "#E69F00",
+    "substantial": "#56B4E9",
+    "completed": "#0072B2",
+}
+RATING_COLOURS = {
+    "on track": "#0072B2",
+    "substantial progress": "#0072B2",
+    "moderate progress": "#56B4E9",
+    "slow progress": "#F0E442",
+    "moderate deterioration": "#E69F00",
+    "substantial deterioration": "#D55E00",
+    "moving away": "#D55E00",
+    "insufficient data": "#BBBBBB",
+    "not rated": "#DDDDDD",
+}
+# Cells whose fill is dark enough that black text would fail WCAG contrast.
+WHITE_TEXT_RATINGS = ["on track", "substantial progress"]
+OVER_CAPACITY_COLOURS = {"within capacity": "#0072B2", "over capacity": "#D55E00"}
+# Fixed colours per code so an area keeps its colour on every page whatever else is shown;
+# "other" is the neutral grey.
+WORK_AREA_COLOURS = dict(zip(WORK_AREAS, [*OKABE_ITO[: len(WORK_AREAS) - 1], "#999999"], strict=True))
+ACTIVITY_TYPE_COLOURS = dict(
+    zip(ACTIVITY_TYPES, [*OKABE_ITO[: len(ACTIVITY_TYPES) - 1], "#999999"], strict=True)
+)
+NEUTRAL = "#555555"
+MAP_EMPTY = "#E8E8E8"
+
+MEASURE_TITLES = {  # English, marked: shown as _(MEASURE_TITLES[m])
+    "items": N_("Items received"),
+    "hours": N_("Hours"),
+    "activities": N_("Activities"),
+    "participants_trained": N_("People trained"),
+    "advisers_deployed": N_("Human rights advisers deployed"),
+    "difference": N_("Difference"),
+    "ratio": N_("Ratio"),
+}
+
+
+def measure_title(measure: str) -> str:
+    """A measure's title in the current language."""
+    return _(MEASURE_TITLES[measure])
+
+
+# --- Theme -------------------------------------------------------------------------
+
+
+def _theme() -> dict[str, Any]:
+    return {
+        "config": {
+            "font": FONT,
+            "title": {"fontSize": 17, "fontWeight": 600, "anchor": "start", "subtitleFontSize": 13},
+            "axis": {"labelFontSize": 13, "titleFontSize": 14, "labelLimit": 280},
+            "legend": {"labelFontSize": 13, "titleFontSize": 14, "labelLimit": 280},
+            "header": {"labelFontSize": 13, "titleFontSize": 14},
+            "text": {"fontSize": 13},
+            "range": {"category": OKABE_ITO, "ordinal": list(STATUS_COLOURS.values())},
+            "view": {"stroke": None},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+            "locale": i18n.vega_locale(),  # read at each to_dict(): the run's language
+        }
+    }
+
+
+_registered = False
+
+
+def enable_theme() -> None:
+    """Register (once) and enable the dashboard's theme; safe to call any number of times."""
+    global _registered
+    # alt.theme.names() reads the installed packages' entry points: 10 % of a cached page
+    # rerun when asked for every chart. Registering is once per process.
+    if not _registered:
+        alt.theme.register(THEME_NAME, enable=False)(_theme)
+        _registered = True
+    if alt.theme.active != THEME_NAME:
+        alt.theme.enable(THEME_NAME)
+
+
+def _title(title: str, subtitle: str | None) -> str | alt.TitleParams:
+    return alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
+
+
+def base(
+    data: pd.DataFrame | Any = alt.Undefined,
+    *,
+    title: str,
+    description: str,
+    subtitle: str | None = None,
+    **properties: Any,
+) -> alt.Chart:
+    """A chart with the theme enabled, a title and a screen-reader description."""
+    enable_theme()
+    return alt.Chart(data).properties(title=_title(title, subtitle), description=description, **properties)
+
+
+def layer(
+    data: pd.DataFrame | Any,
+    *charts: alt.Chart,
+    title: str,
+    description: str,
+    subtitle: str | None = None,
+    **properties: Any,
+) -> alt.LayerChart:
+    """Layers sharing one data set, title and description (children come from ``alt.Chart()``)."""
+    enable_theme()
+    return alt.layer(*charts, data=data).properties(
+        title=_title(title, subtitle), description=description, **properties
+    )
+
+
+def status_scale() -> alt.Scale:
+    """The fixed ordinal colour scale of the four statuses, in their order."""
+    return alt.Scale(domain=list(STATUSES), range=[STATUS_COLOURS[s] for s in STATUSES])
+
+
+def fixed_scale(colours: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def coded_color(field: str, title: str, scale: alt.Scale, codes: Any) -> alt.Color:
+    """A colour channel of stored codes: the fixed ``scale``, the legend showing the codes' labels."""
+    return alt.Color(field, title=title, scale=scale, legend=alt.Legend(labelExpr=code_labels(codes)))
+
+
+def code_labels(codes: Any) -> str:
+    """``labelExpr`` showing the codes of a legend or axis as their labels (lib.i18n)."""
+    return i18n.label_expr([str(c) for c in codes])
+
+
+def human(value: Any) -> str:
+    return i18n.label(value)
+
+
+def chart_columns(df: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
+    """Only the columns a chart uses: a smaller spec and no unserialisable extras."""
+    return df[[c for c in wanted if c in df.columns]].copy()
+
+
+def listing(values: list[str], limit: int = 12) -> str:
+    if len(values) > limit:
+        return _("{items} and {count} more", items=", ".join(values[:limit]), count=len(values) - limit)
+    return ", ".join(values)
+
+
+def round_sort(values: pd.Series) -> list[str]:
+    return sort_rounds(values.dropna().astype(str))
+
+
+@lru_cache(maxsize=4)
+def _parsed_topojson(path: str, mtime: float) -> dict[str, Any]:
+    """A TopoJSON file, parsed once per file version (shared: read, never changed)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+#: Named datasets a spec can refer to, added by :func:`vega_spec` after Altair's to_dict():
+#: name -> TopoJSON file. Altair walks every coordinate of inline data, checking each against
+#: its classes, when a chart is built and again when it is drawn (45 % of the action 2 page's
+#: rerun for the world map); a name costs nothing.
+NAMED_TOPOJSON: dict[str, Path] = {}
+
+
+def topojson_name(path: str | Path) -> str:
+    name = f"topojson-{Path(path).stem}"
+    NAMED_TOPOJSON[name] = Path(path)
+    return name
+
+
+def vega_spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
+    """The chart's Vega-Lite spec with the TopoJSON it names inlined (see NAMED_TOPOJSON)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    name = spec.get("data", {}).get("name")
+    if name not in NAMED_TOPOJSON:
+        return spec
+    p = NAMED_TOPOJSON[name]
+    topology = _parsed_topojson(str(p.resolve()), p.stat().st_mtime)
+    return {**spec, "datasets": {**spec.get("datasets", {}), name: topology}}
+
+
+def uses_named_data(chart: alt.TopLevelMixin) -> bool:
+    """Whether the chart draws a dataset :func:`vega_spec` has to add."""
+    data = getattr(chart, "data", alt.Undefined)
+    return isinstance(data, alt.NamedData) and data.name in NAMED_TOPOJSON

@@ -1,0 +1,125 @@
+"""The MDG indicators' headline for a round: series progressing or deteriorating, ratings that moved.
+
+A round can rely on data up to the year before its cut-off (:func:`data_year`); the ratings of
+the round and of the previous round are compared series by series. Shown by the MDG page, the
+briefing overview and the pack (lib.headline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib.domains.mdg import rating
+from lib.headline import Change
+from lib.i18n import N_, _
+from lib.rounds import Window
+
+PROGRESSING = (rating.RATING_ON_TRACK, rating.RATING_SUBSTANTIAL, rating.RATING_MODERATE)
+DETERIORATING = (
+    rating.RATING_MOVING_AWAY,
+    rating.RATING_SUBSTANTIAL_DETERIORATION,
+    rating.RATING_MODERATE_DETERIORATION,
+)
+
+
+def data_year(cutoff: pd.Timestamp) -> int:
+    """The latest data year a round can rely on: the year before its cut-off."""
+    return int(pd.Timestamp(cutoff).year) - 1
+
+
+def data_years(win: Window) -> list[int]:
+    """The data years the headline of a round rates: its own and the previous round's."""
+    cutoffs = [win.cutoff] + ([win.previous_cutoff] if win.previous_cutoff is not None else [])
+    return [data_year(c) for c in cutoffs]
+
+
+def rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Series whose rating differs between two :func:`rating.progress_rating` results.
+
+    Columns: the series keys, rating_before, rating, arrow, direction (better / worse).
+    Series without a rating at either time are left out.
+    """
+    keys = rating.SERIES_KEYS
+    unrated = [rating.RATING_INSUFFICIENT, rating.RATING_NOT_RATED]
+    both = now.loc[~now["rating"].isin(unrated)].merge(
+        before[[*keys, "rating", "rating_order"]].rename(
+            columns={"rating": "rating_before", "rating_order": "order_before"}
+        ),
+        on=keys,
+        how="inner",
+    )
+    both = both.loc[~both["rating_before"].isin(unrated)]
+    moved = both.loc[both["rating"] != both["rating_before"]].copy()
+    moved["direction"] = (moved["rating_order"] < moved["order_before"]).map({True: "better", False: "worse"})
+    return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
+
+
+@dataclass
+class Headline:
+    year: int  # the data year of the round
+    changes: list[Change] = field(default_factory=list)  # series progressing, deteriorating
+    moved: pd.DataFrame = field(default_factory=pd.DataFrame)  # rating_moves since the previous round
+
+
+def headline(obs: pd.DataFrame, indicators: pd.DataFrame, win: Window) -> Headline:
+    """The round's headline from the observations of the data years (:func:`data_years`)."""
+    hl = Headline(data_year(win.cutoff))
+    if obs.empty:
+        return hl
+    now = rating.progress_rating(obs.loc[obs["year"] <= hl.year], indicators)
+    before = None
+    if win.previous_cutoff is not None:
+        before = rating.progress_rating(obs.loc[obs["year"] <= data_year(win.previous_cutoff)], indicators)
+        hl.moved = rating_moves(now, before)
+
+    def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:
+        return None if ratings is None else float(ratings["rating"].isin(which).sum())
+
+    hl.changes = [
+        Change(N_("Series progressing"), tally(now, PROGRESSING), tally(before, PROGRESSING)),
+        Change(
+            N_("Series deteriorating or moving away"), tally(now, DETERIORATING), tally(before, DETERIORATING)
+        ),
+    ]
+    return hl
+
+
+def moved_counts(moved: pd.DataFrame) -> tuple[int, int]:
+    """How many series' ratings moved better and worse."""
+    if moved.empty:
+        return 0, 0
+    return int((moved["direction"] == "better").sum()), int((moved["direction"] == "worse").sum())
+
+
+def year_note(year: int | None) -> str:
+    """The briefing page's note on the data year."""
+    return _(
+        "Ratings use data up to {year} (the year before the cut-off); each series rated separately by source.",
+        year=year,
+    )
+
+
+def moved_sentence(moved: pd.DataFrame, since: str) -> str:
+    """The briefing page's sentence on the ratings that moved (markdown)."""
+    better, worse = moved_counts(moved)
+    return _(
+        "Ratings that moved {since}: **{better} better**, **{worse} worse**.",
+        since=since,
+        better=better,
+        worse=worse,
+    )
+
+
+def summary_sentence(year: int | None, moved: pd.DataFrame, since: str) -> str:
+    """The pack's summary sentence: the data year and the ratings that moved."""
+    better, worse = moved_counts(moved)
+    return _(
+        "Ratings use data up to {year} (the year before the cut-off); each series is rated "
+        "separately by source. Ratings that moved {since}: {better} better, {worse} worse.",
+        year=year,
+        since=since,
+        better=better,
+        worse=worse,
+    )

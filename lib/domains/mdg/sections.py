@@ -1,0 +1,90 @@
+"""What each part of the MDG page shows: a chart, its table, the download name and the table's caption.
+
+Pure (no Streamlit): the page renders these with ``webapp.chart_with_table(*shown)``. ``None`` means
+there is nothing to show and the page says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from lib.domains.mdg import charts, choices, metrics, rating, texts, views
+from lib.i18n import _
+
+
+class Shown(NamedTuple):
+    chart: Any
+    table: pd.DataFrame
+    name: str
+    caption: str
+
+
+def trend(
+    obs: pd.DataFrame, source: str, series_code: str, year: int, series_names: pd.Series, code: str
+) -> Shown | None:
+    """The chosen series' values over time, with the round's data year marked."""
+    shown = views.trend_table(choices.of_source(obs, source, series_code), year, series_names)
+    if shown.empty:
+        return None
+    chart = charts.indicator_timeseries(shown, title=f"{code} {series_names.get(series_code, series_code)}")
+    return Shown(
+        charts.with_data_year(chart, year), shown, f"mdg-{code}-trend", _("values of {code}", code=code)
+    )
+
+
+def ratings(
+    obs: pd.DataFrame, indicators: pd.DataFrame, names: pd.Series, code: str, round_id: str, year: int
+) -> Shown | None:
+    """The progress rating of each series as of the round's data year."""
+    rated = rating.progress_rating(choices.up_to_year(obs, year), indicators)
+    if rated.empty:
+        return None
+    chart = charts.round_rating_chart(rated, code, round_id, year)
+    return Shown(
+        chart, views.rating_table(rated, names), f"mdg-{code}-ratings", _("ratings of {code}", code=code)
+    )
+
+
+def gap(
+    obs: pd.DataFrame, dim: str, what: str, measure: str, year: int, names: pd.Series, code: str
+) -> Shown | None:
+    """The equity gap of one dimension (sex or location) over time, with the data year marked."""
+    pairs = metrics.equity_gaps(obs, dim)
+    if pairs.empty:
+        return None
+    chart = charts.with_data_year(charts.equity_gap_chart(pairs, measure), year)
+    caption = _("{pairs} gap of {code}", pairs=what, code=code)
+    return Shown(chart, views.gap_table(pairs, year, names), f"mdg-{code}-gap-{dim}", caption)
+
+
+def group_ratings(
+    obs: pd.DataFrame, source: str, indicators: pd.DataFrame, year: int, names: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A group of countries' ratings in one source as of the data year: the count per rating, and the table."""
+    table = views.rating_table_of(choices.of_source(obs, source), indicators, year, names)
+    return views.rating_counts(table), table
+
+
+def gap_trend(in_round: pd.DataFrame, dim: str, names: pd.Series) -> pd.DataFrame:
+    """Whether each country's gap widened or narrowed up to the data year."""
+    return views.gap_trend_table(metrics.equity_gaps(in_round, dim), names)
+
+
+class Gap(NamedTuple):
+    what: str  # the pairs in words: "female / male", "rural / urban"
+    shown: Shown | None  # the gap over time (None: no pairs in this source)
+    trend: pd.DataFrame  # widened or narrowed up to the data year (gap_trend)
+    name: str  # the trend table's download name
+
+
+def gaps(obs: pd.DataFrame, measure: str, year: int, names: pd.Series, code: str) -> list[Gap]:
+    """The equity gaps by sex and by location: each one's chart and table, and its trend."""
+    out = []
+    for dim, pairs_of in texts.GAP_PAIRS:
+        what = _(pairs_of)
+        shown = gap(obs, dim, what, measure, year, names, code)
+        trend = gap_trend(choices.up_to_year(obs, year), dim, names) if shown is not None else pd.DataFrame()
+        out.append(Gap(what, shown, trend, f"mdg-{code}-gap-trend-{dim}"))
+    return out

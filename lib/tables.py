@@ -1,0 +1,272 @@
+"""What tables show on screen: column headers, stored codes as labels, dates, localised texts.
+
+The frames and their downloads keep their column names and stored codes; :func:`labelled` and
+:data:`COLUMN_LABELS` give what a table shows, in the language of the current run (lib.i18n).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from lib import i18n, reference
+from lib.i18n import N_, _
+
+# --- What tables show on screen (the frames and their downloads keep names and codes) ----------
+
+#: Columns holding stored codes, shown through lib.i18n.label on screen.
+CODE_COLUMNS = (
+    "status",
+    "previous_status",
+    "assessment",
+    "move",
+    "direction",
+    "work_area",
+    "type",
+    "kind",
+    "requesting_body",
+    "rating",
+    "rating_before",
+    "trend",
+    "sex",
+    "location",
+    "group",
+    "group_a",
+    "group_b",
+    "method",
+    "desired_direction",
+    "indicator_type",
+    "role",
+    "severity",
+    "dimension",
+)
+
+
+#: Headers tables show for the frames' columns (English, marked; lib.webapp shows them translated).
+COLUMN_LABELS: dict[str, str] = {
+    "round_id": N_("Round"),
+    "action_point_id": N_("Action point"),
+    "cluster": N_("Cluster"),
+    "cluster_title": N_("Cluster title"),
+    "status": N_("Status"),
+    "status_rank": N_("Status rank"),
+    "assessment": N_("Assessment"),
+    "percent_complete": N_("% complete"),
+    "lead_unit": N_("Lead unit"),
+    "due_date": N_("Due date"),
+    "overdue": N_("Overdue"),
+    "days_overdue": N_("Days overdue"),
+    "move": N_("Move"),
+    "previous_status": N_("Previous status"),
+    "summary": N_("Summary"),
+    "next_steps": N_("Next steps"),
+    "internal_notes": N_("Internal notes"),
+    "reported_by": N_("Reported by"),
+    "reported_on": N_("Reported on"),
+    "text": N_("Action point text"),
+    "count": N_("Count"),
+    "total": N_("Total"),
+    "share": N_("Share"),
+    "figure": N_("Figure"),
+    "this round": N_("This round"),
+    "previous round": N_("Previous round"),
+    "change": N_("Change"),
+    "rating_before": N_("Previous rating"),
+    "direction": N_("Direction"),
+    "indicator_code": N_("Indicator"),
+    "indicator": N_("Indicator"),
+    "series_code": N_("Series"),
+    "series_code_b": N_("Second series"),
+    "series_key": N_("Series key"),
+    "series_name": N_("Series name"),
+    "country_iso3": N_("Country code"),
+    "country_name": N_("Country"),
+    "year": N_("Year"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "sex": N_("Sex"),
+    "location": N_("Location"),
+    "source": N_("Source"),
+    "nature": N_("Nature"),
+    "footnote": N_("Footnote"),
+    "after_data_year": N_("After the data year"),
+    "base_year": N_("Base year"),
+    "base_value": N_("Base value"),
+    "latest_year": N_("Latest year"),
+    "latest_value": N_("Latest value"),
+    "target_value": N_("2015 target"),
+    "cagr": N_("Annual growth (CAGR)"),
+    "directed_cagr": N_("Directed CAGR"),
+    "required_cagr": N_("Required annual growth"),
+    "ratio": N_("Ratio"),
+    "rating": N_("Rating"),
+    "arrow": N_("Arrow"),
+    "method": N_("Method"),
+    "n_points": N_("Values"),
+    "target_ratio_2015": N_("2015 target ratio"),
+    "desired_direction": N_("Desired direction"),
+    "series": N_("Series"),
+    "dimension": N_("Dimension"),
+    "group_a": N_("Group A"),
+    "group_b": N_("Group B"),
+    "value_a": N_("Value A"),
+    "value_b": N_("Value B"),
+    "difference": N_("Difference"),
+    "trend": N_("Gap trend"),
+    "first_year": N_("First year"),
+    "first_difference": N_("First difference"),
+    "latest_difference": N_("Latest difference"),
+    "first_ratio": N_("First ratio"),
+    "latest_ratio": N_("Latest ratio"),
+    "sign_reversed": N_("Sign reversed"),
+    "values": N_("Values"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "rural": N_("Rural"),
+    "urban": N_("Urban"),
+    "by_sex": N_("By sex"),
+    "by_location": N_("By location"),
+    "countries": N_("Countries"),
+    "countries_by_sex": N_("Countries by sex"),
+    "countries_by_location": N_("Countries by location"),
+    "code": N_("Code"),
+    "rights_provisions": N_("Human rights provisions (indicative)"),
+    "indicator_type": N_("Indicator type"),
+    "target": N_("Target"),
+    "quantified_target": N_("2015 target (quantified)"),
+    "has_data": N_("Has data"),
+    "id": N_("ID"),
+    "received_on": N_("Received on"),
+    "work_area": N_("Work area"),
+    "requesting_body": N_("Requesting body"),
+    "kind": N_("Kind"),
+    "title": N_("Title"),
+    "staff_member": N_("Staff member"),
+    "hours": N_("Hours"),
+    "completed_on": N_("Completed on"),
+    "age_days": N_("Age (days)"),
+    "age_bucket": N_("Age group (days)"),
+    "month": N_("Month"),
+    "items": N_("Items"),
+    "capacity_hours": N_("Capacity (hours)"),
+    "utilisation": N_("Utilisation"),
+    "over_capacity": N_("Over capacity"),
+    "completed_items": N_("Completed"),
+    "median_days": N_("Median days"),
+    "mean_days": N_("Mean days"),
+    "max_days": N_("Longest (days)"),
+    "group": N_("Group"),
+    "hour_share": N_("Share of hours"),
+    "agency": N_("Agency"),
+    "type": N_("Type"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "participants_trained": N_("People trained"),
+    "advisers_deployed": N_("Advisers deployed"),
+    "activities": N_("Activities"),
+    "agencies": N_("Agencies"),
+    "description": N_("Description"),
+    "m49": N_("M49 code"),
+    "training_activities": N_("Training activities"),
+    "upload": N_("Upload"),
+    "dataset": N_("Dataset"),
+    "file name": N_("File name"),
+    "uploaded by": N_("Uploaded by"),
+    "uploaded at (UTC)": N_("Uploaded at (UTC)"),
+    "new": N_("New"),
+    "modified": N_("Modified"),
+    "unchanged": N_("Unchanged"),
+    "file kept": N_("File kept"),
+    "row": N_("Row"),
+    "column": N_("Column"),
+    "what is wrong and how to fix it": N_("What is wrong and how to fix it"),
+    "severity": N_("Severity"),
+    "key": N_("Key"),
+    "old value": N_("Old value"),
+    "new value": N_("New value"),
+    "required": N_("Required"),
+    "allowed values": N_("Allowed values"),
+    "username": N_("User name"),
+    "email": N_("E-mail"),
+    "role": N_("Role"),
+    "active": N_("Active"),
+    "failed_attempts": N_("Failed sign-ins"),
+    "locked_until": N_("Locked until (UTC)"),
+    "created_at": N_("Created at (UTC)"),
+    "language": N_("Language"),
+    "at": N_("Time (UTC)"),
+    "actor": N_("By"),
+    "action": N_("Action"),
+    "detail": N_("Detail"),
+}
+
+
+def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A copy with the stored codes of ``columns`` (default: the :data:`CODE_COLUMNS` present) as labels.
+
+    Values that are not known codes (free text, numbers, missing values) stay as they are.
+    """
+    cols = [c for c in (CODE_COLUMNS if columns is None else columns) if c in df.columns]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].map(lambda v: i18n.label(v) if isinstance(v, str) else v)
+    return out
+
+
+def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00"."""
+    cols = [
+        c
+        for c in df.columns
+        if pd.api.types.is_datetime64_any_dtype(df[c])
+        and df[c].dt.tz is None
+        and (df[c].dropna() == df[c].dropna().dt.normalize()).all()
+    ]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), None)
+    return out
+
+
+def localised_text(df: pd.DataFrame, column: str = "text", lang: str | None = None) -> pd.Series:
+    """``column`` in ``lang`` where the data supplies it (a ``text_fr`` column, say), else as stored.
+
+    The action point texts are those of the plan (English) unless a translation comes with the data.
+    """
+    lang = lang or i18n.get_language()
+    own = df[column]
+    given = f"{column}_{lang}"
+    if lang == i18n.DEFAULT_LANGUAGE or given not in df.columns:
+        return own
+    translated = df[given]
+    return translated.where(translated.notna() & (translated.astype(str).str.strip() != ""), own)
+
+
+def localised_countries(names: pd.Series, lang: str | None = None) -> pd.Series:
+    """Country names (indexed by ISO3) in ``lang`` where CLDR has them; English names are kept as stored."""
+    lang = lang or i18n.get_language()
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return names
+    territories = i18n.territories(lang)
+
+    def name(iso3: str, stored: str) -> str:
+        country = reference.pycountry_record(str(iso3), retired=False)
+        return territories.get(country.alpha_2, stored) if country is not None else stored
+
+    return pd.Series([name(i, n) for i, n in names.items()], index=names.index, name=names.name)
+
+
+def column_labels(df: pd.DataFrame) -> dict[str, str]:
+    """Translated headers for the frame's known columns (st.dataframe's column_config).
+
+    In English, tables keep the data's own column names, the names of the CSV downloads and
+    upload templates; in French and Spanish they show :data:`COLUMN_LABELS` translated.
+    """
+    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
+        return {}
+    return {c: _(COLUMN_LABELS[c]) for c in df.columns if c in COLUMN_LABELS}
