@@ -75,3 +75,51 @@ def write_synthetic(path: Path, n: int, seed: int = 1) -> Path:
     """Write :func:`synthetic_frame` as a template-layout CSV."""
     synthetic_frame(n, seed).to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+#: The second file of the import benchmark: the project's own MDG export (the data/ files, long
+#: UNSD series names) copied under 20 source labels, as a partner re-publishing it would send.
+EXPORT_SOURCES = [
+    f"UNSD MDG DB and WDI/UNAIDS successors, partner mirror {i:02d} [bench export]" for i in range(20)
+]
+#: Year shifts of further copies once the 20 labels are used up (the export covers 1990-2015).
+EXPORT_YEAR_SHIFTS = (0, -26, 26)
+
+
+def export_rows() -> pd.DataFrame:
+    """The MDG rows the project ships (real UNSD rows and successor rows), as text in the template columns."""
+    files = [DATA_DIR / "mdg_observations.csv", DATA_DIR / "mdg_supplement_observations.csv"]
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    return pd.concat(frames, ignore_index=True)[MDG.column_names]
+
+
+def export_frame(n: int, seed: int = 1) -> pd.DataFrame:
+    """``n`` rows drawn (without repeats) from copies of :func:`export_rows` under 20 source labels.
+
+    Each copy keeps the export's series, countries, breakdowns, values and footnotes and
+    replaces the source by one of :data:`EXPORT_SOURCES` (the export's keys are unique without
+    the source, so the copies never collide); past 20 copies the years shift by 26. Sorted by
+    key, as ``python -m lib.cli export`` writes it.
+    """
+    base = export_rows()
+    per_shift = len(base) * len(EXPORT_SOURCES)
+    shifts = -(-n // per_shift)
+    if shifts > len(EXPORT_YEAR_SHIFTS):
+        raise ValueError(f"at most {per_shift * len(EXPORT_YEAR_SHIFTS):,} rows; asked for {n:,}")
+    years = base["year"].astype(int)
+    copies = []
+    for shift in EXPORT_YEAR_SHIFTS[:shifts]:
+        for label in EXPORT_SOURCES:
+            copies.append(base.assign(source=label, year=(years + shift).astype(str)))
+    frame = pd.concat(copies, ignore_index=True)
+    rng = np.random.default_rng(seed)
+    frame = frame.iloc[np.sort(rng.choice(len(frame), size=n, replace=False))]
+    key = list(MDG.key)
+    order = frame.assign(_y=frame["year"].astype(int)).sort_values([*key[:3], "_y", *key[4:]]).index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def write_export(path: Path, n: int, seed: int = 1) -> Path:
+    """Write :func:`export_frame` as a template-layout CSV."""
+    export_frame(n, seed).to_csv(path, index=False, lineterminator="\n")
+    return path

@@ -135,13 +135,25 @@ def baseline(csv_path: Path, db: Path, ddl: list[str]) -> int:
 
 
 def fresh_engine(db: Path) -> Engine:
-    """A migrated SQLite database at ``db`` with the catalogues loaded (no seed)."""
+    """A migrated SQLite database at ``db`` with the catalogues and the rounds loaded (no other seed)."""
     from lib.db import make_engine
-    from lib.seed import init
 
     engine = make_engine(f"sqlite:///{db}")
-    init(engine, seed=False)
+    prepare_empty(engine)
     return engine
+
+
+def prepare_empty(engine: Engine) -> None:
+    """Migrate, load the catalogues and the consultation rounds: an app before its first MDG data
+    (the rounds' cut-off years decide the series end points an import keeps, see lib.ingest.ends)."""
+    from lib.ingest import import_bytes
+    from lib.seed import init
+
+    init(engine, seed=False)
+    rounds = DATA_DIR / "rounds.csv"
+    res = import_bytes(engine, "rounds", rounds.read_bytes(), rounds.name, user="bench")
+    if not res.ok:
+        raise SystemExit(f"the rounds were rejected: {res.errors[:3]}")
 
 
 def ours(engine: Engine, csv_path: Path, keep_file: bool = True) -> int:

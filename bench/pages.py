@@ -136,8 +136,8 @@ def pack(round_id: str) -> dict[str, float]:
     }
 
 
-def run(url: str, repeat: int, pack_round: str | None) -> dict:
-    """Every page (and the pack) against the database at ``url``; the figures as a dict."""
+def run(url: str, repeat: int, pack_round: str | None, only: list[str] | None = None) -> dict:
+    """Every page (or those named in ``only``) and the pack against the database at ``url``; the figures."""
     from lib.navigation import PAGES
 
     os.environ["DATABASE_URL"] = url
@@ -145,7 +145,9 @@ def run(url: str, repeat: int, pack_round: str | None) -> dict:
     measure("pages/briefing.py", 1)  # warm-up: imports and the engine, as on a running server
     out: dict = {"start_rss_mb": start_rss, "warm_rss_mb": rss_mb()[0], "pages": {}}
     for p in PAGES:
-        out["pages"][p.path] = measure(p.path, repeat)
+        if only is None or Path(p.path).stem in only:
+            out["pages"][p.path] = measure(p.path, repeat)
+    out["pages_rss_mb"] = rss_mb()[0]  # the server after every page (before the pack)
     if pack_round:
         out["pack"] = pack(pack_round)
     out["end_rss_mb"] = rss_mb()[0]
@@ -158,10 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="a prepared database (default: a seeded SQLite)")
     parser.add_argument("--pack", metavar="ROUND", default=None, help="also build this round's briefing pack")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    parser.add_argument("--pages", default=None, help="only these pages (file stems, comma-separated)")
     args = parser.parse_args(argv)
+    only = [p.strip() for p in args.pages.split(",") if p.strip()] if args.pages else None
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or prepare(None, Path(tmp))
-        res = run(url, args.repeat, args.pack)
+        res = run(url, args.repeat, args.pack, only)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
     print(

@@ -146,21 +146,37 @@ def disaggregation_counts(engine: Engine, version: int) -> pd.DataFrame:
 def warm(engine: Engine, version: int) -> list[str]:
     """Compute and store, after a write, what the first page views would otherwise compute:
     the latest round's overview (the briefing page opens on it) and the MDG catalogue and
-    counts. Returns what was done; nothing when the data moved on meanwhile.
+    counts. Returns what was done; stops early when the data moved on meanwhile.
+
+    Each result reads the database in several statements, so a write committed by another
+    process in between can leave them inconsistent (a round gone between two reads of the
+    rounds): a failure once the version has moved is that race, not a fault, and the writer
+    of the newer version warms its own results.
     """
-    done = []
-    for name, fn in (
-        ("observation_catalogue", observation_catalogue),
-        ("disaggregation_counts", disaggregation_counts),
-    ):
-        fn(engine, version)
-        done.append(name)
-    rounds = queries.rounds(engine)
-    if len(rounds):
-        latest = str(rounds["id"].iloc[-1])
-        round_overview(engine, latest, version)
-        done.append(f"overview:{latest}")
+    done: list[str] = []
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("observation_catalogue", partial(observation_catalogue, engine, version)),
+        ("disaggregation_counts", partial(disaggregation_counts, engine, version)),
+    ]
+    try:
+        for name, fn in steps:
+            fn()
+            done.append(name)
+        rounds = queries.rounds(engine)
+        if len(rounds):
+            latest = str(rounds["id"].iloc[-1])
+            round_overview(engine, latest, version)
+            done.append(f"overview:{latest}")
+    except Exception:
+        if _current_version(engine) == version:
+            raise
+        log.info("warming data version %s stopped: the data moved on", version)
     return done
+
+
+def _current_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return get_data_version(conn)
 
 
 def clear(engine: Engine) -> int:

@@ -21,6 +21,8 @@ from lib.models import (
     MdgIndicator,
     MdgSeries,
     Observation,
+    ObservationEnd,
+    ObservationEndYear,
     ObservationSummary,
     ProgressReport,
     Recommendation,
@@ -153,9 +155,12 @@ def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
 
 
 def observations(
-    engine: Engine, indicator_codes: Sequence[str], countries: Sequence[str] | None = None
+    engine: Engine,
+    indicator_codes: Sequence[str],
+    countries: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Observations of some indicators (and countries), tidy, with the country name."""
+    """Observations of some indicators (and countries, and sources), tidy, with the country name."""
     o, c = Observation.__table__, Country.__table__
     stmt = (
         select(
@@ -167,6 +172,8 @@ def observations(
     )
     if countries:
         stmt = stmt.where(o.c.country_iso3.in_(list(countries)))
+    if sources:
+        stmt = stmt.where(o.c.source.in_(list(sources)))
     return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
 
 
@@ -228,6 +235,37 @@ def rating_inputs(
     return _frame(engine, stmt)
 
 
+def stored_end_points(engine: Engine, years: Sequence[int]) -> pd.DataFrame | None:
+    """:func:`rating_observations` read from ``observation_end`` (kept at write time by
+    lib.ingest.ends), or None when it does not hold every one of ``years``.
+
+    The first and 1990 base points up to the last year are those up to any earlier year when
+    they exist by then, so they are read for the last year only; the latest for each year.
+    """
+    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+    e, held = ObservationEnd.__table__, ObservationEndYear.__table__
+    with engine.connect() as conn:  # one transaction: the years held and their rows agree
+        if not set(years) <= set(conn.execute(select(held.c.year)).scalars()):
+            return None
+        res = conn.execute(
+            select(
+                *[e.c[k] for k in keys],
+                e.c.cutoff_year,
+                *[e.c[f"{p}_{x}"] for p in ("first", "base", "latest") for x in ("year", "value", "unit")],
+            ).where(e.c.cutoff_year.in_(list(years)))
+        )
+        ends = pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
+    last = ends.loc[ends["cutoff_year"] == max(years)]
+    parts = [last[[*keys, f"{p}_year", f"{p}_value", f"{p}_unit"]] for p in ("first", "base")] + [
+        ends[[*keys, "latest_year", "latest_value", "latest_unit"]]
+    ]
+    rows = pd.concat(
+        [part.set_axis([*keys, "year", "value", "unit"], axis=1) for part in parts], ignore_index=True
+    )
+    rows = rows.loc[rows["year"].notna()].drop_duplicates([*keys, "year"], ignore_index=True)
+    return rows.astype({"year": "int64", "value": "float64"})
+
+
 def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
     """The rows ratings up to each of ``years`` need (see rating_inputs), in one frame, in one pass.
 
@@ -237,6 +275,14 @@ def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
     they exist, so one GROUP BY serves all the years). Each end point is then fetched by its
     full primary key.
     """
+    years = sorted({int(y) for y in years})
+    # Kept at write time (observation_end): no GROUP BY over the whole table.
+    stored = stored_end_points(engine, years) if years else None
+    return stored if stored is not None else rating_observations_scan(engine, years)
+
+
+def rating_observations_scan(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
+    """:func:`rating_observations` computed from the observation table itself (one GROUP BY over it)."""
     years = sorted({int(y) for y in years})
     keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
     o = Observation.__table__

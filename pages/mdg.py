@@ -45,7 +45,7 @@ if not countries:
     st.stop()
 if texts.is_successor_source(source):
     st.warning(texts.successor_warning(source))
-obs = choices.of_source(w.load_observations(version, (code,), tuple(sorted(countries))), source)
+obs = choices.of_source(w.load_observations(version, (code,), tuple(sorted(countries)), (source,)), source)
 tabs = st.tabs([_("Trend"), _("Progress rating"), _("Equity gaps"), _("Coverage"), _("Rights")])
 with tabs[0]:
     shown = sections.trend(obs, source, chosen_series, year, snames, code)
@@ -60,7 +60,7 @@ with tabs[1]:
         st, _("Rate a group of countries"), choices.group_labels(), "mdg-group", choices.NO_GROUP
     )
     if group != choices.NO_GROUP:
-        members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group])
+        members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group], (source,))
         tally, table = sections.group_ratings(members, source, inds, year, names)
         w.show_table(tally, width="content")
         w.table_with_downloads(table, f"mdg-{code}-ratings-group")

@@ -93,10 +93,12 @@ def test_cli_end_to_end(tmp_path):
     assert "mdg_observations.csv: imported" in init.out
     assert init.out.strip().endswith("Database ready.")
     assert template.code == 0 and f"template for rounds written to {t_rounds}" in template.out
+    # Issue 12: the example row is marked, so that a template is never imported as it is.
     assert t_rounds.read_text().splitlines() == [
         ",".join(DATASETS["rounds"].column_names),
-        "2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
+        "# example: 2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
     ]
+    t_rounds.write_text(t_rounds.read_text().replace("# example: ", ""))  # as staff fill it in
 
     engine = make_engine(f"sqlite:///{db}")
     try:
@@ -125,10 +127,16 @@ def test_cli_end_to_end(tmp_path):
         )
         # The template imports (exit 0) and reports its upload.
         assert ok.code == 0, ok.err
-        assert ok.out.splitlines() == [
+        out = ok.out.splitlines()
+        assert out[:2] == [
             "t_rounds.csv: imported 1 rows: +1 new, ~0 modified, =0 unchanged.",
             "upload id 9; data version 9",  # after the eight seed uploads
         ]
+        # Then what the first page views need is prepared for every app server (lib.derived).
+        assert out[2].startswith(
+            "prepared for every app server: observation_catalogue, disaggregation_counts, overview:2009-H1 ("
+        )
+        assert len(out) == 3
         # Rejected: exit 1, problems on stderr, nothing written.
         assert rejected.code == 1
         assert rejected.err.splitlines() == [
@@ -147,13 +155,16 @@ def test_cli_end_to_end(tmp_path):
         assert export.read_text().splitlines()[0] == ",".join(DATASETS["action-points"].column_names)
         # Only the template's import wrote (they ran together): one round, one upload, one audit event.
         after = snapshot(engine)
-        # derived_result: results prepared after the write for the app servers (lib.derived), not data.
+        # derived_result: results prepared after the write for the app servers (lib.derived), not data;
+        # observation_end(_year): the series' end points at the new round's cut-off year (lib.ingest.ends).
         unchanged = set(before) - {
             "consultation_round",
             "upload",
             "audit_event",
             "data_version",
             "derived_result",
+            "observation_end",
+            "observation_end_year",
         }
         assert {t: after[t] for t in unchanged} == {t: before[t] for t in unchanged}
         assert [r[0] for r in after["consultation_round"]] == [r[0] for r in before["consultation_round"]] + [
@@ -178,9 +189,12 @@ def test_cli_end_to_end(tmp_path):
         assert real.code == 0, real.err
         assert real.out.splitlines()[0] == "un.csv: imported 3 rows: +1 new, ~1 modified, =1 unchanged."
         assert real.out.splitlines()[1] in ("upload id 10; data version 10", "upload id 10; data version 11")
+        # Its warm-up may find the revert committed meanwhile: it stops early, without an error.
+        assert real.out.splitlines()[2].startswith("prepared for every app server: ")
         assert real.err == dry.err
         assert reverted.code == 0, reverted.err
-        assert reverted.out.strip() == "Upload 9 reverted: 1 rows removed, 0 rows restored."
+        assert reverted.out.splitlines()[0] == "Upload 9 reverted: 1 rows removed, 0 rows restored."
+        assert reverted.out.splitlines()[1].startswith("prepared for every app server: ")
         assert user.code == 0 and user.out.strip() == "User carol created with role staff."
         final = snapshot(engine)
         for table in DATASETS.values():

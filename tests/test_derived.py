@@ -167,3 +167,41 @@ def test_warm_prepares_what_the_first_views_read(engine, monkeypatch):
     pd.testing.assert_frame_equal(derived.observation_catalogue(engine, v), expected[0])
     pd.testing.assert_frame_equal(derived.disaggregation_counts(engine, v), expected[1])
     assert derived.round_overview(engine, "2008-H2", v).round_id == "2008-H2"
+
+
+@BACKENDS
+def test_warm_stops_quietly_when_another_process_writes_during_it(engine, monkeypatch):
+    """The race behind the CLI's flaky concurrent run: ``warm`` read the rounds, another process
+    reverted the upload that added the latest round, then the overview read the rounds again
+    without it (KeyError). Once the data has moved on, warm stops and stores nothing stale."""
+    from lib.ingest import import_bytes, revert
+
+    init(engine)
+    added = import_bytes(
+        engine, "rounds", b"id,title,meeting_date,cutoff_date\n2009-H1,Next,2009-05-15,2009-04-30\n", "r.csv"
+    )
+    v = added.data_version
+    real_rounds = queries.rounds
+
+    def rounds_then_revert(eng):
+        frame = real_rounds(eng)
+        if "2009-H1" in set(frame["id"]):
+            revert(engine, added.upload_id)  # committed by "another process" between two reads
+        return frame
+
+    monkeypatch.setattr(queries, "rounds", rounds_then_revert)
+    assert derived.warm(engine, v) == ["observation_catalogue", "disaggregation_counts"]
+    monkeypatch.setattr(queries, "rounds", real_rounds)
+    assert derived.load(engine, "overview:2009-H1", v) is None
+    with monkeypatch.context() as m:  # an error while the data version is still current is raised
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("broken")
+
+        m.setattr(derived, "observation_catalogue", broken)
+        try:
+            derived.warm(engine, _version(engine))
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("warm hid an error of the current data version")

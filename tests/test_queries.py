@@ -69,3 +69,15 @@ def test_rating_observations_serve_every_year_in_one_pass(engine):
             a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
         )
     assert queries.rating_observations(engine, []).empty
+
+
+@BACKENDS
+def test_observations_of_chosen_sources_only(engine):
+    """The MDG page reads only the source it draws: the same rows as filtering all of them."""
+    init(engine)
+    every = queries.observations(engine, ["4.1"], ["AFG", "BRA", "IND"])
+    assert every["source"].nunique() > 1
+    source = every["source"].iloc[0]
+    chosen = queries.observations(engine, ["4.1"], ["AFG", "BRA", "IND"], [source])
+    expected = every.loc[every["source"] == source].reset_index(drop=True)
+    pd.testing.assert_frame_equal(chosen, expected)

@@ -53,7 +53,12 @@ def staging_table(dataset: Dataset, conn: Connection) -> Table:
 
 
 def python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
-    """Tuples in column order with None for missing and python dates (the drivers' fast path).
+    """Tuples in column order with None for missing and python dates (the drivers' fast path)."""
+    return zip(*column_values(df, dataset), strict=True)
+
+
+def column_values(df: pd.DataFrame, dataset: Dataset) -> list[list]:
+    """One list per column, in the dataset's column order, with None for missing and python dates.
 
     A text column that may be left empty but is NOT NULL in the table (a work
     item's title) gets "" instead of None.
@@ -75,7 +80,7 @@ def python_rows(df: pd.DataFrame, dataset: Dataset) -> Iterable[tuple]:
             if not c.required and not target.c[c.name].nullable and s.isna().any():
                 vals = ["" if v is None else v for v in vals]
             cols.append(vals)
-    return zip(*cols, strict=True)
+    return cols
 
 
 def fill_staging(conn: Connection, staging: Table, rows: Iterable[tuple]) -> None:
@@ -145,6 +150,26 @@ def modified_preview(
             if old != new and not (old is None and new is None):
                 lines.append({"key": key, "column": c, "old": old, "new": new})
     return pd.DataFrame(lines, columns=["key", "column", "old", "new"])
+
+
+def stored_elsewhere(conn: Connection, target: Table, staging: Table, dataset: Dataset) -> pd.DataFrame:
+    """MDG: per other source, how many of the staged values are stored the same under it.
+
+    Same key but for the source, and the same value: the same data filed under another label.
+    The join uses the primary key's leading columns (the key without the source).
+    """
+    same = and_(
+        *[target.c[k] == staging.c[k] for k in dataset.key if k != "source"],
+        target.c.source != staging.c.source,
+        target.c.value == staging.c.value,
+    )
+    rows = conn.execute(
+        select(target.c.source, func.count())
+        .select_from(staging.join(target, same))
+        .group_by(target.c.source)
+        .order_by(func.count().desc())
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["source", "values"]).astype({"values": "int64"})
 
 
 def _json_default(v):

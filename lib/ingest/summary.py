@@ -48,18 +48,20 @@ def collect_groups(conn: Connection, groups: Select) -> Table:
     return t
 
 
-def add_to_summary(conn: Connection, rows: pd.DataFrame) -> None:
+def add_to_summary(conn: Connection, rows: pd.DataFrame, delta: pd.DataFrame | None = None) -> None:
     """Add observations that were all new (none replaced an existing one) to the summary.
 
-    Their counts and years per summary key are grouped here, then merged in two set-based
-    statements: existing keys get n_values added and their years widened; new keys are inserted.
+    Their counts and years per summary key are grouped here (or given as ``delta``, see
+    direct.summary_delta), then merged in two set-based statements: existing keys get
+    n_values added and their years widened; new keys are inserted.
     """
     s = ObservationSummary.__table__
-    delta = (
-        rows.groupby(list(SUMMARY_KEY), sort=False, dropna=False, observed=True)["year"]
-        .agg(["size", "min", "max"])
-        .reset_index()
-    )
+    if delta is None:
+        delta = (
+            rows.groupby(list(SUMMARY_KEY), sort=False, dropna=False, observed=True)["year"]
+            .agg(["size", "min", "max"])
+            .reset_index()
+        )
     d = temp_table(conn, "summary_delta", [Column(c.name, c.type) for c in s.columns])
     values = [delta[k].tolist() for k in SUMMARY_KEY]
     counts = [delta[c].astype("int64").tolist() for c in ("size", "min", "max")]
