@@ -62,7 +62,7 @@ def main() -> None:
         )
         w.language_choice(st.selectbox, on_change=save_language)
         st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
-    current = st.navigation(pages)
+    current = st.navigation(pages, expanded=True)  # every page listed: admins have 13, past the default 10
     w.open_requested(pages)  # right after sign-in: the view a link asked for (lib.links)
     current.run()
 

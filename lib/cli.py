@@ -270,7 +270,7 @@ def cmd_reminders(args) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    a2, _points = reminders.due_in_round(engine, args.round, as_of)
+    a2 = reminders.due_in_round(engine, args.round, as_of).action2
     late = a2.loc[a2["state"] == due.OVERDUE, "agency"]
     print(f"Agencies with an overdue action 2 report for {args.round}: {', '.join(late) or 'none'}")
     for m in msgs:

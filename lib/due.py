@@ -86,6 +86,62 @@ def overdue_points(reports: pd.DataFrame, rounds: pd.DataFrame, round_id: str) -
     )
 
 
+REC_COLUMNS = ["addressee", "recommendation_id", "made_in", "last_status", "last_round", "state"]
+
+
+def recommendations_due(
+    recommendations: pd.DataFrame,
+    statuses: pd.DataFrame,
+    rounds: pd.DataFrame,
+    round_id: str,
+    as_of: date | datetime | pd.Timestamp | None = None,
+    pending: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per addressee (agency or unit), the follow-up reports owed for ``round_id``: each open
+    recommendation addressed to it, made in an earlier round (not completed or dropped as of the
+    round before), with the state of its report for the round (reported, submitted, overdue, due).
+
+    ``pending``: pending submissions (agency, round_id, dataset, status); a pending follow-up
+    submission of the agency for the round counts its recommendations as submitted.
+    """
+    from lib.datasets import split_list
+    from lib.recommendations import CLOSED
+
+    cutoff = _cutoff(rounds, round_id)
+    as_of = pd.Timestamp(as_of if as_of is not None else datetime.now(UTC).date())
+    late = as_of.tz_localize(None) > cutoff
+    earlier = statuses.loc[statuses["round_id"] < round_id].sort_values("round_id")
+    last = earlier.drop_duplicates("recommendation_id", keep="last").set_index("recommendation_id")
+    now = set(statuses.loc[statuses["round_id"] == round_id, "recommendation_id"])
+    waiting: set[str] = set()
+    if pending is not None and not pending.empty:
+        p = pending.loc[
+            (pending["round_id"] == round_id)
+            & (pending["status"] == "pending")
+            & (pending["dataset"] == "recommendation-status")
+        ]
+        waiting = set(p["agency"])
+    rows = []
+    for r in recommendations.loc[recommendations["round_id"] < round_id].itertuples():
+        status = last["status"].get(r.id)
+        if status in CLOSED:
+            continue
+        for who in split_list(r.addressees):
+            state = REPORTED if r.id in now else SUBMITTED if who in waiting else OVERDUE if late else DUE
+            rows.append(
+                [
+                    who,
+                    r.id,
+                    r.round_id,
+                    status,
+                    last["round_id"].get(r.id) if r.id in last.index else None,
+                    state,
+                ]
+            )
+    out = pd.DataFrame(rows, columns=REC_COLUMNS)
+    return out.sort_values(["addressee", "recommendation_id"]).reset_index(drop=True)
+
+
 def owed_by(due: pd.DataFrame) -> pd.DataFrame:
     """The agencies of :func:`action2_due` whose report is still owed (overdue or due)."""
     return due.loc[due["state"].isin([OVERDUE, DUE])].reset_index(drop=True)
@@ -123,6 +179,23 @@ def reminder_note(stale: pd.DataFrame, sent: pd.DataFrame, round_id: str) -> str
 def state_label(state: str) -> str:
     """A state of :func:`action2_due` in the current language."""
     return _(STATE_LABELS.get(state, state))
+
+
+def recommendations_for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`recommendations_due` with its states and headers in the current language."""
+    out = table.assign(
+        state=table["state"].map(state_label), last_status=table["last_status"].map(i18n.label)
+    )
+    return out.rename(
+        columns={
+            "addressee": _("addressee"),
+            "recommendation_id": _("recommendation"),
+            "made_in": _("made in round"),
+            "last_status": _("last status reported"),
+            "last_round": _("reported in round"),
+            "state": _("follow-up report"),
+        }
+    )
 
 
 def action2_for_display(table: pd.DataFrame) -> pd.DataFrame:

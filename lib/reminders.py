@@ -114,38 +114,65 @@ def _people(users: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
     return users.loc[users["active"].astype(bool) & (users[column] == value)]
 
 
-def due_in_round(
-    engine: Engine, round_id: str, as_of: date | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(action 2 reports per agency, overdue action points per unit) of ``round_id``, read from the database."""
+@dataclass
+class Due:
+    """What is due in a round: action 2 reports per agency, overdue action points per unit, and
+    follow-up reports of recommendations per addressee (agency or unit)."""
+
+    action2: pd.DataFrame
+    points: pd.DataFrame
+    recommendations: pd.DataFrame
+
+
+def due_in_round(engine: Engine, round_id: str, as_of: date | None = None) -> Due:
+    """What is due in ``round_id`` (lib.due), read from the database."""
     rounds = queries.rounds(engine)
     pending = submissions.list_for(engine, {"role": "admin"}, status=submissions.PENDING)
-    a2 = due.action2_due(
-        queries.activities(engine),
-        queries.agencies(engine)["code"],
-        rounds,
-        round_id,
-        as_of,
-        pending,
-    )
-    return a2, due.overdue_points(queries.progress_reports(engine), rounds, round_id)
-
-
-def _agency_text(round_id: str, title: str, row) -> tuple[str, str]:
-    subject = _("Reminder: your action 2 report for the consultation round {round}", round=round_id)
-    when = i18n.fmt_date(row.cutoff_date)
-    lines = [
-        _("To the focal point of {agency},", agency=row.agency),
-        "",
-        _(
-            "OHCHR has not yet received the action 2 report of {agency} for the consultation round {round} "
-            "({title}), due by {date}.",
-            agency=row.agency,
-            round=round_id,
-            title=title,
-            date=when,
+    acts, agencies = queries.activities(engine), queries.agencies(engine)["code"]
+    return Due(
+        due.action2_due(acts, agencies, rounds, round_id, as_of, pending),
+        due.overdue_points(queries.progress_reports(engine), rounds, round_id),
+        due.recommendations_due(
+            queries.recommendations(engine),
+            queries.recommendation_statuses(engine),
+            rounds,
+            round_id,
+            as_of,
+            pending,
         ),
-        _("Last round reported: {round}.", round=row.last_round or _("never")),
+    )
+
+
+def _rec_lines(recs: pd.DataFrame) -> list[str]:
+    if recs.empty:
+        return []
+    lines = ["", _("Follow-up reports due for these recommendations addressed to you:")]
+    for r in recs.itertuples():
+        last = i18n.label(r.last_status) if r.last_status else _("none yet")
+        lines.append(
+            "- " + _("recommendation {id}: last status {status}", id=r.recommendation_id, status=last)
+        )
+    return lines
+
+
+def _agency_text(round_id: str, title: str, agency: str, a2, recs: pd.DataFrame) -> tuple[str, str]:
+    subject = _("Reminder: what your agency owes for the consultation round {round}", round=round_id)
+    lines = [_("To the focal point of {agency},", agency=agency)]
+    if a2 is not None:
+        lines += [
+            "",
+            _(
+                "OHCHR has not yet received the action 2 report of {agency} for the consultation round {round} "
+                "({title}), due by {date}.",
+                agency=agency,
+                round=round_id,
+                title=title,
+                date=i18n.fmt_date(a2.cutoff_date),
+            ),
+            _("Last round reported: {round}.", round=a2.last_round or _("never")),
+        ]
+    lines += _rec_lines(recs)
+    lines += [
         "",
         _(
             "Please submit the activities on the dashboard's Submit page (one record, or a CSV file "
@@ -155,18 +182,21 @@ def _agency_text(round_id: str, title: str, row) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
-def _unit_text(round_id: str, title: str, unit: str, points: pd.DataFrame) -> tuple[str, str]:
-    subject = _("Reminder: overdue action points of your unit, consultation round {round}", round=round_id)
-    lines = [
-        _("To the focal point of {unit},", unit=unit),
-        "",
-        _(
-            "As of the cut-off of the consultation round {round} ({title}), these action points led by your "
-            "unit are overdue:",
-            round=round_id,
-            title=title,
-        ),
-    ]
+def _unit_text(
+    round_id: str, title: str, unit: str, points: pd.DataFrame, recs: pd.DataFrame
+) -> tuple[str, str]:
+    subject = _("Reminder: what your unit owes for the consultation round {round}", round=round_id)
+    lines = [_("To the focal point of {unit},", unit=unit)]
+    if not points.empty:
+        lines += [
+            "",
+            _(
+                "As of the cut-off of the consultation round {round} ({title}), these action points led by your "
+                "unit are overdue:",
+                round=round_id,
+                title=title,
+            ),
+        ]
     for p in points.itertuples():
         lines.append(
             "- "
@@ -178,33 +208,41 @@ def _unit_text(round_id: str, title: str, unit: str, points: pd.DataFrame) -> tu
                 status=i18n.label(p.status),
             )
         )
+    lines += _rec_lines(recs)
     lines += ["", _("Please send their progress to the dashboard's staff for the next upload.")]
     return subject, "\n".join(lines) + "\n"
 
 
 def build(engine: Engine, round_id: str, as_of: date | None = None) -> list[Reminder]:
-    """The reminders of ``round_id``: each agency that owes its action 2 report, each unit with
-    overdue action points, in its language, with the e-mail addresses of its active users."""
+    """The reminders of ``round_id``: each agency that owes its action 2 report or follow-up reports,
+    each unit with overdue action points or follow-up reports owed, in its language, with the
+    e-mail addresses of its active users."""
     rounds = queries.rounds(engine)
     if round_id not in set(rounds["id"]):
         raise ValueError(_("There is no consultation round {round}.", round=repr(round_id)))
     title = str(rounds.set_index("id").loc[round_id, "title"])
-    a2, points = due_in_round(engine, round_id, as_of)
+    d = due_in_round(engine, round_id, as_of)
+    agencies = set(queries.agencies(engine)["code"])
+    a2 = {r.agency: r for r in due.owed_by(d.action2).itertuples()}
+    recs = due.owed_by(d.recommendations)
     users = list_users(engine)
     out = []
-    for row in due.owed_by(a2).itertuples():
-        people = _people(users, "agency", row.agency)
+    for agency in sorted(set(a2) | (set(recs["addressee"]) & agencies)):
+        people = _people(users, "agency", agency)
         lang = _language(people)
         with i18n.language(lang):
-            subject, body = _agency_text(round_id, title, row)
+            subject, body = _agency_text(
+                round_id, title, agency, a2.get(agency), recs.loc[recs["addressee"] == agency]
+            )
         out.append(
-            Reminder(round_id, "agency", row.agency, lang, sorted(people["email"].dropna()), subject, body)
+            Reminder(round_id, "agency", agency, lang, sorted(people["email"].dropna()), subject, body)
         )
-    for unit, rows in points.groupby("lead_unit", sort=True):
+    for unit in sorted(set(d.points["lead_unit"]) | (set(recs["addressee"]) - agencies)):
         people = _people(users, "unit", unit)
         lang = _language(people)
+        pts, owed = d.points.loc[d.points["lead_unit"] == unit], recs.loc[recs["addressee"] == unit]
         with i18n.language(lang):
-            subject, body = _unit_text(round_id, title, str(unit), rows)
+            subject, body = _unit_text(round_id, title, str(unit), pts, owed)
         out.append(
             Reminder(round_id, "unit", str(unit), lang, sorted(people["email"].dropna()), subject, body)
         )

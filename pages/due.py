@@ -3,7 +3,7 @@ overdue action points, and the reminders sent (``python -m lib.cli reminders ROU
 
 import streamlit as st
 
-from lib import due, reminders, submissions
+from lib import due, queries, reminders, submissions
 from lib import webapp as w
 from lib.i18n import _
 
@@ -29,6 +29,16 @@ points = due.overdue_points(w.load_reports(version, False), rounds, rnd.name)
 if points.empty:
     st.write(_("No action point is overdue at this round's cut-off."))
 w.show_table(points)
+
+st.header(_("Follow-up reports of recommendations"))
+recs = due.recommendations_due(
+    queries.recommendations(engine),
+    queries.recommendation_statuses(engine),
+    rounds,
+    rnd.name,
+    pending=pending,
+)
+w.show_table(due.recommendations_for_display(due.owed_by(recs)))
 
 st.header(_("Reminders sent for this round"))
 sent = due.reminders_sent(reminders.sent_frame(engine))

@@ -21,8 +21,12 @@ pending = submissions.list_for(engine, user, status=submissions.PENDING)
 if pending.empty:
     st.info(_("No submission is waiting for review."))
 rows = {int(r["id"]): r for _i, r in pending.iterrows()}
-for sid, row in rows.items():
-    with st.expander(submissions.label_of(row)):
+if len(rows) > submissions.PREVIEWS_SHOWN:
+    st.caption(
+        _("The {count} oldest are previewed below; the others after them.", count=submissions.PREVIEWS_SHOWN)
+    )
+for sid, row in sorted(rows.items())[: submissions.PREVIEWS_SHOWN]:  # each preview is a dry-run import
+    with st.expander(uploads.md_escape(submissions.label_of(row))):  # file names are not Markdown
         rv = w.safe(
             lambda sid=sid: submissions.review(engine, user, sid), _("The submission could not be checked.")
         )

@@ -1,16 +1,16 @@
-"""Submit activities: a partner agency's action 2 activities for a round, one record or a CSV
-file, checked and previewed; pending until OHCHR staff review them."""
+"""Submit activities: a partner agency's action 2 activities, or the follow-up of recommendations
+addressed to it, for a round; one record or a CSV file, checked and previewed; pending until
+OHCHR staff review them."""
 
 import streamlit as st
 
-from lib import submissions, uploads
+from lib import queries, submissions, uploads
 from lib import webapp as w
 from lib.i18n import _
 
 user = w.guard("submit")
 engine = w.get_engine()
 state = st.session_state
-DATASET = "action2"
 
 st.title(_("Submit activities"))
 version = w.data_version()
@@ -26,6 +26,12 @@ st.caption(
     )
 )
 w.show_notice("submit_notice")
+DATASET = st.radio(
+    _("What to submit"),
+    list(submissions.SUBMITTABLE),
+    key="submit_dataset",
+    format_func=submissions.dataset_label,
+)
 
 
 def send(raw: bytes, filename: str) -> None:
@@ -33,7 +39,7 @@ def send(raw: bytes, filename: str) -> None:
     try:
         submissions.submit(engine, user, DATASET, raw, filename, rnd.name)
     except submissions.SubmissionRefused as exc:
-        st.error(str(exc))
+        st.error(uploads.md_escape(str(exc)))
         w.show_table(uploads.problems_frame(exc.problems))
         return
     state["submit_notice"] = _("Submitted for review: OHCHR staff will approve it or return it.")
@@ -41,10 +47,15 @@ def send(raw: bytes, filename: str) -> None:
     st.rerun()
 
 
-one, many = st.tabs([_("One activity"), _("A CSV file")])
-with one, st.form("one_activity"):
-    names = w.country_names(version).to_dict()
-    values = w.record_fields(submissions.form_fields(DATASET), "sub", {"country_iso3": names})
+one, many = st.tabs([_("One record"), _("A CSV file")])
+with one, st.form(f"one_{DATASET}"):
+    recs = queries.recommendations(engine) if DATASET != "action2" else None
+    options = submissions.form_options(
+        DATASET, user["agency"], w.country_names(version).to_dict(), recs, rnd.name
+    )
+    values = w.record_fields(
+        submissions.form_fields(DATASET), "sub" if DATASET == "action2" else "rec", options
+    )
     if st.form_submit_button(_("Submit for review"), type="primary", key="submit_one"):
         raw = submissions.form_file(DATASET, {**values, "agency": user["agency"], "round_id": rnd.name})
         try:

@@ -270,3 +270,33 @@ def test_an_oidc_claim_gives_the_agency_only_when_it_is_known(db):
     undp = auth.get_user(db, ROLE_USERS["partner"])
     assert auth.with_claimed_agency(db, undp, "WFP")["agency"] == "UNDP"  # the users table wins
     assert auth.get_user(db, "sso")["agency"] is None  # nothing stored
+
+
+def test_partner_reports_the_follow_up_of_a_recommendation(make_app, db):
+    at = run(make_app(SUBMIT, role="partner"))
+    at.radio(key="submit_dataset").set_value("recommendation-status")
+    run(at)
+    box = at.selectbox(key="rec_recommendation_id")
+    assert box.options and all("R-" in o for o in box.options)
+    rec_id = box.options[0].split(":")[0]
+    at.selectbox(key="rec_status").set_value("substantial")
+    at.text_input(key="rec_note").input("Guidance issued to every country office.")
+    at.text_input(key="rec_reported_by").input("Focal point, UNDP")
+    at.date_input(key="rec_reported_on").set_value(date(2008, 11, 20))
+    at.button(key="submit_one").click()
+    run(at)
+    assert any("Submitted for review" in s.value for s in at.success), page_text(at)
+    pending = submissions.list_for(db, {"role": "staff"}, status="pending")
+    assert list(pending["dataset"]) == ["recommendation-status"]
+    live = queries.recommendation_statuses(db)
+    assert live.loc[(live["recommendation_id"] == rec_id) & (live["round_id"] == ROUND), "note"].tolist() != [
+        "Guidance issued to every country office."
+    ]
+    staff = run(make_app(REVIEW, role="staff"))
+    staff.multiselect(key="review_chosen").set_value([int(pending.iloc[0]["id"])])
+    run(staff)
+    staff.button(key="approve").click()
+    run(staff)
+    live = queries.recommendation_statuses(db)
+    row = live.loc[(live["recommendation_id"] == rec_id) & (live["round_id"] == ROUND)]
+    assert row["note"].tolist() == ["Guidance issued to every country office."]

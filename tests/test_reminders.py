@@ -184,3 +184,47 @@ def test_reminders_are_built_and_recorded_on_both_databases(db):
     sent = due.reminders_sent(reminders.sent_frame(db))
     assert set(sent.loc[sent["recipient_kind"] == "agency", "recipient"]) == LATE
     assert (sent["reminders"] == 1).all()
+
+
+def test_recommendations_due_per_addressee():
+    rounds = pd.DataFrame(
+        {"id": ["2008-H1", "2008-H2"], "cutoff_date": pd.to_datetime(["2008-05-01", "2008-11-01"])}
+    )
+    recs = pd.DataFrame(
+        {
+            "id": ["R1", "R2", "R3", "R4"],
+            "round_id": ["2008-H1", "2008-H1", "2008-H1", "2008-H2"],  # R4 made this round: nothing owed yet
+            "addressees": ["UNDP; WFP", "UNDP", "Treaties and Commission Branch", "UNDP"],
+        }
+    )
+    statuses = pd.DataFrame(
+        {
+            "recommendation_id": ["R1", "R2", "R1"],
+            "round_id": ["2008-H1", "2008-H1", "2008-H2"],
+            "status": ["limited", "completed", "substantial"],
+        }
+    )
+    pending = pd.DataFrame(
+        {
+            "agency": ["WFP"],
+            "round_id": ["2008-H2"],
+            "dataset": ["recommendation-status"],
+            "status": ["pending"],
+        }
+    )
+    copy = recs.copy()
+    out = due.recommendations_due(recs, statuses, rounds, "2008-H2", date(2009, 1, 1), pending)
+    got = {(r.addressee, r.recommendation_id): r.state for r in out.itertuples()}
+    # R1 reported for the round (for both addressees); R2 closed; R3 owed by the unit.
+    assert got == {
+        ("Treaties and Commission Branch", "R3"): "overdue",
+        ("UNDP", "R1"): "reported",
+        ("WFP", "R1"): "reported",
+    }
+    fresh = due.recommendations_due(recs, statuses.iloc[:2], rounds, "2008-H2", date(2008, 10, 1), pending)
+    assert dict(zip(fresh["addressee"] + "/" + fresh["recommendation_id"], fresh["state"], strict=True)) == {
+        "Treaties and Commission Branch/R3": "due",
+        "UNDP/R1": "due",
+        "WFP/R1": "submitted",
+    }
+    pd.testing.assert_frame_equal(recs, copy)

@@ -4,11 +4,13 @@ server's; another agency sees nothing of them. Also migration 0007 down and up a
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from lib import auth, ingest, queries, submissions
+from lib import auth, due, ingest, queries, submissions
 from lib.briefing.data import load_data
 from lib.db import get_data_version
 from lib.domains.action2 import metrics
@@ -26,7 +28,12 @@ ROUND = "2008-H2"
 def db(engine: Engine) -> Engine:
     """Catalogues, rounds and the action 2 seed, and UNDP, WFP and staff users."""
     init(engine, seed=False)
-    for name, ds in (("rounds.csv", "rounds"), ("action2.csv", "action2")):
+    for name, ds in (
+        ("rounds.csv", "rounds"),
+        ("action2.csv", "action2"),
+        ("recommendations.csv", "recommendations"),
+        ("recommendation_status.csv", "recommendation-status"),
+    ):
         assert ingest.import_bytes(engine, ds, (DATA_DIR / name).read_bytes(), name).ok
     auth.create_user(engine, "undp1", "partner", TEST_PASSWORD, agency="UNDP")
     auth.create_user(engine, "wfp1", "partner", TEST_PASSWORD, agency="WFP")
@@ -231,3 +238,49 @@ def test_migration_0007_goes_down_and_up_again(db):
     assert user(db, "undp1")["agency"] is None  # the column came back empty
     auth.set_agency(db, "undp1", "UNDP")
     assert submissions.submit(db, user(db, "undp1"), "action2", csv_of(activity(1)), "a.csv", ROUND)
+
+
+def follow_up(rec_id: str, status: str = "substantial", **kw) -> dict:
+    row = {
+        "recommendation_id": rec_id,
+        "round_id": ROUND,
+        "status": status,
+        "reason": "",
+        "note": "Reported by the agency",
+        "reported_by": "Focal point, UNDP",
+        "reported_on": "2008-11-15",
+    }
+    return {**row, **kw}
+
+
+@BACKENDS
+def test_follow_up_of_recommendations_addressed_to_the_agency(db):
+    from lib import recommendations
+
+    undp, staff = user(db, "undp1"), user(db, "staff1")
+    recs = queries.recommendations(db)
+    earlier = recs.loc[recs["round_id"] < ROUND]
+    mine = recommendations.addressed_to(earlier, ["UNDP"])["id"].tolist()
+    others = earlier.loc[~earlier["id"].isin(mine), "id"].tolist()
+    assert mine and others
+    before = queries.recommendation_statuses(db)
+    st = state(db)
+    with pytest.raises(submissions.SubmissionRefused) as exc:
+        submissions.submit(db, undp, "recommendation-status", csv_of(follow_up(others[0])), "x.csv", ROUND)
+    assert "not addressed to UNDP" in exc.value.problems[0].message
+    assert state(db) == st
+    form = submissions.form_file("recommendation-status", {**follow_up(mine[0]), "round_id": ROUND})
+    sid = submissions.submit(db, undp, "recommendation-status", form, "form", ROUND)
+    pd.testing.assert_frame_equal(queries.recommendation_statuses(db), before)  # pending: not live
+    rounds = queries.rounds(db)
+    owed = due.recommendations_due(
+        recs, before, rounds, ROUND, date(2026, 1, 1), submissions.list_for(db, staff)
+    )
+    row = owed.loc[(owed["addressee"] == "UNDP") & (owed["recommendation_id"] == mine[0])]
+    assert row.empty or row.iloc[0]["state"] in ("submitted", "reported")
+    assert submissions.approve(db, staff, [sid])[0].approved
+    live = queries.recommendation_statuses(db)
+    got = live.loc[(live["recommendation_id"] == mine[0]) & (live["round_id"] == ROUND)].iloc[0]
+    assert (got["status"], got["note"]) == ("substantial", "Reported by the agency")
+    options = submissions.form_options("recommendation-status", "UNDP", {}, recs, ROUND)["recommendation_id"]
+    assert set(options) == set(mine)
