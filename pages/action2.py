@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import chart_theme as theme
-from lib import links
+from lib import due, links, reminders
 from lib import webapp as w
 from lib.domains.action2 import charts, headline, metrics, views
 from lib.i18n import N_, _
@@ -20,6 +20,7 @@ acts = views.with_country_names(upto_round(w.load_activities(version), rnd.name)
 hl = headline.headline(acts, rounds, window(rounds, rnd.name), list(w.load_agencies(version)["code"]))
 if not hl.stale.empty:
     st.warning(w.md_escape(headline.stale_sentence(hl.stale)))
+    st.caption(w.md_escape(due.reminder_note(hl.stale, reminders.sent_frame(w.get_engine()), rnd.name)))
 
 PERIODS = {"round": N_("This round"), "all": N_("All rounds to date")}
 w.linked("period", "a2-period", links.choice_of(list(PERIODS)))
