@@ -1,28 +1,45 @@
-"""Consultations dashboard: entry point. Signs the user in and builds the navigation for their role."""
+"""Consultations dashboard: entry point. Signs the user in and builds the navigation for their role.
+
+``streamlit run dashboard.py`` serves it as an ``st.App`` (Starlette), so that the app's own routes
+can set the HttpOnly session cookie (lib.auth.cookie, lib.auth.sessions).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib import auth, i18n
-from lib import webapp as w
 from lib.i18n import _
 from lib.navigation import pages_for
 
 
 def no_access() -> None:
     """A verified identity without an active user row: a plain message, no data, a way out."""
+    from lib import webapp as w
+
     st.title(_("Consultations dashboard"))
     st.error(w.no_access_message())
     st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
 
 
+def save_language() -> None:
+    """Store the newly chosen language on the signed-in user (a callback: before the next run)."""
+    from lib import webapp as w
+
+    user, lang = w.current_user(), st.session_state.get("language")
+    if user is not None and lang in i18n.LANGUAGES:
+        auth.set_language(w.get_engine(), user["username"], lang)
+
+
 def main() -> None:
+    from lib import webapp as w  # here, not at the top: the server imports this file for its st.App
+
     i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = w.current_user()
     w.apply_language(user)
     engine = w.get_engine()
     st.set_page_config(page_title=_("Consultations dashboard"), page_icon=":material/balance:", layout="wide")
+    w.session_cookie()  # right after a sign-in or a sign-out
     if user is None:
         if w.AUTH_MODE == "local" and auth.needs_setup(engine):
             page = st.Page("pages/setup.py", title=_("Set up"), url_path="setup")
@@ -43,9 +60,17 @@ def main() -> None:
                 role=_(auth.ROLE_NAMES.get(user["role"], user["role"])),
             )
         )
-        w.language_picker(save=True)
+        w.language_choice(st.selectbox, on_change=save_language)
         st.button(_("Sign out"), icon=":material/logout:", key="signout", on_click=w.sign_out)
     st.navigation(pages).run()
 
 
-main()
+if __name__ == "__main__":  # a script run
+    main()
+else:  # imported once by the server (`streamlit run` finds this st.App): the session cookie's routes
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from lib.auth.cookie import session_routes
+
+    PagesManager.uses_pages_directory = False  # the menu comes from st.navigation, even on the first visit
+    app = st.App(__file__, routes=session_routes(st.get_option("server.baseUrlPath")))

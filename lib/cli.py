@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -26,15 +28,33 @@ def _engine():
     return engine
 
 
+#: Control characters (terminal escape sequences among them) are shown escaped, never sent to the
+#: terminal; a cell is cut to this many characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+SHOWN_CHARS = 120
+
+
+def clean(text: object, limit: int = SHOWN_CHARS) -> str:
+    """Text from a file made safe to print: control characters escaped, at most ``limit`` characters."""
+    s = str(text)
+    cut = len(s) > limit
+    s = _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+        s[:limit],
+    )
+    return s.replace("\n", "\\n") + (f"... ({len(str(text)):,} characters)" if cut else "")
+
+
 def _print_problems(problems, limit: int = 200) -> None:
     for p in problems[:limit]:
         where = ", ".join(
-            x for x in (f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x
+            x for x in (f"row {p.row}" if p.row else "", f"column {clean(p.column)}" if p.column else "") if x
         )
-        val = f" [{p.value}]" if p.value not in (None, "") else ""
-        print(f"{p.severity}: {where or 'file'}{val}: {p.message}", file=sys.stderr)
-    if len(problems) > limit:
-        print(f"... and {len(problems) - limit} more problem(s).", file=sys.stderr)
+        val = f" [{clean(p.value)}]" if p.value is not None and str(p.value) != "" else ""
+        print(f"{p.severity}: {where or 'file'}{val}: {clean(p.message, 2000)}", file=sys.stderr)
+    more = max(len(problems) - limit, 0) + getattr(problems, "omitted", 0)
+    if more:
+        print(f"... and {more:,} more problem(s).", file=sys.stderr)
 
 
 def cmd_init(args) -> int:
@@ -53,21 +73,28 @@ def cmd_import(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"error: no such file: {path}", file=sys.stderr)
+        print(f"error: no such file: {clean(path)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {clean(path)}: {clean(exc.strerror)}", file=sys.stderr)
         return EXIT_USAGE
     engine = _engine()
     res = import_bytes(
         engine,
         args.dataset,
-        path.read_bytes(),
+        raw,
         path.name,
         user=args.user,
         dry_run=args.dry_run,
         source=args.source,
+        # An explicit --source files the values apart even when another source holds them already.
+        allow_other_source=args.source is not None,
         max_bytes=None if args.no_size_limit else int(args.max_mb * 1024 * 1024),
     )
     _print_problems(res.problems)
-    print(res.summary())
+    print(clean(res.summary(), 2000))
     if res.ok and res.upload_id is not None:
         print(f"upload id {res.upload_id}; data version {res.data_version}")
         _warm(engine, res.data_version)
@@ -121,15 +148,35 @@ def cmd_history(args) -> int:
         "rows_unchanged",
         "reverted_at",
     ]
-    print(df[cols].to_string(index=False))
+    shown = df[cols].map(lambda v: clean(v, 60) if isinstance(v, str) else v)  # names come from users
+    print(shown.to_string(index=False))
     return EXIT_OK
 
 
+def _revert_confirmed(preview: dict, confirm: int | None) -> bool:
+    """Show what a revert removes; a large one needs its upload id typed (or given as --confirm)."""
+    uid = preview["upload_id"]
+    if not preview["typed"]:
+        return True
+    print(f"Reverting upload {uid} removes {preview['removed']} row(s) and restores {preview['restored']}.")
+    if preview["removed"]:
+        print("The first rows it removes:")
+        print(clean(preview["sample"].to_string(index=False, max_colwidth=40), 20000))
+    if confirm == uid:
+        return True
+    if sys.stdin.isatty():
+        return input(f"Type the upload id ({uid}) to confirm: ").strip() == str(uid)
+    print(f"error: a revert of this size needs --confirm {uid}; nothing was changed.", file=sys.stderr)
+    return False
+
+
 def cmd_revert(args) -> int:
-    from lib.ingest import RevertRefused, revert
+    from lib.ingest import RevertRefused, revert, revert_preview
 
     engine = _engine()
     try:
+        if not _revert_confirmed(revert_preview(engine, args.upload_id), args.confirm):
+            return EXIT_REJECTED
         out = revert(engine, args.upload_id, user=args.user)
     except RevertRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -283,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revert", help="revert an upload exactly")
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli")
+    p.add_argument("--confirm", type=int, default=None, help="the upload id again: needed for a large revert")
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("create-user", help="create a user (password read from standard input)")
@@ -315,7 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # the output piped into `head`: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

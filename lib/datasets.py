@@ -184,7 +184,7 @@ ROUNDS = Dataset(
             pattern=ROUND_PATTERN,
             pattern_hint="YYYY-H1 or YYYY-H2, e.g. 2009-H1",
         ),
-        Col("title", "str", N_("title of the consultation"), "First consultation of 2009"),
+        Col("title", "str", N_("title of the consultation"), "First consultation of 2009", max_length=200),
         Col("meeting_date", "date", N_("date of the meeting (YYYY-MM-DD)"), "2009-05-15"),
         Col("cutoff_date", "date", N_("data cut-off date (YYYY-MM-DD)"), "2009-04-30"),
         ILLUSTRATIVE,
@@ -264,7 +264,7 @@ MDG = Dataset(
     key=("indicator_code", "series_code", "country_iso3", "year", "sex", "location", "source"),
     columns=(
         Col(
-            "indicator_code", "str", N_("MDG indicator code of the 2008 framework"), "4.1", ref=REF_INDICATOR
+            "indicator_code", "str", N_("MDG indicator code of the 2008 framework"), "5.1", ref=REF_INDICATOR
         ),
         Col("series_code", "str", N_("series code (UN MDG database code or label)"), "553", max_length=120),
         Col("country_iso3", "str", N_("country, ISO 3166-1 alpha-3"), "AFG", ref=REF_COUNTRY),

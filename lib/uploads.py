@@ -18,14 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from lib import audit, i18n, ingest, reference
 from lib.datasets import DATASETS
 from lib.db import get_data_version
 from lib.i18n import N_, _
-from lib.ingest import MAX_UPLOAD_BYTES, ImportResult, Problem, RevertRefused, StaleData
-from lib.models import Upload
+from lib.ingest import MAX_UPLOAD_BYTES, ImportResult, Problem, StaleData
 
 PROBLEM_LIMIT = 200  # problems shown on the page; the CSV download has them all
 PROBLEM_COLUMNS = ["row", "column", "value", "what is wrong and how to fix it", "severity"]
@@ -33,20 +32,20 @@ STALE_MESSAGE = N_(
     "The data changed since your preview: another upload was confirmed first, so nothing was written. "
     "Your file has been checked again against the current data below; review the new preview and confirm again."
 )
-ACTIVE = N_("active")  # the status of an upload that was not reverted
 
 
 def upload_help(limit: int = MAX_UPLOAD_BYTES) -> str:
     """The file uploader's help text."""
     return _(
-        "A CSV file of at most {size} MB: UTF-8 or Windows-1252, comma, semicolon or tab separated, with "
-        "the template's header (or, for MDG data, a UN MDG database export).",
+        "A CSV file (UTF-8 or Windows-1252; comma, semicolon or tab separated) or an Excel workbook "
+        "(.xlsx: the sheet named after the dataset, else the first) of at most {size} MB, with the "
+        "template's header (or, for MDG data, a UN MDG database export).",
         size=i18n.fmt_number(limit // ingest.MB),
     )
 
 
 #: The file types the uploader accepts.
-FILE_TYPES = ["csv", "txt"]
+FILE_TYPES = ["csv", "txt", "xlsx"]
 
 
 def uploader_options(nonce: int) -> dict:
@@ -199,20 +198,12 @@ def try_confirm(engine: Engine, preview: Preview, raw: bytes, *, user: str) -> I
         return None
 
 
-def try_revert(engine: Engine, upload_id: int, *, user: str) -> tuple[dict | None, str | None]:
-    """Revert an upload: (what was done, None), or (None, why it was refused)."""
-    try:
-        return ingest.revert(engine, upload_id, user=user), None
-    except RevertRefused as exc:
-        return None, str(exc)
-
-
 def rejected_line(res: ImportResult) -> str:
     """The message above a rejected file's problems (the file name escaped for Markdown)."""
     return _(
         "{file}: rejected, {count} problem(s). Nothing was written.",
         file=md_escape(res.filename),
-        count=i18n.fmt_number(len(res.errors)),
+        count=i18n.fmt_number(res.error_count),
     )
 
 
@@ -239,9 +230,44 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def problem_table(problems: list[Problem], limit: int = PROBLEM_LIMIT) -> tuple[pd.DataFrame, int]:
-    """The first ``limit`` problems (errors first) and how many more there are."""
+    """The first ``limit`` problems (errors first) and how many more there are (kept or only counted)."""
     df = problems_frame(problems)
-    return df.head(limit), max(len(df) - limit, 0)
+    return df.head(limit), max(len(df) - limit, 0) + getattr(problems, "omitted", 0)
+
+
+def preview_sentence(res: ImportResult) -> str:
+    """What confirming would do, in words, with the source an MDG file's values go under."""
+    n = i18n.fmt_number
+    text = _(
+        "The file's {rows} rows: {new} new (not stored yet), {modified} modified (stored with other "
+        "values) and {unchanged} unchanged (stored as they are).",
+        rows=n(res.rows),
+        new=n(res.new),
+        modified=n(res.modified),
+        unchanged=n(res.unchanged),
+    )
+    if res.source:
+        text += " " + _("Its values are stored under the source “{source}”.", source=res.source)
+    if res.elsewhere is not None and not res.elsewhere.empty:
+        text += " " + _(
+            "{count} of them are already stored, with the same value, under another source ({sources}).",
+            count=n(int(res.elsewhere["values"].max())),
+            sources=", ".join(map(str, res.elsewhere["source"].head(3))),
+        )
+    return text
+
+
+def preview_tables(res: ImportResult) -> list[tuple[str, pd.DataFrame]]:
+    """(heading, table) of a preview: the first rows as stored, the skipped rows, the modified cells."""
+    out = []
+    if res.sample is not None and not res.sample.empty:
+        heading = _("The first {count} rows as they will be stored:", count=i18n.fmt_number(len(res.sample)))
+        out.append((heading, res.sample))
+    if res.warnings:
+        out.append((skipped_heading(res), problems_frame(res.warnings)))
+    if res.modified:
+        out.append((modified_heading(res), modified_table(res)))
+    return out
 
 
 def more_problems_line(shown: int, rest: int) -> str:
@@ -299,90 +325,6 @@ def modified_table(res: ImportResult) -> pd.DataFrame:
             "old value": mp["old"].map(text),
             "new value": mp["new"].map(text),
         }
-    )
-
-
-HISTORY_COLUMNS = {
-    "id": "upload",
-    "dataset": "dataset",
-    "filename": "file name",
-    "username": "uploaded by",
-    "created_at": "uploaded at (UTC)",
-    "rows_new": "new",
-    "rows_modified": "modified",
-    "rows_unchanged": "unchanged",
-    "status": "status",
-    "sha256": "SHA-256",
-    "file_kept": "file kept",
-}
-
-
-def _status(r: pd.Series) -> str:
-    if r["reverted_at"] is None or pd.isna(r["reverted_at"]):
-        return _(ACTIVE)
-    return _(
-        "reverted {at} by {user}",
-        at=f"{pd.Timestamp(r['reverted_at']):%Y-%m-%d %H:%M}",
-        user=r["reverted_by"],
-    )
-
-
-def is_active(row: pd.Series) -> bool:
-    """Whether an upload of :func:`history_table` (built in this run's language) is not reverted."""
-    return row["status"] == _(ACTIVE)
-
-
-def history_table(engine: Engine) -> pd.DataFrame:
-    """Every upload, newest first, with readable column names and a status (active / reverted)."""
-    df = ingest.history(engine)
-    if df.empty:
-        return pd.DataFrame(columns=list(HISTORY_COLUMNS.values()))
-    df["status"] = df.apply(_status, axis=1)
-    up = Upload.__table__
-    with engine.connect() as conn:
-        kept = set(conn.execute(select(up.c.id).where(up.c.content.is_not(None))).scalars())
-    df["file_kept"] = df["id"].isin(kept)
-    return df[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)
-
-
-def history_rows(table: pd.DataFrame) -> dict[int, pd.Series]:
-    """The rows of :func:`history_table` by upload id, newest first (the page's select box)."""
-    return {int(r["upload"]): r for _i, r in table.iterrows()}
-
-
-def revert_notice(upload_id: int, done: dict) -> tuple[str, str]:
-    """(kind, text) of the notice after a revert."""
-    return (
-        "success",
-        _(
-            "Upload {upload} reverted: {deleted} added row(s) removed, {restored} modified row(s) restored.",
-            upload=upload_id,
-            deleted=i18n.fmt_number(done["deleted"]),
-            restored=i18n.fmt_number(done["restored"]),
-        ),
-    )
-
-
-def upload_label(row: pd.Series) -> str:
-    """One line naming an upload of :func:`history_table`, for a select box."""
-    n = i18n.fmt_number
-    return (
-        f"{row['upload']}: {row['file name']} ({row['dataset']}, {row['uploaded by']}, "
-        f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}; +{n(row['new'])} ~{n(row['modified'])} "
-        f"={n(row['unchanged'])}) — {row['status']}"
-    )
-
-
-def revert_consequence(row: pd.Series) -> str:
-    """What reverting an upload of :func:`history_table` does, in plain words."""
-    return _(
-        "Reverting upload {upload} ({file}) removes the {new} rows it added and gives the {modified} rows it "
-        "modified their previous values back, in one transaction. Uploads made after it that changed the "
-        "same rows block the revert.",
-        upload=row["upload"],
-        file=row["file name"],
-        new=i18n.fmt_number(row["new"]),
-        modified=i18n.fmt_number(row["modified"]),
     )
 
 

@@ -10,19 +10,15 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from lib import auth, derived, filters, i18n, queries, tables
 from lib import chart_theme as theme
+from lib.auth import cookie as auth_cookie
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
@@ -135,10 +131,7 @@ def load_agencies(version: int) -> pd.DataFrame:
 
 
 def current_user() -> dict | None:
-    """The signed-in, active user, re-read from the database on every run.
-
-    Re-reading means a role change or a deactivation takes effect at once.
-    """
+    """The signed-in, active user, re-read on every run (a role change or a deactivation applies at once)."""
     with st.spinner(_("Preparing the database...")):  # shown only when it takes a while (first run)
         engine = get_engine()
     if AUTH_MODE == "oidc":
@@ -149,13 +142,12 @@ def current_user() -> dict | None:
         if user is not None and claim:
             user = auth.with_claimed_agency(engine, user, st.user.get(claim))
         return user
-    name = st.session_state.get("username")
-    if not name:
-        return None
-    user = auth.get_user(engine, name)
-    if user is None or not user.get("active"):
-        st.session_state.pop("username", None)
-        return None
+    state = st.session_state
+    cookie = st.context.cookies.get(auth.sessions.COOKIE_NAME)
+    state["session_id"], user = auth.sessions.current(
+        engine, state.get("session_id"), state.get("username"), cookie
+    )
+    state["username"] = user["username"] if user else None
     return user
 
 
@@ -175,10 +167,7 @@ def no_access_message() -> str:
 
 
 def apply_language(user: dict | None) -> str:
-    """Set this run's language: the session's choice, else the user's stored one, else English.
-
-    Called at the start of every run (dashboard.main and guard, as pages may run by URL).
-    """
+    """Set this run's language: the session's choice, else the user's stored one, else English."""
     chosen = st.session_state.get("language")
     if chosen not in i18n.LANGUAGES:
         chosen = (user or {}).get("language")
@@ -186,11 +175,7 @@ def apply_language(user: dict | None) -> str:
 
 
 def guard(action: str) -> dict:
-    """Stop the page unless a signed-in user may do ``action``. Call before reading any data.
-
-    Needed in every page file: on a fresh server Streamlit runs files in pages/
-    by URL until a session has run st.navigation, so hiding a page is not enough.
-    """
+    """Stop the page unless a signed-in user may do ``action``: every page file, before reading data."""
     i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = current_user()
     apply_language(user)
@@ -199,7 +184,6 @@ def guard(action: str) -> dict:
         st.markdown(_("[Go to the start page](/)"))
         st.stop()
     if user is None:
-        hide_menu()
         st.warning(_("Please sign in to see this page."))
         # A plain link: st.page_link needs st.navigation, which a page run by URL has not had.
         st.markdown(_("[Go to the sign-in page](/)"))
@@ -210,11 +194,11 @@ def guard(action: str) -> dict:
     return user
 
 
-DATABASE_ERRORS = SQLAlchemyError  # what a failed write at sign-in raises (e.g. a read-only database)
-
-
 def signed_in(user: dict) -> None:
-    """After a successful sign-in or setup: remember the user for this session and rerun."""
+    """After a successful sign-in or setup: start a session (its cookie follows) and rerun."""
+    st.session_state["session_id"], st.session_state["session_handover"] = auth.sessions.start(
+        get_engine(), user["id"]
+    )
     st.session_state["username"] = user["username"]
     if not st.session_state.pop("language_chosen", False):
         st.session_state.pop("language", None)  # the user's stored language applies
@@ -222,66 +206,40 @@ def signed_in(user: dict) -> None:
 
 
 def sign_out() -> None:
-    """The sign-out button's callback (it runs before the next run, so that run sees no user)."""
-    st.session_state.pop("username", None)
+    """The sign-out callback (before the next run): the session ends in the database, cookie or not."""
+    name = st.session_state.pop("username", None)
+    auth.sessions.revoke(get_engine(), st.session_state.pop("session_id", None), actor=name or "")
+    st.session_state["session_cookie_end"] = True
     if AUTH_MODE == "oidc":
         st.logout()
 
 
-def language_picker(save: bool) -> None:
-    """The language choice (key "language"): a select box in the sidebar, radio buttons on the sign-in page.
-
-    ``save``: the choice is stored on the signed-in user; else (sign-in page) it is for this session.
-    """
-    # Set from this run's language (the user's stored one on a first run) before drawing: the
-    # sign-in page's and the sidebar's widgets are different widgets sharing the key.
-    st.session_state["language"] = i18n.get_language()
-    widget = st.selectbox if save else partial(st.radio, horizontal=True)
-    widget(
-        _("Language"),
-        list(i18n.LANGUAGES),
-        key="language",
-        format_func=i18n.LANGUAGES.get,
-        on_change=_save_language if save else _choose_for_session,
-    )
+def session_cookie() -> None:
+    """Hand a new session to the browser, or delete an ended one's cookie (lib.auth.cookie)."""
+    state = st.session_state
+    code, end = state.pop("session_handover", None), state.pop("session_cookie_end", None)
+    if not (code or end):
+        return
+    script = auth_cookie.script(st.get_option("server.baseUrlPath"), code)
+    st.html(script, unsafe_allow_javascript=True, width=1)
 
 
-def _choose_for_session() -> None:
-    # Chosen on the sign-in page: it then wins over the user's stored language.
-    st.session_state["language_chosen"] = True
-
-
-def _save_language() -> None:
-    # A callback: the newly chosen language is stored on the signed-in user before the next run.
-    user = current_user()
-    lang = st.session_state.get("language")
-    if user is not None and lang in i18n.LANGUAGES:
-        auth.set_language(get_engine(), user["username"], lang)
+def language_choice(widget: Callable[..., Any], **kwargs: Any) -> None:
+    """The language choice (key "language") drawn with ``widget`` (sidebar select box, sign-in radio)."""
+    st.session_state["language"] = i18n.get_language()  # this run's (the user's stored one on a first run)
+    widget(_("Language"), list(i18n.LANGUAGES), key="language", format_func=i18n.LANGUAGES.get, **kwargs)
 
 
 def public_page() -> Engine:
-    """Start a page for signed-out visitors (sign-in, setup): their language, no menu; the engine."""
+    """Start a signed-out visitor's page (sign-in, setup): their language; the engine. Signed in: home."""
+    if current_user() is not None:
+        st.switch_page("dashboard.py")
     apply_language(None)
-    hide_menu()
     return get_engine()
 
 
-def hide_menu() -> None:
-    """No menu for a signed-out visitor. On a fresh server, until a session has run st.navigation,
-    Streamlit runs pages/ files by URL and lists them all in the sidebar; a hidden navigation of
-    just the running page replaces that list (the same page, so its widgets keep their state)."""
-    ctx = get_script_run_ctx()
-    if not PagesManager.uses_pages_directory or ctx is None:
-        return
-    running = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {}).get("script_path")
-    if running:
-        with ctx.run_with_active_hash(ThreadState.get().active_script_hash):  # widgets keep their ids
-            st.navigation([st.Page(running, default=True)], position="hidden")
-
-
 def client_address() -> str | None:
-    """The browser's address for sign-in throttling (None when unknown or on this machine;
-    ``TRUSTED_PROXIES`` reverse proxies in front: lib.auth.throttle.client_address)."""
+    """The browser's address for sign-in throttling, or None (lib.auth.throttle.client_address)."""
     headers = st.context.headers
     return auth.client_address(st.context.ip_address, headers.get("X-Forwarded-For"), auth.trusted_proxies())
 
@@ -305,11 +263,6 @@ def show_notice(notice_key: str) -> None:
     """The success message :func:`attempt` kept for this run, if any."""
     if notice := st.session_state.pop(notice_key, None):
         st.success(notice)
-
-
-def password_label() -> str:
-    """The label of a new-password field, with the rule people must meet."""
-    return _("Password (at least {count} characters)", count=auth.MIN_PASSWORD_LENGTH)
 
 
 # --- Shared widgets ---------------------------------------------------------------------------

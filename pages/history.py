@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib import upload_history as history
 from lib import uploads
 from lib import webapp as w
 from lib.i18n import _
@@ -13,7 +14,7 @@ state = st.session_state
 st.title(_("Upload history"))
 if notice := state.pop("history_notice", None):
     getattr(st, notice[0])(notice[1])
-table = uploads.history_table(engine)
+table = history.history_table(engine)
 if table.empty:
     st.info(_("No uploads yet."))
     st.stop()
@@ -22,8 +23,8 @@ w.show_table(table)
 w.download_csv(table, "upload-history.csv", _("Download the history"))
 
 st.header(_("One upload"))
-rows = uploads.history_rows(table)
-uid = st.selectbox(_("Upload"), list(rows), format_func=lambda i: uploads.upload_label(rows[i]))
+rows = history.history_rows(table)
+uid = st.selectbox(_("Upload"), list(rows), format_func=lambda i: history.upload_label(rows[i]))
 row = rows[uid]
 if row["file kept"]:
     st.download_button(
@@ -37,18 +38,25 @@ if row["file kept"]:
 else:
     st.caption(_("The file of this upload was not kept."))
 
-if w.allowed(user, "revert") and uploads.is_active(row):
+if w.allowed(user, "revert") and history.is_active(row):
     st.subheader(_("Revert this upload"))
-    st.write(uploads.md_escape(uploads.revert_consequence(row)))
-    sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
+    st.write(uploads.md_escape(history.revert_consequence(row)))
+    plan = history.revert_plan(engine, uid)
+    if plan["typed"]:  # more than a handful of rows: show them, and have the id typed
+        st.write(history.revert_sample_heading(plan))
+        w.show_table(plan["sample"])
+        typed = st.text_input(history.revert_typed_label(uid), key=f"revert-typed-{uid}")
+        sure = typed.strip() == str(uid)
+    else:
+        sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
     if st.button(_("Revert"), type="primary", disabled=not sure, icon=":material/undo:", key=f"revert-{uid}"):
         done, refused = w.safe(
-            lambda: uploads.try_revert(engine, uid, user=user["username"]),
+            lambda: history.try_revert(engine, uid, user=user["username"]),
             _("The upload could not be reverted. Nothing was changed; the details are in the server log."),
         )
         if refused:
             st.error(uploads.md_escape(refused))
         else:
             w.warm_shared(done["data_version"])
-            state["history_notice"] = uploads.revert_notice(uid, done)
+            state["history_notice"] = history.revert_notice(uid, done)
             st.rerun()

@@ -23,7 +23,7 @@ with st.form("setup"):
     code = st.text_input(_("Setup code"), type="password")
     username = st.text_input(_("Administrator user name"))
     email = st.text_input(_("E-mail (optional)"))
-    pw = st.text_input(w.password_label(), type="password")
+    pw = st.text_input(auth.rule_label(), type="password")
     pw2 = st.text_input(_("Password again"), type="password")
     if st.form_submit_button(_("Create administrator"), type="primary"):
         try:

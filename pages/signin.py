@@ -1,6 +1,7 @@
 """Sign-in (signed-out visitors only): the language for this session and the sign-in form."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from lib import auth
 from lib import webapp as w
@@ -12,7 +13,8 @@ st.title(_("Consultations dashboard"))
 st.write(
     _("Twice-yearly system-wide human rights consultations (OHCHR Plan of Action, 2005, paragraph 134).")
 )
-w.language_picker(save=False)  # for this session; signed in, the choice is stored on the user
+# For this session (it then wins over the user's stored language); signed in, the sidebar's is stored.
+w.language_choice(st.radio, horizontal=True, on_change=lambda: st.session_state.update(language_chosen=True))
 if w.AUTH_MODE == "oidc":
     if st.button(_("Sign in with your organisation account"), type="primary"):
         st.login()
@@ -24,7 +26,7 @@ with st.form("signin"):
     if st.form_submit_button(_("Sign in"), type="primary"):
         try:
             res = auth.authenticate(engine, username, pw, address=w.client_address())
-        except w.DATABASE_ERRORS:  # e.g. a read-only database: our message, the detail in the log
+        except SQLAlchemyError:  # e.g. a read-only database: our message, the detail in the log
             w.log.exception("sign-in could not be recorded")
             st.error(_(auth.DATABASE_UNAVAILABLE))
         else:

@@ -28,7 +28,7 @@ with st.form("create_user", clear_on_submit=True):
         _("Partner agency (required for partners)"), agencies, key="new_agency", format_func=agency_name
     )
     p1, p2 = st.columns(2)
-    pw = p1.text_input(w.password_label(), type="password", key="new_password")
+    pw = p1.text_input(auth.rule_label(), type="password", key="new_password")
     pw2 = p2.text_input(_("Password again"), type="password", key="new_password2")
     if st.form_submit_button(_("Create user"), type="primary", key="create_user_submit"):
         w.attempt(

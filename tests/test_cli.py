@@ -93,10 +93,12 @@ def test_cli_end_to_end(tmp_path):
     assert "mdg_observations.csv: imported" in init.out
     assert init.out.strip().endswith("Database ready.")
     assert template.code == 0 and f"template for rounds written to {t_rounds}" in template.out
+    # Issue 12: the example row is marked, so that a template is never imported as it is.
     assert t_rounds.read_text().splitlines() == [
         ",".join(DATASETS["rounds"].column_names),
-        "2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
+        "# example: 2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
     ]
+    t_rounds.write_text(t_rounds.read_text().replace("# example: ", ""))  # as staff fill it in
 
     engine = make_engine(f"sqlite:///{db}")
     try:

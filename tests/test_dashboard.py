@@ -77,7 +77,8 @@ def test_no_error_details_and_no_outside_links_in_error_boxes():
     from lib.paths import ROOT
 
     client = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"]
-    assert client["showErrorDetails"] is False  # no traceback, no exception text
+    # "none": neither message nor traceback nor type (the legacy false shows the traceback in 1.67).
+    assert client["showErrorDetails"] == "none"
     assert client["showErrorLinks"] is False  # no "Ask Google" / "Ask ChatGPT" links
 
 

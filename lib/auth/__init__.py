@@ -16,7 +16,7 @@ Messages meant for people (ValueError texts, sign-in refusals) are in the langua
 the current run (lib.i18n; English for the CLI); audit details stay English.
 """
 
-from lib.auth import oidc, passwords, roles, setup, signin, throttle, users
+from lib.auth import oidc, passwords, roles, sessions, setup, signin, throttle, users
 from lib.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -24,6 +24,7 @@ from lib.auth.passwords import (
     _hasher,
     confirmed,
     hash_password,
+    rule_label,
     validate_password,
     verify_password,
 )
@@ -100,10 +101,12 @@ __all__ = [
     "require_agency",
     "reset_password",
     "roles",
+    "rule_label",
     "set_active",
     "set_agency",
     "set_language",
     "set_role",
+    "sessions",
     "setup",
     "signin",
     "throttle",

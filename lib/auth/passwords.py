@@ -116,6 +116,11 @@ def verify_quietly(password_hash: str | None, secret: str) -> bool:
         return False
 
 
+def rule_label() -> str:
+    """The label of a new-password field, with the rule people must meet."""
+    return _("Password (at least {count} characters)", count=MIN_PASSWORD_LENGTH)
+
+
 def confirmed(password: str, again: str) -> str | None:
     """The password typed twice in a form (None when left blank); ValueError when the two differ."""
     if password != again:

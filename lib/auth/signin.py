@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 
 from lib.audit import audit
 from lib.auth import passwords, throttle
-from lib.auth.users import _PUBLIC_SELECT, get_row, normalise_username, public
+from lib.auth.clock import now_utc
+from lib.auth.records import PUBLIC_SELECT, get_row, public
+from lib.auth.users import normalise_username
 from lib.db import Bind
 from lib.db import begin as _begin
 from lib.i18n import N_, _
@@ -22,15 +24,6 @@ DATABASE_UNAVAILABLE = N_(
     "unreachable). Nothing was changed. Please tell the dashboard's administrator."
 )
 WAIT_MESSAGE = N_("Too many failed attempts; try again in {seconds} seconds.")
-
-
-def now_utc(now: datetime | None = None) -> datetime:
-    """``now`` (which must be timezone-aware), or the current UTC time."""
-    if now is None:
-        return datetime.now(UTC)
-    if now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware (use datetime.now(UTC)).")
-    return now
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ def authenticate(
         if check.new_hash:
             conn.execute(update(User).where(User.id == row["id"]).values(password_hash=check.new_hash))
         audit(conn, shown, "signin.ok", "password rehashed" if check.new_hash else "")
-        user = conn.execute(select(*_PUBLIC_SELECT).where(User.id == row["id"])).mappings().one()
+        user = conn.execute(select(*PUBLIC_SELECT).where(User.id == row["id"])).mappings().one()
     return AuthResult(True, public(user), "")
 
 

@@ -15,34 +15,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from lib.audit import audit
-from lib.auth import throttle
+from lib.auth import sessions, throttle
 from lib.auth.passwords import hash_password
+from lib.auth.records import PUBLIC_COLUMNS, PUBLIC_SELECT, get_row, public
 from lib.auth.roles import check_role
 from lib.db import Bind
 from lib.db import begin as _begin
 from lib.i18n import LANGUAGES, _
 from lib.models import Agency, User
-
-#: User columns that leave this package (never the password hash).
-PUBLIC_COLUMNS = (
-    "id",
-    "username",
-    "email",
-    "role",
-    "active",
-    "failed_attempts",
-    "locked_until",
-    "created_at",
-    "language",
-    "agency",
-    "unit",
-)
-_PUBLIC_SELECT = [getattr(User, c) for c in PUBLIC_COLUMNS]
-
-
-def public(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The public columns of a user row."""
-    return {c: row[c] for c in PUBLIC_COLUMNS}
 
 
 def normalise_username(username: str) -> str:
@@ -66,14 +46,6 @@ def normalise_email(email: str | None) -> str | None:
     if not local or not domain or any(ch.isspace() for ch in addr) or len(addr) > 254:
         raise ValueError(_("{email} is not a valid email address.", email=repr(email)))
     return addr
-
-
-def get_row(conn: Connection, username: str, *, lock: bool = False) -> Mapping[str, Any] | None:
-    """The full user row (with the hash) for a normalised name, optionally locked for update."""
-    stmt = select(User).where(User.username == username)
-    if lock:
-        stmt = stmt.with_for_update()
-    return conn.execute(stmt).mappings().first()
 
 
 def _require_user(conn: Connection, username: str) -> Mapping[str, Any]:
@@ -239,6 +211,8 @@ def set_role(engine: Bind, username: str, role: str, actor: str = "cli") -> dict
         if row["role"] == "admin" and role != "admin" and row["active"]:
             _ensure_other_admin(conn, name)
         conn.execute(update(User).where(User.id == row["id"]).values(role=role))
+        if role != row["role"]:
+            sessions.revoke_user(conn, row["id"], "role change")
         audit(conn, actor, "user.set_role", f"username={name} role={row['role']}->{role}")
         return public(_require_user(conn, name))
 
@@ -256,6 +230,7 @@ def reset_password(engine: Bind, username: str, password: str, actor: str = "cli
             .values(password_hash=password_hash, failed_attempts=0, locked_until=None)
         )
         audit(conn, actor, "user.reset_password", f"username={name}")
+        sessions.revoke_user(conn, row["id"], "password reset")
         return public(_require_user(conn, name))
 
 
@@ -267,6 +242,8 @@ def set_active(engine: Bind, username: str, active: bool, actor: str = "cli") ->
         if not active and row["active"] and row["role"] == "admin":
             _ensure_other_admin(conn, name)
         conn.execute(update(User).where(User.id == row["id"]).values(active=bool(active)))
+        if not active:
+            sessions.revoke_user(conn, row["id"], "deactivation")
         audit(conn, actor, "user.activate" if active else "user.deactivate", f"username={name}")
         return public(_require_user(conn, name))
 
@@ -293,7 +270,7 @@ def set_language(engine: Bind, username: str, lang: str, actor: str | None = Non
 def list_users(engine: Bind) -> pd.DataFrame:
     """All users by user name, without password hashes."""
     with _begin(engine) as conn:
-        rows = conn.execute(select(*_PUBLIC_SELECT).order_by(User.username)).all()
+        rows = conn.execute(select(*PUBLIC_SELECT).order_by(User.username)).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(PUBLIC_COLUMNS))
 
 
@@ -304,7 +281,7 @@ def get_user(engine: Bind, username: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     with _begin(engine) as conn:
-        row = conn.execute(select(*_PUBLIC_SELECT).where(User.username == name)).mappings().first()
+        row = conn.execute(select(*PUBLIC_SELECT).where(User.username == name)).mappings().first()
     return public(row) if row else None
 
 
@@ -319,7 +296,7 @@ def get_user_by_email(engine: Bind, email: str) -> dict[str, Any] | None:
     with _begin(engine) as conn:
         rows = (
             conn.execute(
-                select(*_PUBLIC_SELECT).where(func.lower(User.email) == addr, User.active.is_(True)).limit(2)
+                select(*PUBLIC_SELECT).where(func.lower(User.email) == addr, User.active.is_(True)).limit(2)
             )
             .mappings()
             .all()

@@ -85,25 +85,30 @@ def duplicated_keys(frame: pd.DataFrame, key: tuple[str, ...] | list[str]) -> pd
     return pd.Series(counts[inverse] > 1, index=frame.index)
 
 
-def fresh_rows(conn: Connection, dataset: Dataset, typed: pd.DataFrame, series: SeriesCodes) -> np.ndarray:
+def fresh_rows(
+    conn: Connection, dataset: Dataset, typed: pd.DataFrame, series: SeriesCodes, *, any_source: bool = False
+) -> np.ndarray:
     """Which rows belong to series with nothing stored (new without comparing): a boolean mask.
 
+    With ``any_source``, a series stored under another source is not fresh either: its rows are
+    staged, so that the same values uploaded again under another name are found and refused.
     All False for tables other than ``observation``. Call it after taking the write lock, so
     that no other write adds those series in between.
     """
     if dataset.table != Observation.__tablename__ or typed.empty:
         return np.zeros(len(typed), dtype=bool)
     s = ObservationSummary.__table__
-    stmt = select(*[s.c[k] for k in SUMMARY_GROUP]).distinct()
+    group = [k for k in SUMMARY_GROUP if not (any_source and k == "source")]
+    stmt = select(*[s.c[k] for k in group]).distinct()
     heads = typed.iloc[series.first]
     sources = heads["source"].dropna().unique().tolist()
-    if len(sources) <= SOURCE_FILTER_LIMIT:
+    if len(sources) <= SOURCE_FILTER_LIMIT and not any_source:
         stmt = stmt.where(s.c.source.in_(sources))
     stored = {tuple(r) for r in conn.execute(stmt)}
     if not stored:
         return np.ones(len(typed), dtype=bool)
     known = np.fromiter(
-        (tuple(r) in stored for r in heads[list(SUMMARY_GROUP)].itertuples(index=False, name=None)),
+        (tuple(r) in stored for r in heads[group].itertuples(index=False, name=None)),
         dtype=bool,
         count=len(heads),
     )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from lib import reference
 from lib.datasets import MDG
-from lib.ingest.results import MISSING_TOKENS, ImportRejected, Parsed, Problem
+from lib.ingest.results import MISSING_TOKENS, ImportRejected, Parsed, Problem, Reason
 
 if TYPE_CHECKING:
     from lib.ingest.readers.base import ReadContext
@@ -97,7 +97,7 @@ def _read_un_wide(text: str, delimiter: str, source: str | None, catalogue: pd.D
                 if m in reference.NO_ISO3_M49
                 else f"M49 code {m} ({row[i_country].strip()}) is not a country (a region or aggregate?); its rows were skipped"
             )
-            problems.append(Problem(rownum, "CountryCode", code, why + ".", "warning"))
+            problems.append(Problem(rownum, "CountryCode", code, why + ".", "warning", reason=Reason.SKIPPED))
             continue
         s = series.get(scode)
         if s is None:
@@ -131,7 +131,9 @@ def _read_un_wide(text: str, delimiter: str, source: str | None, catalogue: pd.D
                 }
             )
     if seen_rows == 0:
-        raise ImportRejected([Problem(None, None, None, "The file has a header but no data rows.")])
+        raise ImportRejected(
+            [Problem(None, None, None, "The file has a header but no data rows.", reason=Reason.LAYOUT)]
+        )
     if any(p.severity == "error" for p in problems):
         raise ImportRejected(problems)
     df = pd.DataFrame(out, columns=["_row", *MDG.column_names])
