@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import auth, i18n
 from lib.i18n import _
-from lib.navigation import pages_for
+from lib.navigation import page_urls, pages_for
 
 
 def no_access() -> None:
@@ -42,12 +42,15 @@ def main() -> None:
     w.session_cookie()  # right after a sign-in or a sign-out
     if user is None:
         if w.AUTH_MODE == "local" and auth.needs_setup(engine):
-            page = st.Page("pages/setup.py", title=_("Set up"), url_path="setup")
+            source, title, url = "pages/setup.py", _("Set up"), "setup"
         elif w.oidc_signed_in():
-            page = st.Page(no_access, title=_("No access"), url_path="no-access")
+            source, title, url = no_access, _("No access"), "no-access"
         else:
-            page = st.Page("pages/signin.py", title=_("Sign in"), url_path="signin")
-        st.navigation([page]).run()
+            source, title, url = "pages/signin.py", _("Sign in"), "signin"
+        # Every page's address shows the same form, not "Page not found" over it: after sign-in the
+        # view the address asked for opens (lib.links). The menu stays hidden: no page names leak.
+        pages = [st.Page(source, title=title, url_path=u) for u in (url, *page_urls())]
+        st.navigation(pages, position="hidden").run()
         return
 
     pages = [st.Page(p.path, title=_(p.title), icon=p.icon) for p in pages_for(user["role"])]

@@ -37,3 +37,8 @@ PAGES = [
 def pages_for(role: str | None) -> list[PageSpec]:
     """The pages a role may open, in menu order (none for an unknown role)."""
     return [p for p in PAGES if is_allowed(role, p.action)]
+
+
+def page_urls() -> list[str]:
+    """The URL path of every page (its file name): the addresses a link or a bookmark may hold."""
+    return [p.path.removeprefix("pages/").removesuffix(".py") for p in PAGES]
