@@ -38,6 +38,9 @@ class Overview:
     moves: dict[str, int] = field(default_factory=dict)
     newly_at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
     newly_overdue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    moved: pd.DataFrame = field(default_factory=pd.DataFrame)  # points that improved or declined
+    overdue: pd.DataFrame = field(default_factory=pd.DataFrame)  # longest overdue first
+    off_track_twice: pd.DataFrame = field(default_factory=pd.DataFrame)
     mdg: list[Change] = field(default_factory=list)
     mdg_moved: pd.DataFrame = field(default_factory=pd.DataFrame)
     mdg_year: int | None = None
@@ -71,6 +74,9 @@ def round_overview(
         moves=ap.moves,
         newly_at_risk=ap.newly_at_risk,
         newly_overdue=ap.newly_overdue,
+        moved=ap.moved,
+        overdue=ap.overdue,
+        off_track_twice=ap.off_track_twice,
         mdg=mdg.changes,
         mdg_moved=mdg.moved,
         mdg_year=mdg.year,
@@ -97,13 +103,18 @@ def compute(engine, round_id: str) -> Overview:
 
 
 def changes_frame(changes: list[Change]) -> pd.DataFrame:
-    """A table of figures: now, previous round, change."""
-    return pd.DataFrame(
+    """A table of figures: now, previous round, change (whole numbers as integers)."""
+    frame = pd.DataFrame(
         [
             {"figure": c.label, "this round": c.now, "previous round": c.before, "change": c.delta}
             for c in changes
-        ]
+        ],
+        columns=["figure", "this round", "previous round", "change"],
     )
+    figures = ["this round", "previous round", "change"]
+    values = frame[figures].astype(float)
+    whole = bool(((values.fillna(0) % 1) == 0).all().all())
+    return frame.astype(dict.fromkeys(figures, "Int64")) if whole else frame  # counts: 10, not 10.0
 
 
 # --- Stored form (lib.derived keeps overviews in the database for every app server) ----------

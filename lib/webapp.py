@@ -176,6 +176,19 @@ def apply_language(user: dict | None) -> str:
     return i18n.set_language(chosen)
 
 
+# One constant script per language code of lib.i18n.LANGUAGES: nothing from data or input.
+_LANG_SCRIPTS = {
+    code: f'<script>document.documentElement.setAttribute("lang", "{code}");</script>'
+    for code in i18n.LANGUAGES
+}
+
+
+def document_language(lang: str) -> None:
+    """Declare the reader's language on the document (``<html lang>``, WCAG 2.1 SC 3.1.1), so
+    screen readers pronounce French as French. Streamlit itself always writes ``lang="en"``."""
+    st.html(_LANG_SCRIPTS.get(lang, _LANG_SCRIPTS[i18n.DEFAULT_LANGUAGE]), unsafe_allow_javascript=True)
+
+
 def guard(action: str) -> dict:
     """Stop the page unless a signed-in user may do ``action``. Call before reading any data.
 
@@ -184,7 +197,7 @@ def guard(action: str) -> dict:
     """
     i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = current_user()
-    apply_language(user)
+    document_language(apply_language(user))
     if user is None and oidc_signed_in():
         st.error(no_access_message())
         st.markdown(_("[Go to the start page](/)"))
@@ -252,7 +265,7 @@ def _save_language() -> None:
 
 def public_page() -> Engine:
     """Start a page for signed-out visitors (sign-in, setup): their language, no menu; the engine."""
-    apply_language(None)
+    document_language(apply_language(None))
     hide_menu()
     return get_engine()
 
@@ -378,7 +391,13 @@ def table_with_downloads(df: pd.DataFrame, name: str) -> None:
 def metrics(figures: list[Figure]) -> None:
     """A row of headline figures (lib.headline), with their change when they have one."""
     for col, f in zip(st.columns(len(figures)), figures, strict=True):
-        col.metric(f.label, f.on_screen, f.delta, **({"delta_color": "off"} if f.delta is not None else {}))
+        col.metric(
+            f.label,
+            f.on_screen,
+            f.delta,
+            delta_color="off" if f.delta is not None else "normal",
+            delta_arrow="auto" if f.arrow else "off",
+        )
 
 
 def choose(where: Any, label: str, labels: pd.Series, key: str, default: Any = None) -> Any:

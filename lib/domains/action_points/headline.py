@@ -23,7 +23,10 @@ class Headline:
     changes: list[Change]  # completed, substantial progress, at risk or off track, overdue
     moves: dict[str, int]  # metrics.MOVES since the previous round
     newly_at_risk: pd.DataFrame
-    newly_overdue: pd.DataFrame
+    newly_overdue: pd.DataFrame  # sorted by days overdue, longest first
+    moved: pd.DataFrame  # the points that improved or declined, with previous_status
+    overdue: pd.DataFrame  # every overdue point, longest overdue first
+    off_track_twice: pd.DataFrame  # off track in this round and the previous one
 
 
 def headline(reports: pd.DataFrame, win: Window) -> Headline:
@@ -31,7 +34,8 @@ def headline(reports: pd.DataFrame, win: Window) -> Headline:
     round_id, prev, cutoff, prev_cutoff = win.round_id, win.previous, win.cutoff, win.previous_cutoff
     now_rows = reports.loc[reports["round_id"] == round_id]
     prev_rows = reports.loc[reports["round_id"] == prev] if prev else now_rows.iloc[0:0]
-    moves = metrics.move_summary(metrics.status_moves(reports, round_id, prev))
+    all_moves = metrics.status_moves(reports, round_id, prev)
+    moves = metrics.move_summary(all_moves)
     od_now = metrics.overdue(reports, round_id, cutoff)
     od_before = metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
     was_overdue = set(od_before.loc[od_before["overdue"], "action_point_id"]) if prev else set()
@@ -49,11 +53,23 @@ def headline(reports: pd.DataFrame, win: Window) -> Headline:
         change(AT_RISK, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
         Change(OVERDUE, float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if prev else None),
     ]
+
+    def longest_first(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows.sort_values("days_overdue", ascending=False, kind="stable").reset_index(drop=True)
+
+    was_off = set(prev_rows.loc[prev_rows["assessment"] == "off_track", "action_point_id"])
     return Headline(
         changes,
         moves,
-        newly_overdue=newly_overdue,
+        newly_overdue=longest_first(newly_overdue),
         newly_at_risk=metrics.newly_at_risk(reports, round_id, prev),
+        moved=all_moves.loc[all_moves["move"].isin(["improved", "declined"])].drop(
+            columns=["status_rank", "previous_rank"]
+        ),
+        overdue=longest_first(od_now.loc[od_now["overdue"]]),
+        off_track_twice=now_rows.loc[
+            (now_rows["assessment"] == "off_track") & now_rows["action_point_id"].isin(was_off)
+        ].reset_index(drop=True),
     )
 
 

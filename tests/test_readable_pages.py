@@ -1,0 +1,41 @@
+"""Issue 16, on the pages as a reader sees them (AppTest, English): labelled table headers, no
+arrow on a change of zero."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.proto.Metric_pb2 import Metric
+
+from lib.navigation import PAGES
+
+PAGE_PATHS = [p.path for p in PAGES]
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS, ids=[p.split("/")[-1][:-3] for p in PAGE_PATHS])
+def test_english_tables_show_labels_not_column_names(make_app, page):
+    at = make_app(page, role="admin")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    raw = []
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns or "{}")
+        for column in df.value.columns:
+            shown = config.get(str(column), {}).get("label", str(column))
+            if "_" in shown:
+                raw.append(shown)
+    assert not raw, f"headers that are column names: {sorted(set(raw))}"
+
+
+def test_a_change_of_zero_has_no_arrow(make_app):
+    at = make_app("pages/briefing.py", role="hc_office")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    deltas = [(m.label, m.delta, m.proto.direction) for m in at.metric if m.delta]
+    assert deltas, "the briefing page shows its changes"
+    zero = [d for d in deltas if d[1] in ("+0", "0", "-0")]
+    assert not zero, f"a zero change written as a change: {zero}"
+    flat = [d for d in deltas if not d[1].startswith(("+", "-"))]
+    assert flat, "2008-H2 has figures that did not change"
+    assert all(direction == Metric.MetricDirection.NONE for _, _, direction in flat), flat
