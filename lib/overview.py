@@ -44,6 +44,7 @@ class Overview:
     mdg: list[Change] = field(default_factory=list)
     mdg_moved: pd.DataFrame = field(default_factory=pd.DataFrame)
     mdg_year: int | None = None
+    mdg_previous_year: int | None = None  # the previous round's data year (the same in H1 and H2)
     workload: list[Change] = field(default_factory=list)
     action2: list[Change] = field(default_factory=list)
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -80,6 +81,9 @@ def round_overview(
         mdg=mdg.changes,
         mdg_moved=mdg.moved,
         mdg_year=mdg.year,
+        mdg_previous_year=mdg_headline.data_year(win.previous_cutoff)
+        if win.previous_cutoff is not None
+        else None,
         workload=wl.changes,
         action2=a2.changes,
         stale=a2.stale,

@@ -243,8 +243,9 @@ def test_on_screen_tables_show_labels_and_keep_the_codes(make_app):
     at.run()
     table = next(df for df in at.dataframe if "percent_complete" in df.value.columns)
     assert set(table.value["status"]) <= {"not started", "limited", "substantial", "completed"}
-    # In English the headers stay the data's column names (those of the CSV downloads).
-    assert not [v for v in json.loads(table.proto.columns or "{}").values() if "label" in v]
+    # Issue 16: English tables show labelled headers too; only the CSV downloads keep the names.
+    headers = {c: v["label"] for c, v in json.loads(table.proto.columns).items() if "label" in v}
+    assert headers["status"] == "Status" and headers["percent_complete"] == "% complete"
 
 
 # --- (c) The briefing pack ---------------------------------------------------------------------------

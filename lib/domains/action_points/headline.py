@@ -92,16 +92,31 @@ def moves_line(moves: dict[str, int]) -> str:
     )
 
 
-def moves_sentence(moves: dict[str, int], since: str, *, markdown: bool) -> str:
-    """The round's status moves: the briefing page's sentence (markdown) or the pack's."""
+def moves_sentence(
+    moves: dict[str, int], since: str, *, markdown: bool, moved: pd.DataFrame | None = None
+) -> str:
+    """The round's status moves: the briefing page's sentence (markdown) or the pack's; with
+    ``moved`` (the headline's points that improved or declined), which ones."""
     if not markdown:
-        return _("Status {since}:", since=since) + " " + moves_line(moves)
+        return _("Status {since}:", since=since) + " " + moves_line(moves) + which_moved(moved)
     return _(
         "Status {since}: **{improved} improved**, **{declined} declined**, {unchanged} unchanged, "
         "{new} newly reported.",
         since=since,
         **{m: moves.get(m, 0) for m in metrics.MOVES},
     )
+
+
+def which_moved(moved: pd.DataFrame | None) -> str:
+    """ " Improved: 129, 133. Declined: 130." (nothing without ``moved``)."""
+    if moved is None or moved.empty:
+        return ""
+    parts = []
+    for move, text in (("improved", N_("Improved: {points}.")), ("declined", N_("Declined: {points}."))):
+        rows = moved.loc[moved["move"] == move]
+        if not rows.empty:
+            parts.append(_(text, points=ids(rows)))
+    return " " + " ".join(parts)
 
 
 def ids(points: pd.DataFrame) -> str:
