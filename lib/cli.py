@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 import time
 from pathlib import Path
 
 from lib.datasets import DATASETS
+from lib.paths import ROOT
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -25,15 +27,33 @@ def _engine():
     return engine
 
 
+#: Control characters (terminal escape sequences among them) are shown escaped, never sent to the
+#: terminal; a cell is cut to this many characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+SHOWN_CHARS = 120
+
+
+def clean(text: object, limit: int = SHOWN_CHARS) -> str:
+    """Text from a file made safe to print: control characters escaped, at most ``limit`` characters."""
+    s = str(text)
+    cut = len(s) > limit
+    s = _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+        s[:limit],
+    )
+    return s.replace("\n", "\\n") + (f"... ({len(str(text)):,} characters)" if cut else "")
+
+
 def _print_problems(problems, limit: int = 200) -> None:
     for p in problems[:limit]:
         where = ", ".join(
-            x for x in (f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x
+            x for x in (f"row {p.row}" if p.row else "", f"column {clean(p.column)}" if p.column else "") if x
         )
-        val = f" [{p.value}]" if p.value not in (None, "") else ""
-        print(f"{p.severity}: {where or 'file'}{val}: {p.message}", file=sys.stderr)
-    if len(problems) > limit:
-        print(f"... and {len(problems) - limit} more problem(s).", file=sys.stderr)
+        val = f" [{clean(p.value)}]" if p.value is not None and str(p.value) != "" else ""
+        print(f"{p.severity}: {where or 'file'}{val}: {clean(p.message, 2000)}", file=sys.stderr)
+    more = max(len(problems) - limit, 0) + getattr(problems, "omitted", 0)
+    if more:
+        print(f"... and {more:,} more problem(s).", file=sys.stderr)
 
 
 def cmd_init(args) -> int:
@@ -52,21 +72,28 @@ def cmd_import(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"error: no such file: {path}", file=sys.stderr)
+        print(f"error: no such file: {clean(path)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {clean(path)}: {clean(exc.strerror)}", file=sys.stderr)
         return EXIT_USAGE
     engine = _engine()
     res = import_bytes(
         engine,
         args.dataset,
-        path.read_bytes(),
+        raw,
         path.name,
         user=args.user,
         dry_run=args.dry_run,
         source=args.source,
+        # An explicit --source files the values apart even when another source holds them already.
+        allow_other_source=args.source is not None,
         max_bytes=None if args.no_size_limit else int(args.max_mb * 1024 * 1024),
     )
     _print_problems(res.problems)
-    print(res.summary())
+    print(clean(res.summary(), 2000))
     if res.ok and res.upload_id is not None:
         print(f"upload id {res.upload_id}; data version {res.data_version}")
     return EXIT_OK if res.ok else EXIT_REJECTED
@@ -111,11 +138,30 @@ def cmd_history(args) -> int:
     return EXIT_OK
 
 
+def _revert_confirmed(preview: dict, confirm: int | None) -> bool:
+    """Show what a revert removes; a large one needs its upload id typed (or given as --confirm)."""
+    uid = preview["upload_id"]
+    if not preview["typed"]:
+        return True
+    print(f"Reverting upload {uid} removes {preview['removed']} row(s) and restores {preview['restored']}.")
+    if preview["removed"]:
+        print("The first rows it removes:")
+        print(clean(preview["sample"].to_string(index=False, max_colwidth=40), 20000))
+    if confirm == uid:
+        return True
+    if sys.stdin.isatty():
+        return input(f"Type the upload id ({uid}) to confirm: ").strip() == str(uid)
+    print(f"error: a revert of this size needs --confirm {uid}; nothing was changed.", file=sys.stderr)
+    return False
+
+
 def cmd_revert(args) -> int:
-    from lib.ingest import RevertRefused, revert
+    from lib.ingest import RevertRefused, revert, revert_preview
 
     engine = _engine()
     try:
+        if not _revert_confirmed(revert_preview(engine, args.upload_id), args.confirm):
+            return EXIT_REJECTED
         out = revert(engine, args.upload_id, user=args.user)
     except RevertRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -127,7 +173,15 @@ def cmd_revert(args) -> int:
 
 
 def cmd_create_user(args) -> int:
-    from lib.auth import create_user
+    import os
+
+    from lib.auth import create_user, require_agency
+
+    try:
+        require_agency(args.role, args.agency, os.environ.get("AUTH_MODE", "local").strip().lower())
+    except ValueError as exc:
+        print(f"error: {exc} (--agency CODE)", file=sys.stderr)
+        return EXIT_USAGE
 
     if args.no_password:
         password = None  # signs in through the organisation's provider (AUTH_MODE=oidc)
@@ -139,7 +193,16 @@ def cmd_create_user(args) -> int:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        create_user(_engine(), args.name, args.role, password=password, email=args.email, actor="cli")
+        create_user(
+            _engine(),
+            args.name,
+            args.role,
+            password=password,
+            email=args.email,
+            actor="cli",
+            agency=args.agency,
+            unit=args.unit,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -178,6 +241,46 @@ def cmd_briefing(args) -> int:
     return EXIT_OK
 
 
+def cmd_reminders(args) -> int:
+    from datetime import date
+
+    from lib import due, reminders
+
+    engine = _engine()
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+        settings = reminders.smtp_settings(Path(args.secrets))
+        msgs = reminders.build(engine, args.round, as_of)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    a2, _points = reminders.due_in_round(engine, args.round, as_of)
+    late = a2.loc[a2["state"] == due.OVERDUE, "agency"]
+    print(f"Agencies with an overdue action 2 report for {args.round}: {', '.join(late) or 'none'}")
+    for m in msgs:
+        to = ", ".join(m.addresses) or "no e-mail address on file"
+        print(f"{m.kind} {m.recipient} ({m.language}): {to}")
+    if not msgs:
+        print("Nothing is due: no reminder to send.")
+        return EXIT_OK
+    if args.out or settings is None:
+        out = Path(args.out or f"reminders-{args.round}")
+        paths = reminders.write_files(msgs, out, settings.sender if settings else None)
+        reminders.record(engine, msgs, "file", actor=args.user)
+        print(f"{len(paths)} reminder(s) written to {out}")
+        return EXIT_OK
+    try:
+        sent, skipped = reminders.send(msgs, settings)
+    except (OSError, reminders.smtplib.SMTPException) as exc:
+        print(f"error: sending through {settings.host}:{settings.port} failed: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    reminders.record(engine, sent, "smtp", actor=args.user)
+    print(f"{len(sent)} reminder(s) sent through {settings.host}:{settings.port}")
+    for m in skipped:
+        print(f"warning: not sent to {m.kind} {m.recipient}: no e-mail address on file", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revert", help="revert an upload exactly")
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli")
+    p.add_argument("--confirm", type=int, default=None, help="the upload id again: needed for a large revert")
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("create-user", help="create a user (password read from standard input)")
@@ -218,7 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["partner", "hc_office", "staff", "admin"])
     p.add_argument("--email", default=None, help="e-mail address (how OIDC sign-in finds the user)")
     p.add_argument("--no-password", action="store_true", help="an OIDC-only user (needs --email)")
+    p.add_argument("--agency", default=None, help="partner agency code the user reports for (partners)")
+    p.add_argument("--unit", default=None, help="OHCHR unit whose focal point the user is")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("reminders", help="remind each agency and unit of what is due in a round")
+    p.add_argument("round", help="round id, e.g. 2008-H2")
+    p.add_argument("--out", default=None, help="write the messages to this directory instead of sending them")
+    p.add_argument(
+        "--secrets", default=str(ROOT / ".streamlit" / "secrets.toml"), help="where [smtp] is read"
+    )
+    p.add_argument("--as-of", default=None, help="the date the report is judged overdue on (default today)")
+    p.add_argument("--user", default="cli", help="who sends (recorded in the audit log)")
+    p.set_defaults(func=cmd_reminders)
 
     p = sub.add_parser("briefing", help="build the briefing pack (PDF) of a round")
     p.add_argument("round", help="round id, e.g. 2008-H2")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from functools import cache
 from typing import Any
 
@@ -16,17 +18,29 @@ PNG_FONT = "DejaVu Sans"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe_cell(value: Any) -> Any:
-    """A text cell that starts like a formula, prefixed with a quote; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+#: A formula starting after a delimiter inside a cell: ``Total;=1+1;x`` is three cells, the middle
+#: one a formula, for a spreadsheet that splits on semicolons (French or Spanish Excel).
+EMBEDDED_FORMULA = re.compile(r"(?<=.)([,;\t|])(?=[=+\-@])", re.S)  # not at the start: see below
 
 
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+def _safe_cell(value: Any, embedded: bool = False) -> Any:
+    """A text cell that starts like a formula, prefixed with a quote; anything else unchanged.
+
+    ``embedded``: also a quote before a formula that follows a delimiter inside the cell.
+    """
+    if not isinstance(value, str):
+        return value
+    if embedded:
+        value = EMBEDDED_FORMULA.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def neutralise(df: pd.DataFrame, *, embedded: bool = False) -> pd.DataFrame:
     """A copy where text cells (and column names) that start like a formula are prefixed with a quote.
 
-    Numeric columns are left alone, so -5 stays the number -5.
+    Numeric columns are left alone, so -5 stays the number -5. ``embedded`` (for CSV, which a
+    spreadsheet may split on another delimiter than the comma): also a formula inside a cell
+    after a delimiter.
     """
     out = df.copy()
     for i in range(out.shape[1]):  # by position: duplicate column names are possible
@@ -34,8 +48,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            out.isetitem(i, s.map(_safe_cell))
-    out.columns = [_safe_cell(c) for c in out.columns]
+            out.isetitem(i, s.map(lambda v: _safe_cell(v, embedded)))
+    out.columns = [_safe_cell(c, embedded) for c in out.columns]
     return out
 
 
@@ -44,7 +58,8 @@ def to_csv_bytes(df: pd.DataFrame, *, for_import: bool = False) -> bytes:
 
     A download (the default) is UTF-8 with a BOM (so Excel reads accents) of the neutralised
     frame, with CRLF line ends (RFC 4180: the csv writer then quotes any cell holding a CR
-    or LF, so a stray carriage return cannot start a new row).
+    or LF, so a stray carriage return cannot start a new row), and every text cell quoted, so
+    that a spreadsheet splitting on semicolons keeps ``Total;=1+1;x`` one cell.
 
     ``for_import``: the template encoding, for files meant to be imported back (the CLI's
     export and template): UTF-8 without BOM, LF, every cell as it is, since neutralising
@@ -52,7 +67,8 @@ def to_csv_bytes(df: pd.DataFrame, *, for_import: bool = False) -> bytes:
     """
     if for_import:
         return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    safe = neutralise(df, embedded=True)
+    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 EXCEL_MAX_WIDTH = 60  # characters: longer texts wrap in the cell instead of widening the column

@@ -100,7 +100,8 @@ class ProgressReport(SQLModel, table=True):
     round_id: str = Field(primary_key=True, foreign_key="consultation_round.id")
     action_point_id: str = Field(primary_key=True, foreign_key="action_point.id")
     status: str  # not_started < limited < substantial < completed
-    assessment: str  # on_track / at_risk / off_track
+    assessment: str  # on_track / at_risk / off_track: OHCHR's review
+    self_assessment: str | None = None  # the lead unit's own assessment, same scale
     percent_complete: int
     lead_unit: str
     due_date: date | None = None
@@ -195,6 +196,48 @@ class Action2Activity(SQLModel, table=True):
     created_upload_id: int | None = Field(default=None, index=True)
 
 
+class Recommendation(SQLModel, table=True):
+    """A recommendation a consultation round made to the UN system (paragraph 134).
+
+    The list columns (addressees, action_point_ids, indicator_codes) hold their values
+    de-duplicated, in natural order and joined by ``"; "`` (lib.datasets.join_list): one
+    stored form per set, so an import, its export and a revert agree exactly.
+    """
+
+    __tablename__ = "recommendation"
+    id: str = Field(primary_key=True, max_length=32)
+    round_id: str = Field(foreign_key="consultation_round.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_fr: str | None = Field(default=None, sa_column=Column(Text))
+    text_es: str | None = Field(default=None, sa_column=Column(Text))
+    addressees: str = Field(sa_column=Column(Text, nullable=False))  # agency codes and/or OHCHR units
+    action_point_ids: str | None = Field(default=None, sa_column=Column(Text))
+    indicator_codes: str | None = Field(default=None, sa_column=Column(Text))
+    lead: str = Field(max_length=200)
+    due_round: str | None = Field(default=None, foreign_key="consultation_round.id")
+    due_date: date | None = None
+    priority: str = Field(max_length=8)  # high / medium / low
+    illustrative: bool = False
+    upload_id: int | None = Field(default=None, index=True)
+    created_upload_id: int | None = Field(default=None, index=True)
+
+
+class RecommendationStatus(SQLModel, table=True):
+    """Where a recommendation stands, as reported for one round."""
+
+    __tablename__ = "recommendation_status"
+    recommendation_id: str = Field(primary_key=True, foreign_key="recommendation.id", max_length=32)
+    round_id: str = Field(primary_key=True, foreign_key="consultation_round.id", max_length=7)
+    status: str = Field(max_length=16)  # not_started < limited < substantial < completed; or dropped
+    reason: str | None = Field(default=None, sa_column=Column(Text))  # required when dropped
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    reported_by: str = Field(max_length=200)
+    reported_on: date
+    illustrative: bool = False
+    upload_id: int | None = Field(default=None, index=True)
+    created_upload_id: int | None = Field(default=None, index=True)
+
+
 # --- Bookkeeping -----------------------------------------------------------------
 
 
@@ -252,6 +295,10 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     created_at: datetime
     language: str = "en"
+    # The partner agency the user reports for (role partner), and the OHCHR unit whose focal
+    # point the user is (reminders of the unit's overdue action points). Migration 0007.
+    agency: str | None = Field(default=None, foreign_key="agency.code", max_length=32)
+    unit: str | None = Field(default=None, max_length=200)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -318,3 +365,46 @@ class UserSession(SQLModel, table=True):
     last_used_at: datetime
     delivered: bool = False
     revoked_at: datetime | None = None
+
+
+# --- Partner submissions and reminders (migration 0007) ---------------------------------
+
+
+class Submission(SQLModel, table=True):
+    """Rows a partner agency submitted for a round, pending until staff approve or return them.
+
+    Kept apart from the live tables on purpose: nothing pending is seen by a shared view, a
+    count, the overview or the pack. Approval imports ``content`` (a CSV in the dataset's
+    template layout) through the one import pipeline and records its ``upload_id``.
+    """
+
+    __tablename__ = "submission"
+    id: int | None = Field(default=None, primary_key=True)
+    dataset: str = Field(max_length=64)
+    agency: str = Field(foreign_key="agency.code", index=True, max_length=32)
+    round_id: str = Field(foreign_key="consultation_round.id", max_length=7)
+    filename: str
+    submitted_by: str = Field(max_length=120)
+    submitted_at: datetime
+    status: str = Field(index=True, max_length=16)  # pending / approved / returned
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reviewed_by: str | None = Field(default=None, max_length=120)
+    reviewed_at: datetime | None = None
+    rows: int = 0
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder of what is due in a round, sent to an agency or an OHCHR unit."""
+
+    __tablename__ = "reminder_sent"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: str = Field(foreign_key="consultation_round.id", index=True, max_length=7)
+    recipient_kind: str = Field(max_length=8)  # agency / unit
+    recipient: str = Field(max_length=200)
+    channel: str = Field(max_length=8)  # file / smtp
+    language: str = Field(default="en", max_length=8)
+    addresses: str = ""  # the e-mail addresses it went to (smtp), comma-separated
+    sent_at: datetime
+    sent_by: str = Field(max_length=120)

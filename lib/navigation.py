@@ -23,8 +23,12 @@ PAGES = [
     PageSpec("pages/mdg.py", N_("MDG rights-based indicators"), ":material/public:", "view_mdg"),
     PageSpec("pages/workload.py", N_("New York office workload"), ":material/work:", "view_workload"),
     PageSpec("pages/action2.py", N_("Action 2 activity"), ":material/handshake:", "view_action2"),
+    PageSpec("pages/my_agency.py", N_("My agency"), ":material/corporate_fare:", "view_own_agency"),
+    PageSpec("pages/submit.py", N_("Submit activities"), ":material/outbox:", "submit"),
     PageSpec("pages/upload.py", N_("Upload data"), ":material/upload_file:", "upload"),
     PageSpec("pages/history.py", N_("Upload history"), ":material/history:", "view_history"),
+    PageSpec("pages/review.py", N_("Review submissions"), ":material/fact_check:", "review_submissions"),
+    PageSpec("pages/due.py", N_("What is due"), ":material/event_upcoming:", "view_due"),
     PageSpec("pages/users.py", N_("Users"), ":material/group:", "manage_users"),
     PageSpec("pages/audit.py", N_("Audit log"), ":material/policy:", "view_audit"),
 ]

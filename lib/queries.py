@@ -23,6 +23,8 @@ from lib.models import (
     Observation,
     ObservationSummary,
     ProgressReport,
+    Recommendation,
+    RecommendationStatus,
     WorkItem,
 )
 
@@ -262,3 +264,20 @@ def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
         .distinct()
     )
     return _frame(engine, stmt)
+
+
+def recommendations(engine: Engine) -> pd.DataFrame:
+    """Every recommendation, in the ``recommendations`` dataset's columns, by round made and id.
+
+    The list columns stay as stored ("UNDP; UNICEF"): lib.datasets.split_list reads them.
+    """
+    t = Recommendation.__table__
+    cols = [c for c in t.c if c.name not in ("upload_id", "created_upload_id")]
+    return _frame(engine, select(*cols).order_by(t.c.round_id, t.c.id), ["due_date"])
+
+
+def recommendation_statuses(engine: Engine) -> pd.DataFrame:
+    """Every follow-up report, in the ``recommendation-status`` dataset's columns, by recommendation and round."""
+    t = RecommendationStatus.__table__
+    cols = [c for c in t.c if c.name not in ("upload_id", "created_upload_id")]
+    return _frame(engine, select(*cols).order_by(t.c.recommendation_id, t.c.round_id), ["reported_on"])

@@ -15,7 +15,16 @@ import pandas as pd
 import pycountry
 from sqlalchemy import Connection, select
 
-from lib.models import ActionPoint, Agency, ConsultationRound, Country, MdgIndicator, MdgSeries
+from lib.datasets import OHCHR_UNITS, REF_ADDRESSEE, REF_RECOMMENDATION
+from lib.models import (
+    ActionPoint,
+    Agency,
+    ConsultationRound,
+    Country,
+    MdgIndicator,
+    MdgSeries,
+    Recommendation,
+)
 from lib.paths import DATA_DIR
 
 # UN M49 codes of entities that no longer exist, with the retired ISO 3166 alpha-3
@@ -111,12 +120,16 @@ def load_catalogues(conn: Connection, data_dir: Path = DATA_DIR) -> dict[str, in
 
 def load_refs(conn: Connection) -> dict[str, set[str]]:
     """The code sets uploads are validated against, read from the database."""
+    agencies = set(conn.execute(select(Agency.code)).scalars())
     return {
         "round": set(conn.execute(select(ConsultationRound.id)).scalars()),
         "action_point": set(conn.execute(select(ActionPoint.id)).scalars()),
         "country": set(conn.execute(select(Country.iso3)).scalars()),
-        "agency": set(conn.execute(select(Agency.code)).scalars()),
+        "agency": agencies,
         "indicator": set(conn.execute(select(MdgIndicator.code)).scalars()),
+        # A recommendation is addressed to partner agencies and/or OHCHR's own units.
+        REF_ADDRESSEE: agencies | set(OHCHR_UNITS),
+        REF_RECOMMENDATION: set(conn.execute(select(Recommendation.id)).scalars()),
     }
 
 

@@ -20,6 +20,8 @@ SEED_FILES: list[tuple[str, str, str | None]] = [
     ("mdg", "mdg_supplement_observations.csv", None),
     ("ny-workload", "ny_workload.csv", None),
     ("action2", "action2.csv", None),
+    ("recommendations", "recommendations.csv", None),
+    ("recommendation-status", "recommendation_status.csv", None),  # after the recommendations
 ]
 SEED_USER = "seed"
 

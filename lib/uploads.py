@@ -39,14 +39,15 @@ ACTIVE = N_("active")  # the status of an upload that was not reverted
 def upload_help(limit: int = MAX_UPLOAD_BYTES) -> str:
     """The file uploader's help text."""
     return _(
-        "A CSV file of at most {size} MB: UTF-8 or Windows-1252, comma, semicolon or tab separated, with "
-        "the template's header (or, for MDG data, a UN MDG database export).",
+        "A CSV file (UTF-8 or Windows-1252; comma, semicolon or tab separated) or an Excel workbook "
+        "(.xlsx: the sheet named after the dataset, else the first) of at most {size} MB, with the "
+        "template's header (or, for MDG data, a UN MDG database export).",
         size=i18n.fmt_number(limit // ingest.MB),
     )
 
 
 #: The file types the uploader accepts.
-FILE_TYPES = ["csv", "txt"]
+FILE_TYPES = ["csv", "txt", "xlsx"]
 
 
 def uploader_options(nonce: int) -> dict:
@@ -212,7 +213,7 @@ def rejected_line(res: ImportResult) -> str:
     return _(
         "{file}: rejected, {count} problem(s). Nothing was written.",
         file=md_escape(res.filename),
-        count=i18n.fmt_number(len(res.errors)),
+        count=i18n.fmt_number(res.error_count),
     )
 
 
@@ -239,9 +240,44 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def problem_table(problems: list[Problem], limit: int = PROBLEM_LIMIT) -> tuple[pd.DataFrame, int]:
-    """The first ``limit`` problems (errors first) and how many more there are."""
+    """The first ``limit`` problems (errors first) and how many more there are (kept or only counted)."""
     df = problems_frame(problems)
-    return df.head(limit), max(len(df) - limit, 0)
+    return df.head(limit), max(len(df) - limit, 0) + getattr(problems, "omitted", 0)
+
+
+def preview_sentence(res: ImportResult) -> str:
+    """What confirming would do, in words, with the source an MDG file's values go under."""
+    n = i18n.fmt_number
+    text = _(
+        "The file's {rows} rows: {new} new (not stored yet), {modified} modified (stored with other "
+        "values) and {unchanged} unchanged (stored as they are).",
+        rows=n(res.rows),
+        new=n(res.new),
+        modified=n(res.modified),
+        unchanged=n(res.unchanged),
+    )
+    if res.source:
+        text += " " + _("Its values are stored under the source “{source}”.", source=res.source)
+    if res.elsewhere is not None and not res.elsewhere.empty:
+        text += " " + _(
+            "{count} of them are already stored, with the same value, under another source ({sources}).",
+            count=n(int(res.elsewhere["values"].max())),
+            sources=", ".join(map(str, res.elsewhere["source"].head(3))),
+        )
+    return text
+
+
+def preview_tables(res: ImportResult) -> list[tuple[str, pd.DataFrame]]:
+    """(heading, table) of a preview: the first rows as stored, the skipped rows, the modified cells."""
+    out = []
+    if res.sample is not None and not res.sample.empty:
+        heading = _("The first {count} rows as they will be stored:", count=i18n.fmt_number(len(res.sample)))
+        out.append((heading, res.sample))
+    if res.warnings:
+        out.append((skipped_heading(res), problems_frame(res.warnings)))
+    if res.modified:
+        out.append((modified_heading(res), modified_table(res)))
+    return out
 
 
 def more_problems_line(shown: int, rest: int) -> str:
@@ -384,6 +420,26 @@ def revert_consequence(row: pd.Series) -> str:
         new=i18n.fmt_number(row["new"]),
         modified=i18n.fmt_number(row["modified"]),
     )
+
+
+def revert_plan(engine: Engine, upload_id: int) -> dict:
+    """What reverting an upload removes and restores (:func:`lib.ingest.revert_preview`)."""
+    return ingest.revert_preview(engine, upload_id)
+
+
+def revert_sample_heading(plan: dict) -> str:
+    """The line above the first rows a large revert removes."""
+    n = i18n.fmt_number
+    return _(
+        "This revert removes {removed} row(s) and restores {restored}. The first rows it removes:",
+        removed=n(plan["removed"]),
+        restored=n(plan["restored"]),
+    )
+
+
+def revert_typed_label(upload_id: int) -> str:
+    """The label of the box a large revert's upload id is typed in."""
+    return _("To confirm, type the upload's id ({upload})", upload=upload_id)
 
 
 def upload_file(engine: Engine, upload_id: int) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -139,7 +140,11 @@ def current_user() -> dict | None:
     if AUTH_MODE == "oidc":
         email = oidc_email()
         # Only an active user with exactly this address (lib.auth.get_user_by_email).
-        return auth.get_user_by_email(engine, email) if email else None
+        user = auth.get_user_by_email(engine, email) if email else None
+        claim = os.environ.get("OIDC_AGENCY_CLAIM", "").strip()  # e.g. "agency": the provider names it
+        if user is not None and claim:
+            user = auth.with_claimed_agency(engine, user, st.user.get(claim))
+        return user
     name = st.session_state.get("username")
     if not name:
         return None
@@ -584,3 +589,36 @@ def link_to(page: str, label: str) -> None:
         st.page_link(page, label=label, icon=":material/arrow_forward:")
     except StreamlitPageNotFoundError:
         st.markdown(f"[{label}](/{page.removeprefix('pages/').removesuffix('.py')})")
+
+
+FORM_FIRST_DAY, FORM_LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def record_fields(
+    columns: list, prefix: str, options: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """One input per column of a dataset (lib.datasets.Col) for a one-record form; returns the values.
+
+    ``options``: code -> label of the columns whose values come from the database (countries).
+    """
+    values: dict[str, Any] = {}
+    for c in columns:
+        label, key = _(c.description), f"{prefix}_{c.name}"
+        if c.allowed or (options and c.name in options):
+            choices = list(options[c.name]) if options and c.name in options else list(c.allowed)
+            shown = options[c.name].get if options and c.name in options else i18n.label
+            values[c.name] = st.selectbox(label, choices, key=key, format_func=shown)
+        elif c.kind == "date":
+            # Reports may be of past rounds: Streamlit's default range is only ten years back.
+            values[c.name] = st.date_input(
+                label,
+                value="today" if c.required else None,
+                min_value=FORM_FIRST_DAY,
+                max_value=FORM_LAST_DAY,
+                key=key,
+            )
+        elif c.kind == "int":
+            values[c.name] = st.number_input(label, int(c.min or 0), int(c.max or 10**9), step=1, key=key)
+        else:
+            values[c.name] = st.text_input(label, max_chars=c.max_length, key=key)
+    return values

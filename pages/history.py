@@ -40,7 +40,14 @@ else:
 if w.allowed(user, "revert") and uploads.is_active(row):
     st.subheader(_("Revert this upload"))
     st.write(uploads.md_escape(uploads.revert_consequence(row)))
-    sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
+    plan = uploads.revert_plan(engine, uid)
+    if plan["typed"]:  # more than a handful of rows: show them, and have the id typed
+        st.write(uploads.revert_sample_heading(plan))
+        w.show_table(plan["sample"])
+        typed = st.text_input(uploads.revert_typed_label(uid), key=f"revert-typed-{uid}")
+        sure = typed.strip() == str(uid)
+    else:
+        sure = st.checkbox(_("Yes, revert upload {upload}", upload=uid), key=f"revert-sure-{uid}")
     if st.button(_("Revert"), type="primary", disabled=not sure, icon=":material/undo:", key=f"revert-{uid}"):
         done, refused = w.safe(
             lambda: uploads.try_revert(engine, uid, user=user["username"]),

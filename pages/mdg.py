@@ -36,7 +36,7 @@ source = w.choose(c3, _("Source"), choices.source_labels(catalogue, code, year),
 series = choices.series_labels(catalogue, code, source, snames)
 chosen_series = w.choose(c4, _("Series (trend chart)"), series, f"mdg-series-{code}")
 offered = choices.country_choices(counts, code)
-label, default = _("Countries (up to {count})", count=8), offered[: choices.DEFAULT_COUNTRY_COUNT]
+label, default = _("Countries (up to {count})", count=8), choices.default_countries(counts, code)
 countries = w.choose_many(
     label, offered, "mdg-countries", default, max_selections=8, format_func=lambda c: names.get(c, c)
 )

@@ -26,7 +26,7 @@ with st.expander(_("Template: the columns and their allowed values")):
     w.download_csv(columns, f"{ds}-columns.csv", _("Download the column descriptions"))
 
 nonce = state.get("upload_nonce", 0)
-file = st.file_uploader(_("CSV file"), **uploads.uploader_options(nonce))
+file = st.file_uploader(_("CSV or Excel file"), **uploads.uploader_options(nonce))
 if file is None:
     state.pop("upload_preview", None)
     st.stop()
@@ -57,16 +57,13 @@ if not res.ok:
     st.stop()
 
 st.header(_("Preview: {changes}", changes=uploads.change_line(res)))
-if res.warnings:
-    with st.expander(uploads.skipped_heading(res)):
-        w.show_table(uploads.problems_frame(res.warnings))
-if res.modified:
-    st.write(uploads.modified_heading(res))
-    w.show_table(uploads.modified_table(res))
+st.write(uploads.md_escape(uploads.preview_sentence(res)))
+for heading, table in uploads.preview_tables(res):  # sample rows, skipped rows, modified rows
+    st.write(uploads.md_escape(heading))
+    w.show_table(table)
 if not preview.writes:
     st.info(_("Every row is already in the database as it is in the file: there is nothing to write."))
-    st.stop()
-if st.button(uploads.confirm_label(res), type="primary", icon=":material/check:"):
+elif st.button(uploads.confirm_label(res), type="primary", icon=":material/check:"):
     with st.spinner(_("Writing in one transaction...")):
         done = w.safe(
             lambda: uploads.try_confirm(engine, preview, raw, user=user["username"]),

@@ -22,13 +22,25 @@ with st.form("create_user", clear_on_submit=True):
     name = c1.text_input(_("User name"), key="new_username")
     email = c2.text_input(_("E-mail (needed for single sign-on)"), key="new_email")
     role = c3.selectbox(_("Role"), auth.ROLES, key="new_role", format_func=i18n.label)
+    names = w.load_agencies(w.data_version()).set_index("code")["name"]
+    agencies, agency_name = ["", *names.index], lambda c: f"{c}: {names[c]}" if c else "—"
+    agency = st.selectbox(
+        _("Partner agency (required for partners)"), agencies, key="new_agency", format_func=agency_name
+    )
     p1, p2 = st.columns(2)
     pw = p1.text_input(w.password_label(), type="password", key="new_password")
     pw2 = p2.text_input(_("Password again"), type="password", key="new_password2")
     if st.form_submit_button(_("Create user"), type="primary", key="create_user_submit"):
         w.attempt(
             lambda: auth.create_user(
-                engine, name, role, password=auth.confirmed(pw, pw2), email=email or None, actor=actor
+                engine,
+                name,
+                role,
+                auth.confirmed(pw, pw2),
+                email or None,
+                actor,
+                agency or None,
+                auth_mode=w.AUTH_MODE,
             ),
             _("User created."),
             "users_notice",
@@ -64,3 +76,16 @@ with active_col:
     if st.button(_("Deactivate") if active else _("Reactivate"), key="toggle_active"):
         done = _("{user} deactivated.", user=shown) if active else _("{user} reactivated.", user=shown)
         w.attempt(lambda: auth.set_active(engine, who, not active, actor=actor), done, "users_notice")
+with st.form("set_agency"):
+    a1, a2 = st.columns(2)
+    now = current["agency"] if isinstance(current["agency"], str) else ""
+    new_agency = a1.selectbox(
+        _("Partner agency"), agencies, index=agencies.index(now), key=f"agency-{who}", format_func=agency_name
+    )
+    unit = a2.text_input(_("OHCHR unit (focal point of)"), value=current["unit"] or "", key=f"unit-{who}")
+    if st.form_submit_button(_("Set agency and unit"), key="set_agency_submit"):
+        w.attempt(
+            lambda: auth.set_agency(engine, who, new_agency or None, unit or None, actor=actor),
+            _("Agency and unit of {user} set.", user=shown),
+            "users_notice",
+        )

@@ -1,4 +1,4 @@
-"""Generate the ILLUSTRATIVE data of the dashboard: rounds, progress, NY workload, action 2.
+"""Generate the ILLUSTRATIVE data of the dashboard: rounds, progress, NY workload, action 2, recommendations.
 
 Run from the repository root, after ``scripts/build_seed.py``::
 
@@ -32,8 +32,12 @@ from lib.datasets import (  # noqa: E402
     ACTION2,
     ACTION_POINTS,
     NY_WORKLOAD,
+    OHCHR_UNITS,
+    RECOMMENDATION_STATUS,
+    RECOMMENDATIONS,
     ROUNDS,
     Dataset,
+    join_list,
 )
 
 SEED = 2005
@@ -506,11 +510,202 @@ def make_action2(
     return rows
 
 
+# --- Self-assessments ---------------------------------------------------------------------
+
+ASSESSMENT_ORDER = ("off_track", "at_risk", "on_track")
+
+
+def add_self_assessments(rng: np.random.Generator, progress: list[dict[str, str]]) -> None:
+    """The lead unit's own assessment beside OHCHR's: mostly the same, more often rosier than not.
+
+    Lead units were first asked for one in 2006-H2, so the first round's reports have none.
+    """
+    for row in progress:
+        if row["round_id"] == ROUND_IDS[0]:
+            row["self_assessment"] = ""
+            continue
+        i = ASSESSMENT_ORDER.index(row["assessment"])
+        u = rng.random()
+        if u < 0.22 and i < 2:
+            i += 1  # the owner sees it better than the review does
+        elif u > 0.96 and i > 0:
+            i -= 1
+        row["self_assessment"] = ASSESSMENT_ORDER[i]
+
+
+# --- Recommendations and their follow-up ------------------------------------------------
+
+# (round made, text, addressees, action points, MDG indicators, lead, priority), in the spirit
+# of the plan: what principals would ask of the system and of OHCHR itself.
+RECOMMENDATIONS_MADE = (
+    ("2006-H1", "Partner agencies to designate a human rights focal point in each UN country team engaged in "
+     "action 2 and share the names with OHCHR before the next consultation.",
+     ("UNDP", "UNICEF", "UNFPA", "UNDG", CBFOB), ("142", "143"), (), "UNDG", "high"),
+    ("2006-H1", "OHCHR to circulate a concept note on its unit on the Millennium Development Goals and "
+     "rights-based approaches for comments from partner agencies.",
+     (RRDB, "UNDP", "UNICEF"), ("136",), ("1.1", "2.1", "5.1"), RRDB, "medium"),
+    ("2006-H1", "DPKO and OHCHR to review the support given to the human rights components of peace "
+     "operations and agree on a joint guidance note.",
+     ("DPKO", FOTCD), ("127e",), (), "DPKO", "high"),
+    ("2006-H1", "OHCHR to brief the consultation on the options for a unified standing treaty body before "
+     "the intergovernmental meeting of States parties.",
+     (TCB,), ("147",), (), TCB, "medium"),
+    ("2006-H1", "Agencies to share their training calendars on the human rights-based approach so that "
+     "trainings for UN country teams can be held jointly.",
+     ("UNDG", "UNICEF", "UNFPA", "UNIFEM", CBFOB), ("142",), (), "UNDG", "low"),
+    ("2006-H2", "UNDP and OHCHR to prepare a chapter on human rights and poverty reduction for the thematic "
+     "Global Human Rights Report, drawing on national MDG reports.",
+     ("UNDP", RRDB), ("129", "139"), ("1.1", "1.2"), "UNDP", "high"),
+    ("2006-H2", "UNICEF, WHO and UNFPA to disaggregate the child and maternal health data they share with "
+     "country teams by sex and by urban and rural location.",
+     ("UNICEF", "WHO", "UNFPA"), ("136",), ("4.1", "4.2", "5.1", "5.2"), "UNICEF", "medium"),
+    ("2006-H2", "OHCHR to set out with OHRM a timetable for the review of its human resource policies and "
+     "report on it to the next consultation.",
+     (ADMIN,), ("154", "158"), (), ADMIN, "medium"),
+    ("2006-H2", "The New York Office to brief the Peacebuilding Commission on human rights in its "
+     "country-specific configurations.",
+     (NYO, "DPA"), ("135", "153"), (), NYO, "high"),
+    ("2006-H2", "UNHCR and OHCHR to agree on joint training for protection officers on the work of the "
+     "treaty bodies and special procedures.",
+     ("UNHCR", TCB, SPB), ("131", "145"), (), "UNHCR", "low"),
+    ("2007-H1", "UNIFEM and OHCHR to prepare together the servicing of the Committee on the Elimination of "
+     "Discrimination against Women after its move to Geneva.",
+     ("UNIFEM", TCB), ("148",), ("3.3",), TCB, "medium"),
+    ("2007-H1", "Partner agencies to use the common learning package on the human rights-based approach in "
+     "every UN country team preparing a new UNDAF in 2008.",
+     ("UNDG", "UNDP", "UNICEF", "UNFPA", "WHO"), ("142", "143"), (), "UNDG", "high"),
+    ("2007-H1", "ILO and OHCHR to prepare a joint note on economic, social and cultural rights in decent "
+     "work country programmes.",
+     ("ILO", RRDB), ("129", "138"), ("1.4", "1.5", "1.6"), "ILO", "medium"),
+    ("2007-H1", "OHCHR to present the results of its analysis of field deployment options and the criteria "
+     "it will apply to new offices.",
+     (FOTCD, EDM), ("127b",), (), FOTCD, "high"),
+    ("2007-H1", "UN-HABITAT and OHCHR to document forced evictions with the country teams concerned and agree "
+     "on their follow-up.",
+     ("UN-HABITAT", FOTCD), ("129",), ("7.10",), "UN-HABITAT", "low"),
+    ("2007-H2", "UNESCO, UNICEF and OHCHR to align their support to human rights education in schools with "
+     "the targets on primary education.",
+     ("UNESCO", "UNICEF", RRDB), ("140",), ("2.1", "2.2", "3.1"), "UNESCO", "medium"),
+    ("2007-H2", "OHCHR to complete the roster of its rapid response capacity and share the deployment "
+     "procedures with DPKO and DPA.",
+     (FOTCD, "DPKO", "DPA"), ("127c",), (), FOTCD, "high"),
+    ("2007-H2", "UNAIDS and WHO to include rights-based measures of access to treatment in their reports to "
+     "the consultation.",
+     ("UNAIDS", "WHO"), ("136",), ("6.1", "6.5", "8.13"), "UNAIDS", "medium"),
+    ("2007-H2", "OHCHR to ask donor countries to sponsor Junior Professional Officers from developing "
+     "countries and report on the response.",
+     (ADMIN, EDM), ("156",), (), EDM, "low"),
+    ("2007-H2", "FAO and WFP to take the right to food into account in the food security assessments they "
+     "carry out with country teams.",
+     ("FAO", "WFP"), ("129",), ("1.8", "1.9"), "FAO", "medium"),
+    ("2008-H1", "OHCHR to present a communications strategy for the sixtieth anniversary of the Universal "
+     "Declaration of Human Rights and invite agencies to join the campaign.",
+     (EDM, "UNDP", "UNICEF", "UNESCO"), ("137", "140"), (), EDM, "high"),
+    ("2008-H1", "UNDG to cover resident coordinators' human rights competencies in the induction of every "
+     "new resident coordinator.",
+     ("UNDG", NYO), ("143",), (), "UNDG", "high"),
+    ("2008-H1", "UNDP and OHCHR to agree on a joint programme of support to national human rights "
+     "institutions in five countries.",
+     ("UNDP", CBFOB), ("128", "146"), (), "UNDP", "medium"),
+    ("2008-H1", "UNODC and OHCHR to coordinate their support to justice reform and rule-of-law assessments in "
+     "post-conflict countries.",
+     ("UNODC", "DPKO", CBFOB), ("133",), (), "UNODC", "medium"),
+    ("2008-H1", "UNFPA and WHO to report on the gaps in maternal mortality data, by urban and rural location, "
+     "in the countries with the highest ratios.",
+     ("UNFPA", "WHO"), ("136",), ("5.1", "5.2", "5.5"), "UNFPA", "high"),
+    ("2008-H1", "OHCHR to put in place its policy, planning, monitoring and evaluation unit and share its "
+     "first plan with partners.",
+     (EDM,), ("141", "151"), (), EDM, "medium"),
+)  # fmt: skip
+# Dropped along the way, with the reason given at the consultation.
+DROPPED = {
+    "R-2007-H1-05": ("2008-H1", "UN-HABITAT withdrew from action 2 reporting; the work continues under the "
+                     "joint housing rights programme."),
+    "R-2006-H2-05": ("2007-H2", "Superseded by the treaty body capacity-building programme."),
+}  # fmt: skip
+REC_NOTES = {
+    "not_started": ("Not started; a focal point has been named.", "Awaiting funding.",
+                    "To be taken up after the current planning cycle."),
+    "limited": ("First consultations held.", "A draft is being prepared.", "Terms of reference agreed."),
+    "substantial": ("Draft shared with partners for comment.", "Most country teams covered.",
+                    "Work well advanced; completion expected by the next round."),
+    "completed": ("Completed and reported to principals.", "Done; follow-up is part of regular work."),
+}  # fmt: skip
+STEP_UP = {"not_started": "limited", "limited": "substantial", "substantial": "completed"}
+
+
+def make_recommendations(rng: np.random.Generator) -> list[dict[str, str]]:
+    """The recommendations of 2006-H1 to 2008-H1, each due a round or a date later."""
+    rows, seq = [], {}
+    for made, text, addressees, aps, indicators, lead, priority in RECOMMENDATIONS_MADE:
+        seq[made] = seq.get(made, 0) + 1
+        later = ROUND_IDS[ROUND_IDS.index(made) + 1 :]
+        due_round, due_date = "", ""
+        if rng.random() < 0.65:
+            due_round = later[min(int(rng.integers(0, 3)), len(later) - 1)]
+        else:
+            year, half = int(made[:4]) + 1, int(pick(rng, (1, 2)))
+            due_date = iso(end_of_half(year, half))
+        rows.append(
+            {
+                "id": f"R-{made}-{seq[made]:02d}",
+                "round_id": made,
+                "text": text,
+                "text_fr": "",
+                "text_es": "",
+                "addressees": join_list(addressees),
+                "action_point_ids": join_list(aps),
+                "indicator_codes": join_list(indicators),
+                "lead": lead,
+                "due_round": due_round,
+                "due_date": due_date,
+                "priority": priority,
+            }
+        )
+    return rows
+
+
+def make_recommendation_status(
+    rng: np.random.Generator, recommendations: list[dict[str, str]], rounds: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """A follow-up report per recommendation for each later round (a few rounds go unreported)."""
+    cutoffs = {r["id"]: date.fromisoformat(r["cutoff_date"]) for r in rounds}
+    rows = []
+    for rec in recommendations:
+        status = None
+        later = ROUND_IDS[ROUND_IDS.index(rec["round_id"]) + 1 :]
+        for k, rid in enumerate(later):
+            if status in ("completed", "dropped"):
+                break  # nothing more to report
+            if k > 0 and rid != ROUND_IDS[-1] and rng.random() < 0.12:
+                continue  # no report this round: the last one stands
+            reason = ""
+            if status is None:
+                status = pick(rng, ("not_started", "limited", "substantial"), (3, 5, 1))
+            elif rng.random() < (0.55 if rec["priority"] == "high" else 0.4):
+                status = STEP_UP[status]
+            drop = DROPPED.get(rec["id"])
+            if drop is not None and drop[0] == rid:
+                status, reason = "dropped", drop[1]
+            rows.append(
+                {
+                    "recommendation_id": rec["id"],
+                    "round_id": rid,
+                    "status": status,
+                    "reason": reason,
+                    "note": "" if status == "dropped" else pick(rng, REC_NOTES[status]),
+                    "reported_by": f"Focal point, {rec['lead']}",
+                    "reported_on": iso(cutoffs[rid] - timedelta(days=int(rng.integers(1, 15)))),
+                }
+            )
+    return rows
+
+
 # --- Main ------------------------------------------------------------------------------
 
 
 def main(out_dir: Path, data_dir: Path = DATA) -> dict[str, int]:
-    """Write the four illustrative files to ``out_dir``; inputs (action points, agencies, map) from ``data_dir``.
+    """Write the illustrative files to ``out_dir``; inputs (action points, agencies, map) from ``data_dir``.
 
     Returns the row count per file written.
     """
@@ -528,12 +723,24 @@ def main(out_dir: Path, data_dir: Path = DATA) -> dict[str, int]:
     progress = make_progress(rng, rounds, action_points)
     workload = make_workload(rng)
     action2 = make_action2(rng, rounds, agencies)
+    # Added later, from a generator of their own: the files above stay as they were.
+    rng_follow_up = np.random.default_rng([SEED, 134])
+    add_self_assessments(rng_follow_up, progress)
+    recommendations = make_recommendations(rng_follow_up)
+    unknown = (
+        {a for r in recommendations for a in r["addressees"].split("; ")} - set(agencies) - set(OHCHR_UNITS)
+    )
+    if unknown:
+        raise ValueError(f"addressees neither in agencies.csv nor OHCHR units: {sorted(unknown)}")
+    follow_up = make_recommendation_status(rng_follow_up, recommendations, rounds)
 
     outputs = {
         "rounds.csv": (ROUNDS, rounds),
         "progress_reports.csv": (ACTION_POINTS, progress),
         "ny_workload.csv": (NY_WORKLOAD, workload),
         "action2.csv": (ACTION2, action2),
+        "recommendations.csv": (RECOMMENDATIONS, recommendations),
+        "recommendation_status.csv": (RECOMMENDATION_STATUS, follow_up),
     }
     for name, (ds, rows) in outputs.items():
         write_dataset(out_dir / name, ds, rows)

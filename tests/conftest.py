@@ -78,6 +78,7 @@ BACKENDS = pytest.mark.parametrize(
 
 ROLE_USERS = {"partner": "partner1", "hc_office": "hcoffice1", "staff": "staff1", "admin": "admin1"}
 TEST_PASSWORD = "correct horse battery staple"
+PARTNER_AGENCY = "UNDP"
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +91,9 @@ def seeded_template(tmp_path_factory) -> str:
     eng = make_engine(f"sqlite:///{path}")
     init(eng)
     for role, name in ROLE_USERS.items():
-        auth.create_user(eng, name, role, password=TEST_PASSWORD, actor="test")
+        # The partner reports for UNDP (a partner user belongs to an agency).
+        agency = PARTNER_AGENCY if role == "partner" else None
+        auth.create_user(eng, name, role, password=TEST_PASSWORD, actor="test", agency=agency)
     # Closing the last connection checkpoints the WAL into the file, so a plain copy is complete.
     eng.dispose()
     return str(path)

@@ -32,6 +32,10 @@ view_history         .        .          Y      Y
 revert               .        .          Y      Y
 view_audit           .        .          .      Y
 manage_users         .        .          .      Y
+view_own_agency      Y        Y          Y      Y
+submit               Y        Y          Y      Y
+review_submissions   .        .          Y      Y
+view_due             .        Y          Y      Y
 """
 
 

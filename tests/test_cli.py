@@ -93,10 +93,12 @@ def test_cli_end_to_end(tmp_path):
     assert "mdg_observations.csv: imported" in init.out
     assert init.out.strip().endswith("Database ready.")
     assert template.code == 0 and f"template for rounds written to {t_rounds}" in template.out
+    # Issue 12: the example row is marked, so that a template is never imported as it is.
     assert t_rounds.read_text().splitlines() == [
         ",".join(DATASETS["rounds"].column_names),
-        "2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
+        "# example: 2009-H1,First consultation of 2009,2009-05-15,2009-04-30,false",
     ]
+    t_rounds.write_text(t_rounds.read_text().replace("# example: ", ""))  # as staff fill it in
 
     engine = make_engine(f"sqlite:///{db}")
     try:
@@ -127,7 +129,7 @@ def test_cli_end_to_end(tmp_path):
         assert ok.code == 0, ok.err
         assert ok.out.splitlines() == [
             "t_rounds.csv: imported 1 rows: +1 new, ~0 modified, =0 unchanged.",
-            "upload id 7; data version 7",  # after the six seed uploads
+            "upload id 9; data version 9",  # after the eight seed uploads
         ]
         # Rejected: exit 1, problems on stderr, nothing written.
         assert rejected.code == 1
@@ -167,7 +169,7 @@ def test_cli_end_to_end(tmp_path):
             db,
             ["import", "action-points", str(export)],
             un_import,
-            ["revert", "7", "--user", "bob"],
+            ["revert", "9", "--user", "bob"],
             (["create-user", "carol", "--role", "staff", "--email", "carol@example.org"], PASSWORD + "\n"),
         )
         assert back.code == 0, back.err
@@ -177,10 +179,10 @@ def test_cli_end_to_end(tmp_path):
         # The real import prints what its dry run did (the concurrent revert may bump the version first).
         assert real.code == 0, real.err
         assert real.out.splitlines()[0] == "un.csv: imported 3 rows: +1 new, ~1 modified, =1 unchanged."
-        assert real.out.splitlines()[1] in ("upload id 8; data version 8", "upload id 8; data version 9")
+        assert real.out.splitlines()[1] in ("upload id 10; data version 10", "upload id 10; data version 11")
         assert real.err == dry.err
         assert reverted.code == 0, reverted.err
-        assert reverted.out.strip() == "Upload 7 reverted: 1 rows removed, 0 rows restored."
+        assert reverted.out.strip() == "Upload 9 reverted: 1 rows removed, 0 rows restored."
         assert user.code == 0 and user.out.strip() == "User carol created with role staff."
         final = snapshot(engine)
         for table in DATASETS.values():
@@ -201,19 +203,19 @@ def test_cli_end_to_end(tmp_path):
 
         # A second revert is refused; the history shows the first.
         twice, history, short = run_all(
-            db, ["revert", "7"], ["history"], (["create-user", "dave", "--role", "admin"], "short\n")
+            db, ["revert", "9"], ["history"], (["create-user", "dave", "--role", "admin"], "short\n")
         )
         assert short.code == 1
         assert short.err.strip() == "error: The password must be at least 12 characters long."
         assert twice.code == 1
-        assert twice.err.startswith("error: Upload 7 was already reverted on ")
+        assert twice.err.startswith("error: Upload 9 was already reverted on ")
         assert twice.err.strip().endswith("by bob.")
         assert history.code == 0
         lines = history.out.splitlines()
         assert lines[0].split()[:4] == ["id", "dataset", "filename", "username"]
-        assert lines[1].split()[:4] == ["8", "mdg", "un.csv", "cli"]
-        assert lines[2].split()[:4] == ["7", "rounds", "t_rounds.csv", "alice"]
-        assert len(lines) == 1 + 8
+        assert lines[1].split()[:4] == ["10", "mdg", "un.csv", "cli"]
+        assert lines[2].split()[:4] == ["9", "rounds", "t_rounds.csv", "alice"]
+        assert len(lines) == 1 + 10  # eight seed uploads, t_rounds.csv, un.csv
     finally:
         engine.dispose()
 

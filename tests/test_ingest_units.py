@@ -386,9 +386,12 @@ def test_parse_template_row_with_too_many_values(row):
     )
 
 
-def test_parse_template_short_rows_leave_trailing_cells_empty():
-    df = parse("id,title,meeting_date,cutoff_date\n2009-H1,a\n", ROUNDS).frame
-    assert df.loc[2].tolist() == ["2009-H1", "a", "", "", ""]
+def test_parse_template_short_rows_are_refused_naming_row_and_field_count():
+    """Issue 12 changed this: a short row was read with its trailing cells empty (a file cut
+    mid-row imported its partial last row); it is refused, naming the row and its field count."""
+    problems = rejected(parse, "id,title,meeting_date,cutoff_date\n2009-H1,a\n", ROUNDS)
+    assert (problems[0].row, problems[0].column) == (2, None)
+    assert problems[0].message.startswith("Row 2 has 2 value(s) but the header has 4 columns")
 
 
 def test_parse_rejects_a_blank_first_line():

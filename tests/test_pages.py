@@ -34,15 +34,24 @@ def test_page_guards_itself(make_app, page, role):
 
 def test_each_role_sees_exactly_its_pages():
     titles = {role: [p.title for p in pages_for(role)] for role in ROLES}
-    assert titles["partner"] == ["Action points", "MDG rights-based indicators", "Action 2 activity"]
+    own = ["My agency", "Submit activities"]  # every role: a user of any role may belong to an agency
+    assert titles["partner"] == ["Action points", "MDG rights-based indicators", "Action 2 activity", *own]
     assert titles["hc_office"] == [
         "Briefing overview",
         "Action points",
         "MDG rights-based indicators",
         "New York office workload",
         "Action 2 activity",
+        *own,
+        "What is due",
     ]
-    assert titles["staff"] == [*titles["hc_office"], "Upload data", "Upload history"]
+    assert titles["staff"] == [
+        *titles["hc_office"][:-1],
+        "Upload data",
+        "Upload history",
+        "Review submissions",
+        "What is due",
+    ]
     assert titles["admin"] == [*titles["staff"], "Users", "Audit log"]
     assert pages_for(None) == [] and pages_for("guest") == []
 

@@ -25,14 +25,21 @@ from lib.datasets import (
     CLUSTERS,
     MDG,
     NY_WORKLOAD,
+    OHCHR_UNITS,
+    RECOMMENDATION_STATUS,
+    RECOMMENDATIONS,
     REF_ACTION_POINT,
+    REF_ADDRESSEE,
     REF_AGENCY,
     REF_COUNTRY,
     REF_INDICATOR,
+    REF_RECOMMENDATION,
     REF_ROUND,
     REQUESTING_BODIES,
     ROUNDS,
     Dataset,
+    join_list,
+    split_list,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +55,8 @@ GENERATED = {
     "progress_reports.csv": ACTION_POINTS,
     "ny_workload.csv": NY_WORKLOAD,
     "action2.csv": ACTION2,
+    "recommendations.csv": RECOMMENDATIONS,
+    "recommendation_status.csv": RECOMMENDATION_STATUS,
 }
 DATASET_FILES = {
     **GENERATED,
@@ -83,6 +92,8 @@ def refs() -> dict[str, set[str]]:
         REF_AGENCY: {r["code"] for r in rows("agencies.csv")},
         REF_INDICATOR: {r["code"] for r in rows("mdg_indicators.csv")},
         REF_COUNTRY: countries,
+        REF_ADDRESSEE: {r["code"] for r in rows("agencies.csv")} | set(OHCHR_UNITS),
+        REF_RECOMMENDATION: {r["id"] for r in rows("recommendations.csv")},
     }
 
 
@@ -98,10 +109,13 @@ def cell_errors(ds: Dataset, row: dict[str, str]) -> list[str]:
         cmp = value.lower() if col.lower else value
         if col.lower and value != cmp:
             errors.append(f"{col.name}: {value!r} not lower case")
-        if col.allowed is not None and cmp not in col.allowed:
-            errors.append(f"{col.name}: {value!r} not in {col.allowed}")
-        if col.ref is not None and value not in refs()[col.ref]:
-            errors.append(f"{col.name}: {value!r} not a known {col.ref}")
+        if col.multiple and value != join_list(split_list(value)):
+            errors.append(f"{col.name}: {value!r} not in the stored list form")
+        for one in split_list(value) if col.multiple else [value]:
+            if col.allowed is not None and one not in col.allowed:
+                errors.append(f"{col.name}: {one!r} not in {col.allowed}")
+            if col.ref is not None and one not in refs()[col.ref]:
+                errors.append(f"{col.name}: {one!r} not a known {col.ref}")
         if col.max_length is not None and len(value) > col.max_length:
             errors.append(f"{col.name}: longer than {col.max_length}")
         if col.pattern is not None and not re.fullmatch(col.pattern, value):
@@ -324,6 +338,45 @@ def test_action2() -> None:
     reporting = {r["agency"] for r in acts if r["round_id"] <= "2007-H2"}
     recent = {r["agency"] for r in acts if r["round_id"] > "2007-H2"}
     assert len(reporting - recent) == 2
+
+
+def test_self_assessments_beside_the_review() -> None:
+    reports = rows("progress_reports.csv")
+    first = [r for r in reports if r["round_id"] == "2006-H1"]
+    later = [r for r in reports if r["round_id"] != "2006-H1"]
+    assert {r["self_assessment"] for r in first} == {""}  # asked for from 2006-H2 on
+    assert all(r["self_assessment"] for r in later)
+    differ = [r for r in later if r["self_assessment"] != r["assessment"]]
+    assert 0 < len(differ) < len(later) / 2
+
+
+def test_recommendations_and_their_follow_up() -> None:
+    recs = {r["id"]: r for r in rows("recommendations.csv")}
+    rounds = rounds_by_id()
+    assert {r["round_id"] for r in recs.values()} == {"2006-H1", "2006-H2", "2007-H1", "2007-H2", "2008-H1"}
+    agencies = {r["code"] for r in rows("agencies.csv")}
+    for r in recs.values():
+        assert r["lead"] in split_list(r["addressees"]), r["id"]
+        assert bool(r["due_round"]) != bool(r["due_date"]), r["id"]  # one or the other
+        if r["due_round"]:
+            assert r["due_round"] > r["round_id"], r["id"]
+        for ap in split_list(r["action_point_ids"]):
+            assert 127 <= int(ap[:3]) <= 158
+    assert any(set(split_list(r["addressees"])) & set(OHCHR_UNITS) for r in recs.values())
+    assert any(set(split_list(r["addressees"])) & agencies for r in recs.values())
+    assert any(
+        "UNDP" in split_list(r["addressees"]) and "139" in split_list(r["action_point_ids"])
+        for r in recs.values()
+    )
+    reports = rows("recommendation_status.csv")
+    for s in reports:
+        made = recs[s["recommendation_id"]]["round_id"]
+        assert s["round_id"] > made, s  # followed up in a later round
+        assert s["reported_on"] <= rounds[s["round_id"]]["cutoff_date"], s
+        assert (s["status"] == "dropped") == bool(s["reason"]), s
+    reported_2008_h2 = {s["recommendation_id"] for s in reports if s["round_id"] == "2008-H2"}
+    assert {i for i, r in recs.items() if r["round_id"] == "2008-H1"} <= reported_2008_h2
+    assert {"dropped", "completed", "limited"} <= {s["status"] for s in reports}
 
 
 # --- Determinism ----------------------------------------------------------------------------

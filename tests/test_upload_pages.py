@@ -231,7 +231,13 @@ def test_stale_preview_gets_the_plain_message_and_a_fresh_preview(make_app, db):
     assert texts(at.header) == ["Preview: +1 new, ~1 modified, =5 unchanged"]
     # Meanwhile another member of staff writes the same change to the latest round's title.
     other = rounds_file(db, title=NEW_TITLE)
-    ingest.import_bytes(db, "rounds", other.replace(b"2005-H2", b"2005-H1"), "other.csv", user="admin1")
+    # (An H1 round meets in the first half-year: issue 12's plausibility check.)
+    h1 = (
+        other.replace(b"2005-H2", b"2005-H1")
+        .replace(b"2005-12-01", b"2005-06-01")
+        .replace(b"2005-11-15", b"2005-05-15")
+    )
+    ingest.import_bytes(db, "rounds", h1, "other.csv", user="admin1")
     version, n, _ = state(db)
 
     at.button[0].click().run()

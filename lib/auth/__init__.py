@@ -52,10 +52,13 @@ from lib.auth.users import (
     get_user_by_email,
     list_users,
     normalise_username,
+    require_agency,
     reset_password,
     set_active,
+    set_agency,
     set_language,
     set_role,
+    with_claimed_agency,
 )
 
 __all__ = [
@@ -94,9 +97,11 @@ __all__ = [
     "normalise_username",
     "oidc",
     "passwords",
+    "require_agency",
     "reset_password",
     "roles",
     "set_active",
+    "set_agency",
     "set_language",
     "set_role",
     "setup",
@@ -106,4 +111,5 @@ __all__ = [
     "users",
     "validate_password",
     "verify_password",
+    "with_claimed_agency",
 ]

@@ -25,16 +25,23 @@ ACTIONS = (
     "revert",
     "view_audit",
     "manage_users",
+    "view_own_agency",  # the partner's own agency: what it reported, pending, returned, due
+    "submit",  # submit the own agency's rows for review
+    "review_submissions",
+    "view_due",  # what is due per agency and unit, and the reminders sent
 )
 
-_PARTNER = frozenset({"view_action_points", "view_mdg", "view_action2"})
+# Every role may open its own agency's page and submit; lib.submissions refuses a user who
+# belongs to no agency (so the roles stay nested, each above the one before).
+_PARTNER = frozenset({"view_action_points", "view_mdg", "view_action2", "view_own_agency", "submit"})
 _HC_OFFICE = _PARTNER | {
+    "view_due",
     "view_internal_notes",
     "view_briefing",
     "view_workload",
     "download_briefing",
 }
-_STAFF = _HC_OFFICE | {"upload", "view_history", "revert"}
+_STAFF = _HC_OFFICE | {"upload", "view_history", "revert", "review_submissions"}
 
 #: The whole permission table: role -> the actions it may perform. Anything else is denied.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -21,7 +21,7 @@ from lib.auth.roles import check_role
 from lib.db import Bind
 from lib.db import begin as _begin
 from lib.i18n import LANGUAGES, _
-from lib.models import User
+from lib.models import Agency, User
 
 #: User columns that leave this package (never the password hash).
 PUBLIC_COLUMNS = (
@@ -34,6 +34,8 @@ PUBLIC_COLUMNS = (
     "locked_until",
     "created_at",
     "language",
+    "agency",
+    "unit",
 )
 _PUBLIC_SELECT = [getattr(User, c) for c in PUBLIC_COLUMNS]
 
@@ -88,11 +90,15 @@ def insert_user(
     password: str | None,
     email: str | None,
     actor: str,
+    agency: str | None = None,
+    unit: str | None = None,
+    auth_mode: str | None = None,
 ) -> dict[str, Any]:
     """Insert and audit a user inside the caller's transaction (see :func:`create_user`)."""
     name = normalise_username(username)
     check_role(role)
     addr = normalise_email(email)
+    agency, unit = _check_agency(conn, agency), normalise_unit(unit)
     if password is None and addr is None:
         raise ValueError(
             _(
@@ -101,6 +107,8 @@ def insert_user(
             )
         )
     password_hash = hash_password(password, username=name) if password is not None else None
+    if auth_mode is not None:
+        require_agency(role, agency, auth_mode)
     if conn.execute(select(User.id).where(User.username == name)).first() is not None:
         raise ValueError(_("A user named {name} already exists.", name=repr(name)))
     if addr and conn.execute(select(User.id).where(func.lower(User.email) == addr)).first():
@@ -116,9 +124,12 @@ def insert_user(
             locked_until=None,
             created_at=datetime.now(UTC),
             language="en",
+            agency=agency,
+            unit=unit,
         )
     )
     detail = f"username={name} role={role}" + (f" email={addr}" if addr else "")
+    detail += (f" agency={agency}" if agency else "") + (f" unit={unit}" if unit else "")
     detail += " password=set" if password_hash else " password=none (single sign-on)"
     audit(conn, actor, "user.create", detail)
     row = get_row(conn, name)
@@ -133,14 +144,79 @@ def create_user(
     password: str | None = None,
     email: str | None = None,
     actor: str = "cli",
+    agency: str | None = None,
+    unit: str | None = None,
+    auth_mode: str | None = None,
 ) -> dict[str, Any]:
     """Create an active user; ``password`` may be None only for single-sign-on (OIDC) users.
 
-    Raises ValueError for an empty or taken user name, an unknown role, a short
-    password or a missing email address for a password-less user.
+    ``agency``: the partner agency the user reports for (a code of the agency table);
+    ``unit``: the OHCHR unit whose focal point the user is. Raises ValueError for an empty
+    or taken user name, an unknown role or agency, a short password or a missing email
+    address for a password-less user. ``auth_mode`` (the front doors pass ``AUTH_MODE``) also
+    applies :func:`require_agency`.
     """
     with _begin(engine) as conn:
-        return insert_user(conn, username, role, password, email, actor)
+        return insert_user(conn, username, role, password, email, actor, agency, unit, auth_mode)
+
+
+def require_agency(role: str, agency: str | None, auth_mode: str) -> None:
+    """The rule of the front doors (Users page, ``create-user``): with ``AUTH_MODE=local`` a
+    partner must belong to an agency (with ``oidc`` it may come from the provider's claim)."""
+    if role == "partner" and auth_mode == "local" and not (agency or "").strip():
+        raise ValueError(_("A partner user must belong to a partner agency: choose the agency."))
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    """The stored form of an OHCHR unit name (trimmed), None if blank; ValueError if too long."""
+    if unit is None or not str(unit).strip():
+        return None
+    unit = " ".join(str(unit).split())
+    if len(unit) > 200:
+        raise ValueError(_("The unit name must be at most {count} characters long.", count=200))
+    return unit
+
+
+def _check_agency(conn: Connection, agency: str | None) -> str | None:
+    """``agency`` if it is a known agency code (None if blank); else ValueError."""
+    if agency is None or not str(agency).strip():
+        return None
+    code = str(agency).strip()
+    if conn.execute(select(Agency.code).where(Agency.code == code)).first() is None:
+        raise ValueError(_("There is no partner agency {agency}.", agency=repr(code)))
+    return code
+
+
+def with_claimed_agency(engine: Bind, user: dict[str, Any], claimed: object) -> dict[str, Any]:
+    """``user`` with the agency the identity provider's claim names (AUTH_MODE=oidc), when the
+    users table gives none and the claim is a known agency code; else ``user`` unchanged."""
+    if user.get("agency") or not isinstance(claimed, str) or not claimed.strip():
+        return user
+    with _begin(engine) as conn:
+        try:
+            code = _check_agency(conn, claimed)
+        except ValueError:
+            return user  # an unknown code from the provider grants nothing
+    return {**user, "agency": code}
+
+
+def set_agency(
+    engine: Bind, username: str, agency: str | None, unit: str | None = None, actor: str = "cli"
+) -> dict[str, Any]:
+    """Set the agency a user reports for and the OHCHR unit they are focal point of (None: none)."""
+    name = normalise_username(username)
+    with _begin(engine) as conn:
+        row = _require_user(conn, name)
+        code, unit = _check_agency(conn, agency), normalise_unit(unit)
+        if (row["agency"], row["unit"]) != (code, unit):
+            conn.execute(update(User).where(User.id == row["id"]).values(agency=code, unit=unit))
+            audit(
+                conn,
+                actor,
+                "user.set_agency",
+                f"username={name} agency={row['agency']}->{code} unit={row['unit']}->{unit}",
+            )
+        return public(_require_user(conn, name))
 
 
 def _ensure_other_admin(conn: Connection, username: str) -> None:

@@ -19,7 +19,8 @@ and numbers); the figures are the same in every language. Texts that come with t
 (action point texts, MDG indicator texts, round titles) stay as stored.
 """
 
-from lib.briefing.data import DEFAULT_INDICATORS, MAX_COUNTRIES, default_countries
+from lib.briefing.data import DEFAULT_INDICATORS, MAX_COUNTRIES
 from lib.briefing.pack import build_pack
+from lib.domains.mdg.choices import default_countries
 
 __all__ = ["DEFAULT_INDICATORS", "MAX_COUNTRIES", "build_pack", "default_countries"]

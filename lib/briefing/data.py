@@ -54,7 +54,7 @@ def load_data(
     counts = queries.disaggregation_counts(engine)
     frames = [
         queries.observations(
-            engine, (code,), list(countries) if countries else default_countries(counts, code)
+            engine, (code,), list(countries) if countries else mdg_choices.default_countries(counts, code)
         )
         for code in dict.fromkeys(codes)
         if code in set(inds["code"])
@@ -72,13 +72,6 @@ def load_data(
         agencies=queries.agencies(engine),
         counts=counts,
     )
-
-
-def default_countries(
-    counts: pd.DataFrame, code: str, limit: int = mdg_choices.DEFAULT_COUNTRY_COUNT
-) -> list[str]:
-    """The MDG page's default countries for an indicator: those with the most values (mdg_choices.countries_with_data)."""
-    return list(mdg_choices.countries_with_data(counts, code)["country_iso3"].head(limit))
 
 
 @dataclass

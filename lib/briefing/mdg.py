@@ -6,11 +6,12 @@ from concurrent.futures import Future
 
 import pandas as pd
 
-from lib.briefing.data import Context, default_countries
+from lib.briefing.data import Context
 from lib.briefing.fmt import credit, fmt_value, fmt_year, group_words, human
 from lib.briefing.pdf import PackPDF, Writer
 from lib.briefing.summary import CHANGE_WIDTHS, changes_table
 from lib.domains.mdg import charts as mdg_charts
+from lib.domains.mdg import choices as mdg_choices
 from lib.domains.mdg import headline as mdg_headline
 from lib.domains.mdg import metrics as mdg_metrics
 from lib.domains.mdg import rating as mdg_rating
@@ -53,14 +54,11 @@ def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | No
         if code not in inds.index:
             writers.append(_mdg_unknown(code))
             continue
-        chosen = list(countries) if countries else default_countries(data.counts, code)
+        chosen = list(countries) if countries else mdg_choices.default_countries(data.counts, code)
         ind_obs = data.obs
         if not ind_obs.empty:
-            ind_obs = ind_obs.loc[
-                (ind_obs["indicator_code"] == code)
-                & (ind_obs["year"] <= year)
-                & ind_obs["country_iso3"].isin(chosen)
-            ]
+            mask = (ind_obs["indicator_code"] == code) & ind_obs["country_iso3"].isin(chosen)
+            ind_obs = mdg_choices.up_to_year(ind_obs.loc[mask], year)
             used_sources.update(ind_obs["source"].dropna().astype(str))
         later = data.last_year.get(code, year) > year
         writers.append(_mdg_indicator(ctx, code, inds.loc[code], ind_obs, chosen, names, year, later))

@@ -50,7 +50,7 @@ from lib.ingest.results import (
     StaleData,
     problems_of,
 )
-from lib.ingest.revert import revert
+from lib.ingest.revert import REVERT_TYPED_ABOVE, revert, revert_preview
 from lib.ingest.sniff import sniff_delimiter
 from lib.ingest.validate import build_schema, validate
 
@@ -58,6 +58,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "MB",
     "PREVIEW_LIMIT",
+    "REVERT_TYPED_ABOVE",
     "ImportRejected",
     "ImportResult",
     "Parsed",
@@ -75,6 +76,7 @@ __all__ = [
     "problems_of",
     "read_file",
     "revert",
+    "revert_preview",
     "sniff_delimiter",
     "template_description",
     "template_frame",

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from lib import exports
 from lib.datasets import get_dataset
+from lib.ingest.results import EXAMPLE_MARK
 from lib.ingest.staging import target_table
 from lib.ingest.validate import allowed_text
 from lib.models import Upload
@@ -63,9 +64,12 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def template_frame(dataset_name: str) -> pd.DataFrame:
-    """The template: the header and one example row."""
+    """The template: the header and one example row, marked as such (see :data:`EXAMPLE_MARK`)."""
     dataset = get_dataset(dataset_name)
-    return pd.DataFrame([{c.name: c.example for c in dataset.columns}], columns=dataset.column_names)
+    row = {c.name: c.example for c in dataset.columns}
+    first = dataset.columns[0].name
+    row[first] = f"{EXAMPLE_MARK} example: {row[first]}"
+    return pd.DataFrame([row], columns=dataset.column_names)
 
 
 def template_description(dataset_name: str, refs: dict[str, set[str]] | None = None) -> pd.DataFrame:

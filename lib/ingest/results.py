@@ -9,6 +9,8 @@ apart without matching messages.
 from __future__ import annotations
 
 import csv
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,9 +20,17 @@ MB = 1024 * 1024  # the CLI's --max-mb and the limit shown to users
 MAX_UPLOAD_BYTES = 50 * MB
 MISSING_TOKENS = {"", "..", "-", "—", "NA", "N/A", "n/a"}
 PREVIEW_LIMIT = 1000
-BOOL_TRUE = {"true", "1", "yes", "y", "t"}
-BOOL_FALSE = {"false", "0", "no", "n", "f", ""}
+BOOL_TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui", "verdadero", "sí", "si"}  # Excel fr/es
+BOOL_FALSE = {"false", "0", "no", "n", "f", "", "faux", "non", "falso"}
 BOOKKEEPING = ("upload_id", "created_upload_id")
+#: Bounds on the work of one check, whatever the file: its header's columns, the problems kept
+#: (the others are only counted), and the characters of a cell quoted in a problem.
+MAX_COLUMNS = 500
+MAX_PROBLEMS = 1000
+MAX_VALUE_SHOWN = 200
+#: The template's example row starts with this mark: the importer refuses a row that does, so an
+#: example left in a filled-in template can never be written (it looks like a real record).
+EXAMPLE_MARK = "#"
 
 
 class Reason(StrEnum):
@@ -63,6 +73,14 @@ class Problem:
     severity: str = "error"  # error (file rejected) / warning (row skipped, file imported)
     reason: Reason = field(default=Reason.VALUE, compare=False)  # a code; not part of equality
 
+    def __post_init__(self) -> None:
+        # The value is always short text: a cell quoted in a problem may be 40 MB long.
+        if self.value is not None:
+            v = self.value if isinstance(self.value, str) else str(self.value)
+            if len(v) > MAX_VALUE_SHOWN:
+                v = v[:MAX_VALUE_SHOWN] + f"... ({len(v):,} characters)"
+            object.__setattr__(self, "value", v)
+
     def as_dict(self) -> dict:
         return {
             "row": self.row,
@@ -71,6 +89,37 @@ class Problem:
             "message": self.message,
             "severity": self.severity,
         }
+
+
+@dataclass
+class Problems(list):
+    """A list of problems that knows how many more were found than it keeps (``omitted``)."""
+
+    omitted: int = 0
+
+    def add_capped(self, total: int, problems: Iterable[Problem], limit: int = MAX_PROBLEMS) -> None:
+        """Append the first of ``problems`` (``total`` of them) up to ``limit`` kept; count the rest."""
+        room = max(limit - len(self), 0)
+        taken = 0
+        for p in itertools.islice(problems, room):
+            self.append(p)
+            taken += 1
+        self.omitted += total - taken
+
+    @classmethod
+    def merge(cls, *parts: list[Problem], limit: int = MAX_PROBLEMS) -> Problems:
+        """Problems of several stages in order; beyond ``limit``, errors are kept before warnings."""
+        out = cls()
+        every = [p for part in parts for p in part]
+        if len(every) <= limit:
+            out.extend(every)
+        else:
+            errors = [p for p in every if p.severity == "error"]
+            out.add_capped(len(errors), iter(errors), limit)
+            others = [p for p in every if p.severity != "error"]
+            out.add_capped(len(others), iter(others), limit)
+        out.omitted += sum(getattr(part, "omitted", 0) for part in parts)
+        return out
 
 
 @dataclass
@@ -102,6 +151,19 @@ class ImportResult:
     layout: str | None = None
     problems: list[Problem] = field(default_factory=list)
     modified_preview: pd.DataFrame | None = None  # key, column, old, new
+    source: str | None = None  # the source label an MDG file's values are stored under
+    sample: pd.DataFrame | None = None  # the first rows as they will be stored
+    elsewhere: pd.DataFrame | None = None  # MDG values already stored under another source
+
+    @property
+    def omitted(self) -> int:
+        """How many problems were found beyond those kept."""
+        return getattr(self.problems, "omitted", 0)
+
+    @property
+    def error_count(self) -> int:
+        """Every error found (the kept ones and the others)."""
+        return len(self.errors) + self.omitted
 
     @property
     def errors(self) -> list[Problem]:
@@ -119,7 +181,7 @@ class ImportResult:
     def summary(self) -> str:
         verb = "would import" if self.dry_run else "imported"
         if not self.ok:
-            return f"{self.filename}: rejected, {len(self.errors)} problem(s); nothing was written."
+            return f"{self.filename}: rejected, {self.error_count} problem(s); nothing was written."
         if not self.dry_run and self.upload_id is None:
             return (
                 f"{self.filename}: {self.rows} rows, all unchanged (0 new, 0 modified); nothing was written."

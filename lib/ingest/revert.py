@@ -5,7 +5,22 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Connection, Date, DateTime, Engine, Table, and_, delete, insert, select, update
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
 from lib.audit import audit
 from lib.datasets import get_dataset
@@ -13,7 +28,7 @@ from lib.db import bump_data_version, writer
 from lib.ingest.results import RevertRefused
 from lib.ingest.staging import lock_writes, target_table, temp_table
 from lib.ingest.summary import collect_groups, rebuild_all_worth, refresh_summary, summary_groups_of
-from lib.models import Observation, Upload
+from lib.models import Observation, SQLModel, Upload
 from lib.models import Revision as RevisionModel
 
 
@@ -34,6 +49,76 @@ def _befores_table(conn: Connection, target: Table, befores: list[dict]) -> Tabl
         rows = [{c.name: _restore_value(c, b.get(c.name)) for c in target.columns} for b in befores]
         conn.execute(insert(t), rows)
     return t
+
+
+def _refuse_if_referenced(conn: Connection, target: Table, upload_id: int) -> None:
+    """Refuse to remove rows an upload added while other tables' rows refer to them (by foreign key).
+
+    E.g. the follow-up reports of recommendations the upload added: revert those reports first.
+    """
+    added = target.c.created_upload_id == upload_id
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or "upload_id" not in table.c:
+                continue
+            refs = select(target.c[fk.column.name]).where(added)
+            uploads = sorted(
+                u
+                for u in conn.execute(
+                    select(table.c.upload_id).where(table.c[fk.parent.name].in_(refs)).distinct()
+                ).scalars()
+                if u is not None
+            )
+            if uploads:
+                listed = ", ".join(f"upload {u}" for u in uploads)
+                raise RevertRefused(
+                    f"Upload {upload_id} cannot be reverted: rows of {table.name} refer to rows it added "
+                    f"({listed}). Revert those first."
+                )
+
+
+def _referrers(target: Table) -> str:
+    """The tables whose foreign keys point at ``target`` (what blocks removing its rows)."""
+    names = sorted(
+        {
+            t.name
+            for t in target.metadata.tables.values()
+            for fk in t.foreign_keys
+            if fk.column.table is target
+        }
+    )
+    return "rows of " + ", ".join(names) if names else "rows of other tables"
+
+
+#: A revert removing or restoring more rows than this asks for the upload's id to be typed.
+REVERT_TYPED_ABOVE = 10
+REVERT_SAMPLE = 10
+
+
+def revert_preview(engine: Engine, upload_id: int) -> dict:
+    """What reverting an upload would do: rows removed and restored, and the first removed ones."""
+    up = Upload.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(up.c.dataset).where(up.c.id == upload_id)).first()
+        if row is None:
+            raise RevertRefused(f"There is no upload {upload_id}.")
+        dataset = get_dataset(row[0])
+        target = target_table(dataset)
+        added = target.c.created_upload_id == upload_id
+        removed = conn.execute(select(func.count()).select_from(target).where(added)).scalar_one()
+        r = RevisionModel.__table__
+        restored = conn.execute(select(func.count()).where(r.c.upload_id == upload_id)).scalar_one()
+        cols = [target.c[c] for c in dataset.column_names]
+        first = conn.execute(
+            select(*cols).where(added).order_by(*[target.c[k] for k in dataset.key]).limit(REVERT_SAMPLE)
+        ).all()
+    return {
+        "upload_id": upload_id,
+        "removed": removed,
+        "restored": restored,
+        "sample": pd.DataFrame([tuple(x) for x in first], columns=dataset.column_names),
+        "typed": removed + restored > REVERT_TYPED_ABOVE,
+    }
 
 
 def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
@@ -91,12 +176,19 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
             raise RevertRefused(
                 f"Upload {upload_id} cannot be reverted: later uploads changed the same rows since: {listed}. Revert those first."
             )
+        _refuse_if_referenced(conn, target, upload_id)
         # The series the revert changes, collected before their rows go (None: all of them).
         summary = target is Observation.__table__
         groups = None
         if summary and not rebuild_all_worth(conn, row["rows_new"] + row["rows_modified"]):
             groups = collect_groups(conn, summary_groups_of(target, upload_id))
-        deleted = conn.execute(delete(target).where(target.c.created_upload_id == upload_id)).rowcount
+        try:
+            deleted = conn.execute(delete(target).where(target.c.created_upload_id == upload_id)).rowcount
+        except IntegrityError:  # the transaction rolls back as the refusal leaves it
+            raise RevertRefused(
+                f"Upload {upload_id} ({row['filename']}) cannot be reverted: other data refers to rows it "
+                f"added ({_referrers(target)}). Revert the uploads of that data first; nothing was changed."
+            ) from None
         if befores:
             restored = {c.name: before.c[c.name] for c in target.columns if c.name not in dataset.key}
             conn.execute(update(target).where(same_row).values(**restored))  # UPDATE ... FROM

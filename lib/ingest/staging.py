@@ -147,6 +147,26 @@ def modified_preview(
     return pd.DataFrame(lines, columns=["key", "column", "old", "new"])
 
 
+def stored_elsewhere(conn: Connection, target: Table, staging: Table, dataset: Dataset) -> pd.DataFrame:
+    """MDG: per other source, how many of the staged values are stored the same under it.
+
+    Same key but for the source, and the same value: the same data filed under another label.
+    The join uses the primary key's leading columns (the key without the source).
+    """
+    same = and_(
+        *[target.c[k] == staging.c[k] for k in dataset.key if k != "source"],
+        target.c.source != staging.c.source,
+        target.c.value == staging.c.value,
+    )
+    rows = conn.execute(
+        select(target.c.source, func.count())
+        .select_from(staging.join(target, same))
+        .group_by(target.c.source)
+        .order_by(func.count().desc())
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["source", "values"]).astype({"values": "int64"})
+
+
 def _json_default(v):
     if isinstance(v, datetime | date):
         return v.isoformat()

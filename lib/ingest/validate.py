@@ -10,14 +10,33 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lib.datasets import Col, Dataset
-from lib.ingest.results import BOOL_FALSE, BOOL_TRUE, MISSING_TOKENS, Parsed, Problem, Reason
+from lib.datasets import Col, Dataset, join_list, split_list
+from lib.ingest.regional import REGIONAL_DELIMITERS, day_first_dates, decimal_commas
+from lib.ingest.results import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    MAX_PROBLEMS,
+    MISSING_TOKENS,
+    Parsed,
+    Problem,
+    Problems,
+    Reason,
+)
+from lib.ingest.rules import row_rules
 
 if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this module
     import pandera.pandas as pa
 
 
-def allowed_text(values: set[str] | tuple[str, ...], limit: int = 24) -> str:
+#: Plausible dates (the UN's founding to the end of the century) and the longest text of a column
+#: that sets no limit of its own.
+DATE_RANGE = (pd.Timestamp("1945-01-01"), pd.Timestamp("2100-12-31"))
+MAX_TEXT = 1000
+TOO_SMALL = "is too small to be stored: it would become 0 (write 0 if that is meant)"
+
+
+def allowed_text(values: set[str] | tuple[str, ...], limit: int = 36) -> str:
+    # 36: the action points and a recommendation's possible addressees are named in full.
     vals = sorted(values) if isinstance(values, set) else list(values)
     if len(vals) <= limit:
         return ", ".join(vals)
@@ -41,15 +60,46 @@ def _to_float(s: pd.Series) -> pd.Series:
         return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
-def coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Problem]]:
-    """Strings to typed columns; cells that do not convert become problems."""
+def _cell_problems(
+    out: Problems, s: pd.Series, bad: np.ndarray, column: str, message: Callable[[str], str]
+) -> None:
+    """A problem for each cell where ``bad`` holds (by position: a UN export repeats row numbers)."""
+    where = np.flatnonzero(bad)
+    values = s.to_numpy()
+    out.add_capped(
+        len(where),
+        (Problem(int(s.index[i]), column, str(values[i]), message(str(values[i]))) for i in where),
+    )
+
+
+def _underflow(s: pd.Series, num: pd.Series) -> pd.Series:
+    """Cells written as a non-zero number that reads as 0.0 (``1e-400``): storing 0 would be wrong."""
+    zero = (num == 0).to_numpy()
+    if not zero.any():
+        return pd.Series(False, index=s.index)
+    mantissa = s.str.split(r"[eE]", n=1, regex=True).str[0]
+    return pd.Series(zero, index=s.index) & mantissa.str.contains(r"[1-9]", regex=True).fillna(False)
+
+
+def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd.DataFrame, list[Problem]]:
+    """Strings to typed columns; cells that do not convert become problems.
+
+    In a semicolon or tab file, a column written throughout with decimal commas or day-first
+    dates is read that way (:mod:`lib.ingest.regional`).
+    """
     out = pd.DataFrame(index=df.index)
-    problems: list[Problem] = []
+    problems = Problems()
+    problems.unreadable = {}  # column -> rows of its cells that did not convert (see check_values)
+    regional = delimiter in REGIONAL_DELIMITERS
     for c in dataset.columns:
         s = df[c.name].fillna("").astype(str).str.strip()
         blank = s.isin(MISSING_TOKENS) if c.kind in ("int", "float", "date") else s.eq("")
         if c.kind == "str":
             v = s.str.lower() if c.lower else s
+            if c.multiple:
+                # One stored form per set of values, whatever the order or spacing in the file.
+                v = v.map(lambda cell: join_list(split_list(cell)))
+                blank = v.eq("")
             # object first: pandas' string dtype would turn None into NaN.
             out[c.name] = v.astype(object).where(~blank, None)
             continue
@@ -59,29 +109,51 @@ def coerce(df: pd.DataFrame, dataset: Dataset) -> tuple[pd.DataFrame, list[Probl
             out[c.name] = low.isin(BOOL_TRUE)
             msg = "must be true or false"
         elif c.kind in ("int", "float"):
-            num = _to_float(s.where(~blank))
+            text = s.where(~blank)
+            if regional and c.kind == "float":
+                filled, mixed = decimal_commas(s[~blank], c.name)
+                if mixed:
+                    problems.append(mixed)
+                text = text.where(blank, filled)
+            num = _to_float(text)
             bad = num.isna() & ~blank
+            tiny = _underflow(s, num)
+            _cell_problems(
+                problems, s, tiny.to_numpy(), c.name, lambda v, n=c.name: f"'{n}' value {v!r} {TOO_SMALL}."
+            )
             if c.kind == "int":
                 # inf, 1e400 or 20 digits: no int64 holds them, and no int column allows them.
                 huge = num.abs() >= 2.0**53
-                for idx in s.index[huge.to_numpy()]:
-                    problems.append(Problem(int(idx), c.name, s.at[idx], f"'{c.name}' {range_text(c)}."))
+                _cell_problems(
+                    problems, s, huge.to_numpy(), c.name, lambda v, c=c: f"'{c.name}' {range_text(c)}."
+                )
                 frac = num.notna() & ~huge & (num != num.round())
-                bad = bad | frac
-                out[c.name] = num.where(~(bad | huge)).astype("Int64")
+                bad = (bad | frac) & ~tiny
+                out[c.name] = num.where(~(bad | huge | tiny)).astype("Int64")
                 msg = "must be a whole number (e.g. 42)"
             else:
-                out[c.name] = num.astype("float64")
+                bad = bad & ~tiny
+                out[c.name] = num.where(~tiny).astype("float64")
                 msg = "must be a number with a point for decimals and no thousands separator (e.g. 1234.5)"
         elif c.kind == "date":
-            d = pd.to_datetime(s.where(~blank), format="%Y-%m-%d", errors="coerce")
+            d = None
+            if regional:
+                d, mixed = day_first_dates(s[~blank], c.name)
+                if mixed:
+                    problems.append(mixed)  # and its cells not in YYYY-MM-DD are named below
+                elif d is not None:
+                    d = d.reindex(s.index)
+            if d is None:
+                d = pd.to_datetime(s.where(~blank), format="%Y-%m-%d", errors="coerce")
             bad = d.isna() & ~blank
             out[c.name] = d
             msg = "must be a date written YYYY-MM-DD (e.g. 2008-11-20)"
         else:  # pragma: no cover - a programming error in datasets.py
             raise ValueError(c.kind)
-        for idx in s.index[bad.to_numpy()]:
-            problems.append(Problem(int(idx), c.name, s.at[idx], f"'{c.name}' {msg}."))
+        _cell_problems(problems, s, bad.to_numpy(), c.name, lambda v, n=c.name, m=msg: f"'{n}' {m}.")
+        failed = out[c.name].isna().to_numpy() & ~blank.to_numpy()
+        if failed.any():
+            problems.unreadable[c.name] = s.index.to_numpy()[failed]
     return out, problems
 
 
@@ -121,134 +193,197 @@ def _value_rules(c: Col, refs: dict[str, set[str]]) -> list[Rule]:
         rules.append(
             (lambda s: s.str.match(pattern), f"is not in the right form; write it as {c.pattern_hint}")
         )
-    if c.max_length:
-        n = c.max_length
+    if c.kind == "str" and c.allowed is None and c.ref is None:
+        n = c.max_length or MAX_TEXT
         rules.append((lambda s: _lengths(s) <= n, f"is longer than {n} characters"))
+    if c.kind == "date":
+        lo, hi = DATE_RANGE
+        rules.append(
+            (
+                lambda s: (s >= lo) & (s <= hi),
+                f"is not a plausible date; it must be between {lo:%Y-%m-%d} and {hi:%Y-%m-%d}",
+            )
+        )
     return rules
 
 
-def build_schema(dataset: Dataset, refs: dict[str, set[str]]) -> pa.DataFrameSchema:
-    """The dataset's value rules as a pandera schema: what :func:`check_values` validates with."""
+def build_schema(
+    dataset: Dataset, refs: dict[str, set[str]], *, list_values: bool = True
+) -> pa.DataFrameSchema:
+    """The dataset's value rules as a pandera schema: what :func:`check_values` validates with.
+
+    A list column's cell passes when each of its values does; ``list_values=False`` leaves
+    those checks out (:func:`check_values` checks the values one by one, to name the bad one).
+    """
     import pandera.pandas as pa
 
+    def each(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+        # A list cell passes when every one of its values does.
+        return lambda s: s.map(lambda cell: bool(test(pd.Series(split_list(cell), dtype=object)).all()))
+
+    def checks(c: Col) -> list:
+        if c.multiple and not list_values:
+            return []
+        return [
+            pa.Check(each(test) if c.multiple else test, element_wise=False, error=error)
+            for test, error in _value_rules(c, refs)
+        ]
+
     return pa.DataFrameSchema(
-        {
-            c.name: pa.Column(
-                checks=[
-                    pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)
-                ],
-                nullable=not c.required,
-                coerce=False,
-            )
-            for c in dataset.columns
-        },
+        {c.name: pa.Column(checks=checks(c), nullable=not c.required, coerce=False) for c in dataset.columns},
         strict=False,
     )
 
 
+#: Rows validated by one call of the schema: its failure cases (one row per failing cell) stay
+#: bounded however bad a large file is; the rows after the problems kept are only counted.
+CHUNKS = (20_000, 200_000)
+#: Cells that did not convert (already a problem): column -> their row numbers.
+Unreadable = dict[str, np.ndarray]
+
+
+def _unreadable(cells: set[tuple[int, str]] | Unreadable) -> Unreadable:
+    if isinstance(cells, dict):
+        return cells
+    out: dict[str, list[int]] = {}
+    for row, col in cells:
+        out.setdefault(col, []).append(row)
+    return {c: np.asarray(rows) for c, rows in out.items()}
+
+
 def check_values(
-    typed: pd.DataFrame, dataset: Dataset, refs: dict[str, set[str]], unreadable: set[tuple[int, str]]
-) -> list[Problem]:
+    typed: pd.DataFrame,
+    dataset: Dataset,
+    refs: dict[str, set[str]],
+    unreadable: set[tuple[int, str]] | Unreadable,
+    limit: int = MAX_PROBLEMS,
+) -> Problems:
     """Required cells and value rules, validated by the pandera schema (lazily: every failure).
 
-    Its failure cases become problems; cells in ``unreadable`` (they did not convert, which is
-    already a problem) are not also reported as "required".
+    Its failure cases become problems (at most ``limit``; the rest are counted with the same
+    rules); cells in ``unreadable`` (they did not convert, which is already a problem) are not
+    also reported as "required". The values of a list column are validated one by one (the
+    frame exploded, the file's row numbers kept), so a problem names the bad value, not the cell.
     """
+    import pandera.pandas as pa
     from pandera.errors import SchemaErrors
 
-    try:
-        build_schema(dataset, refs).validate(typed, lazy=True, inplace=True)
-    except SchemaErrors as err:
-        return _failure_problems(err.failure_cases, dataset, unreadable)
-    return []
+    schema = build_schema(dataset, refs, list_values=False)
+    cells = _unreadable(unreadable)
+    out = Problems()
+    start, size = 0, CHUNKS[0]
+    while start < len(typed):
+        part = typed.iloc[start : start + size]
+        start, size = start + size, CHUNKS[1]
+        if len(out) >= limit:
+            out.omitted += _count_failures(part, dataset, refs, cells)
+            continue
+        try:
+            schema.validate(part, lazy=True, inplace=True)
+        except SchemaErrors as err:
+            found = _failure_problems(err.failure_cases, dataset, cells, limit - len(out))
+            out.extend(found)
+            out.omitted += found.omitted
+    for c in (c for c in dataset.columns if c.multiple):
+        values = typed[c.name].dropna().map(split_list).explode().dropna().to_frame(c.name)
+        rules = [pa.Check(test, element_wise=False, error=error) for test, error in _value_rules(c, refs)]
+        try:
+            pa.DataFrameSchema({c.name: pa.Column(checks=rules, nullable=True)}).validate(values, lazy=True)
+        except SchemaErrors as err:
+            found = _failure_problems(err.failure_cases, dataset, cells, max(limit - len(out), 0))
+            out.extend(found)
+            out.omitted += found.omitted
+    return out
 
 
-def _failure_problems(
-    cases: pd.DataFrame, dataset: Dataset, unreadable: set[tuple[int, str]]
-) -> list[Problem]:
+def _count_failures(
+    part: pd.DataFrame, dataset: Dataset, refs: dict[str, set[str]], cells: Unreadable
+) -> int:
+    """How many problems the schema would report in ``part`` (its rules, applied to count only)."""
+    n = 0
+    for c in dataset.columns:
+        col = part[c.name]
+        null = col.isna().to_numpy(dtype=bool)
+        if c.required:
+            skip = np.isin(part.index.to_numpy(), cells.get(c.name, np.empty(0)))
+            n += int((null & ~skip).sum())
+        s = col[~null]
+        if c.multiple:
+            s = s.map(split_list).explode().dropna()  # each value of a list counted on its own
+        for test, _error in _value_rules(c, refs):
+            n += int((~pd.array(test(s), dtype="boolean").to_numpy(dtype=bool, na_value=False)).sum())
+    return n
+
+
+def _failure_problems(cases: pd.DataFrame, dataset: Dataset, cells: Unreadable, limit: int) -> Problems:
     """pandera's failure cases as problems, in column order then rule order then row order."""
+    required = cases["check"].eq("not_nullable").to_numpy()
+    skip = np.zeros(len(cases), dtype=bool)
+    for col, rows in cells.items():
+        skip |= required & cases["column"].eq(col).to_numpy() & np.isin(cases["index"].to_numpy(), rows)
+    cases = cases[~skip]
     order = {c.name: i for i, c in enumerate(dataset.columns)}
     cases = cases.assign(
         _col=cases["column"].map(order).fillna(len(order)),
         _check=pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1),
     ).sort_values(["_col", "_check", "index"], kind="stable")
-    problems: list[Problem] = []
+    problems = Problems()
+    problems.omitted = max(len(cases) - limit, 0)
+    head = cases.head(limit)
     for col, check, value, idx in zip(
-        cases["column"], cases["check"], cases["failure_case"], cases["index"], strict=True
+        head["column"], head["check"], head["failure_case"], head["index"], strict=True
     ):
         row = None if idx is None or pd.isna(idx) else int(idx)
         if check == "not_nullable":
-            if (row, col) not in unreadable:
-                msg = f"'{col}' is required; this row leaves it empty."
-                problems.append(Problem(row, col, None, msg, reason=Reason.REQUIRED))
+            msg = f"'{col}' is required; this row leaves it empty."
+            problems.append(Problem(row, col, None, msg, reason=Reason.REQUIRED))
             continue
         val = str(value)
         problems.append(Problem(row, col, val, f"'{col}' value {val!r} {check}.", reason=Reason.VALUE))
     return problems
 
 
-def _row_rules(df: pd.DataFrame, dataset: Dataset) -> list[Problem]:
-    """Rules across columns of a row."""
-    problems: list[Problem] = []
+def _duplicates(typed: pd.DataFrame, dataset: Dataset) -> Problems:
+    """A problem for each row repeating the key of an earlier row."""
+    out = Problems()
+    dup = typed.duplicated(list(dataset.key), keep=False)
+    if not dup.any():
+        return out
+    keys = typed.loc[dup, list(dataset.key)]
+    repeat = keys.duplicated(keep="first").to_numpy()
+    first_of: dict[tuple, int] = {}
+    for idx, key in zip(keys.index, keys.itertuples(index=False), strict=True):
+        first_of.setdefault(tuple(key), int(idx))
 
-    def flag(mask: pd.Series, col: str, msg: str) -> None:
-        for idx in df.index[mask.fillna(False).to_numpy(dtype=bool)]:
-            v = df.at[idx, col]
-            problems.append(Problem(int(idx), col, None if pd.isna(v) else str(v)[:10], msg))
+    def found():
+        for idx, key, again in zip(keys.index, keys.itertuples(index=False), repeat, strict=True):
+            if again:
+                k = tuple(key)
+                yield Problem(
+                    int(idx),
+                    ",".join(dataset.key),
+                    " / ".join(map(str, k)),
+                    f"Duplicate key: the same {', '.join(dataset.key)} as row {first_of[k]}. Keep one of them.",
+                    reason=Reason.DUPLICATE,
+                )
 
-    if dataset.name == "rounds":
-        flag(
-            df["cutoff_date"] > df["meeting_date"],
-            "cutoff_date",
-            "The data cut-off date must not be after the meeting date.",
-        )
-    elif dataset.name == "ny-workload":
-        done = df["status"].eq("completed")
-        flag(
-            done & df["completed_on"].isna(),
-            "completed_on",
-            "A completed item needs its completion date (completed_on).",
-        )
-        flag(
-            ~done & df["completed_on"].notna(),
-            "completed_on",
-            "Only completed items have a completion date; clear it or set status to completed.",
-        )
-        flag(
-            df["completed_on"] < df["received_on"],
-            "completed_on",
-            "The completion date is before the date received.",
-        )
-    elif dataset.name == "action2":
-        flag(df["end_date"] < df["start_date"], "end_date", "The end date is before the start date.")
-    return problems
+    out.add_capped(int(repeat.sum()), found())
+    return out
 
 
 def validate(
-    parsed: Parsed, dataset: Dataset, refs: dict[str, set[str]]
+    parsed: Parsed, dataset: Dataset, refs: dict[str, set[str]], series: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed frame and every problem found (coercion, schema, row rules, duplicate keys)."""
-    typed, problems = coerce(parsed.frame, dataset)
-    unreadable = {(p.row, p.column) for p in problems}  # not also reported as "required"
-    problems += check_values(typed, dataset, refs, unreadable)
-    problems += _row_rules(typed, dataset)
-    dup = typed.duplicated(list(dataset.key), keep=False)
-    if dup.any():
-        first_of: dict[tuple, int] = {}
-        for idx, key in zip(
-            typed.index[dup], typed.loc[dup, list(dataset.key)].itertuples(index=False), strict=True
-        ):
-            k = tuple(key)
-            if k in first_of:
-                problems.append(
-                    Problem(
-                        int(idx),
-                        ",".join(dataset.key),
-                        " / ".join(map(str, k)),
-                        f"Duplicate key: the same {', '.join(dataset.key)} as row {first_of[k]}. Keep one of them.",
-                    )
-                )
-            else:
-                first_of[k] = int(idx)
+    """Typed frame and every problem found (coercion, schema, row rules, duplicate keys).
+
+    ``series`` is the MDG series catalogue: each row's series must be in it, under its indicator.
+    """
+    typed, converted = coerce(parsed.frame, dataset, parsed.delimiter)
+    problems = Problems.merge(
+        converted,
+        check_values(typed, dataset, refs, converted.unreadable),
+        row_rules(typed, dataset, series),
+        _duplicates(typed, dataset),
+    )
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return typed, problems

@@ -168,6 +168,13 @@ def country_choices(counts: pd.DataFrame, indicator_code: str) -> list[str]:
     return countries_with_data(counts, indicator_code)["country_iso3"].tolist()
 
 
+def default_countries(
+    counts: pd.DataFrame, indicator_code: str, limit: int = DEFAULT_COUNTRY_COUNT
+) -> list[str]:
+    """The countries an indicator is shown for until someone chooses (the MDG page and the pack)."""
+    return country_choices(counts, indicator_code)[:limit]
+
+
 def group_labels() -> pd.Series:
     """The group picker's choices (no group, then :data:`COUNTRY_GROUPS`), each in the reader's language."""
     keys = [NO_GROUP, *COUNTRY_GROUPS]

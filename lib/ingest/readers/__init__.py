@@ -17,7 +17,7 @@ from lib.datasets import Dataset
 from lib.ingest.readers.base import ReadContext, Reader
 from lib.ingest.readers.template import TemplateReader
 from lib.ingest.readers.un_wide import UnWideReader
-from lib.ingest.results import ImportRejected, Parsed, Problem, Reason
+from lib.ingest.results import MAX_COLUMNS, ImportRejected, Parsed, Problem, Reason
 from lib.ingest.sniff import first_line, sniff_delimiter
 
 #: Tried in order; the template reader accepts any file, so it comes last.
@@ -45,6 +45,20 @@ def parse(
             ]
         )
     delimiter = sniff_delimiter(text)
+    width = first_line(text).count(delimiter) + 1  # counted before any parsing: bounded work
+    if width > MAX_COLUMNS:
+        raise ImportRejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    f"{width:,} columns",
+                    f"The header has {width:,} columns; at most {MAX_COLUMNS} are accepted. "
+                    "Is this the right file?",
+                    reason=Reason.LAYOUT,
+                )
+            ]
+        )
     header = [h.strip() for h in next(csv.reader(io.StringIO(first_line(text)), delimiter=delimiter))]
     ctx = ReadContext(dataset, delimiter, header, source, series if series is not None else pd.DataFrame())
     reader = next(r for r in READERS if r.accepts(ctx))

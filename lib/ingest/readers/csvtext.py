@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from lib.ingest.results import ImportRejected, Problem
+from lib.ingest.results import ImportRejected, Problem, Problems, Reason
 
 FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -76,3 +76,35 @@ def read_arrow(text: str, delimiter: str, ncols: int) -> pd.DataFrame | None:
     if table.num_columns != ncols or any(t != pa.large_string() for t in table.schema.types):
         return None
     return pd.DataFrame({i: pd.array(table.column(i), dtype="str") for i in range(ncols)})
+
+
+def short_rows(text: str, delimiter: str, width: int) -> Problems:
+    """A problem for each row with fewer values than the header's ``width`` (blank lines aside).
+
+    pandas fills a short row's missing values with empty text, which would store a file cut
+    mid-row (its last row partial) or a row missing its trailing fields as if they were empty.
+    """
+    found: list[tuple[int, int]] = []
+    total = 0
+    for rownum, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if 0 < len(row) < width and (len(row) > 1 or row[0].strip()):
+            total += 1
+            if len(found) < 50:  # the first ones name the problem; the rest are counted
+                found.append((rownum, len(row)))
+    out = Problems()
+    out.add_capped(
+        total,
+        (
+            Problem(
+                n,
+                None,
+                None,
+                f"Row {n} has {k} value(s) but the header has {width} columns: the row is incomplete "
+                "(the file cut short, or values missing at its end). Complete the row; put values that "
+                "contain the delimiter in double quotes.",
+                reason=Reason.LAYOUT,
+            )
+            for n, k in found
+        ),
+    )
+    return out

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lib.ingest.readers.csvtext import read_arrow, read_pandas
-from lib.ingest.results import ImportRejected, Parsed, Problem
+from lib.ingest.readers.csvtext import read_arrow, read_pandas, short_rows
+from lib.ingest.readers.headers import canonical
+from lib.ingest.results import EXAMPLE_MARK, ImportRejected, Parsed, Problem, Reason
 
 if TYPE_CHECKING:
     from lib.ingest.readers.base import ReadContext
@@ -25,9 +26,11 @@ class TemplateReader:
         """The rows as strings, index = file row number (the header is row 1)."""
         dataset, delimiter, ncols = ctx.dataset, ctx.delimiter, len(ctx.header)
         df = read_arrow(text, delimiter, ncols)
-        if df is None:
+        if df is None:  # an irregular file: pandas reads it, and short rows are refused
             df = read_pandas(text, delimiter)
-        header = [str(c).strip().lower() for c in df.iloc[0]]
+            if short := short_rows(text, delimiter, df.shape[1]):
+                raise ImportRejected(short)
+        header = canonical(list(df.iloc[0]), dataset)
         df = df.iloc[1:]
         df.columns = header
         problems: list[Problem] = []
@@ -58,6 +61,21 @@ class TemplateReader:
             df = df.drop(index=blank.index[blank.to_numpy()])
         if df.empty:
             raise ImportRejected([Problem(None, None, None, "The file has a header but no data rows.")])
+        marked = df.iloc[:, 0].str.lstrip().str.startswith(EXAMPLE_MARK).to_numpy()
+        if marked.any():
+            rows = df.index[marked]
+            raise ImportRejected(
+                [
+                    Problem(
+                        int(rows[0]),
+                        df.columns[0],
+                        None,
+                        f"Row {rows[0]} starts with '{EXAMPLE_MARK}': it is the template's example row "
+                        f"(or a comment), never imported ({len(rows)} such row(s)). Delete it and import again.",
+                        reason=Reason.LAYOUT,
+                    )
+                ]
+            )
         for c in dataset.columns:
             if c.name not in df.columns:
                 df[c.name] = ""
