@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import i18n
+from lib import i18n, reference
 from lib.domains.mdg import rating as rating_rules
 from lib.i18n import N_, _
 
@@ -31,15 +31,16 @@ def is_successor_source(source: str) -> bool:
 
 def source_credit(source: str) -> str:
     """Who to credit for a source's values (one line, markdown)."""
+    name = reference.source_name(source)  # the short name, never the repository label
     if is_successor_source(source):
         return _(
             "Source: {source} — **{note}**. Credit: {credit}.",
-            source=source,
+            source=name,
             note=_(SUCCESSOR_NOTE),
             credit=_(SUCCESSOR_CREDIT),
         )
     credit = IGME_CREDIT if "igme" in str(source).lower() else MDG_CREDIT
-    return _("Source: {source}. Credit: {credit}.", source=source, credit=_(credit))
+    return _("Source: {source}. Credit: {credit}.", source=name, credit=_(credit))
 
 
 def indicator_header(indicator: pd.Series) -> str:
