@@ -192,6 +192,16 @@ def document_language(lang: str) -> None:
     """Declare the reader's language on the document (``<html lang>``, WCAG 2.1 SC 3.1.1), so
     screen readers pronounce French as French. Streamlit itself always writes ``lang="en"``."""
     st.html(_LANG_SCRIPTS.get(lang, _LANG_SCRIPTS[i18n.DEFAULT_LANGUAGE]), unsafe_allow_javascript=True)
+    st.html(_READABLE_LABELS)  # style only: Streamlit puts it out of the page's flow
+
+
+# Longer French and Spanish words: menu entries and table headers wrap instead of being cut.
+_READABLE_LABELS = (
+    "<style>"
+    '[data-testid="stSidebarNav"] a span { white-space: normal !important; overflow: visible !important; '
+    "text-overflow: clip !important; }"
+    "</style>"
+)
 
 
 def guard(action: str) -> dict:

@@ -40,3 +40,20 @@ def test_pages_declare_the_readers_language(live_app, page, lang, tmp_path):
         page.get_by_role("heading", name=title).first.wait_for()
         wait_idle(page)
         assert _document_lang(page) == lang, title
+
+
+def test_french_menu_entries_are_not_cut(live_app, page):
+    auth.set_language(live_app.engine(), ROLE_USERS["hc_office"], "fr", actor="test")
+    page.goto(live_app.url + "/")
+    page.get_by_role("textbox", name="User name").fill(ROLE_USERS["hc_office"])
+    page.get_by_role("textbox", name="Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    with i18n.language("fr"):
+        titles = [_(p.title) for p in pages_for("hc_office")]
+    page.get_by_role("heading", name=titles[0]).first.wait_for()
+    wait_idle(page)
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stSidebarNav"] a span')]
+            .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)"""
+    )
+    assert not cut, cut
