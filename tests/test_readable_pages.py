@@ -39,3 +39,17 @@ def test_a_change_of_zero_has_no_arrow(make_app):
     flat = [d for d in deltas if not d[1].startswith(("+", "-"))]
     assert flat, "2008-H2 has figures that did not change"
     assert all(direction == Metric.MetricDirection.NONE for _, _, direction in flat), flat
+
+
+def test_equity_gaps_say_plainly_when_no_source_has_the_breakdown(make_app):
+    """Issue 16: for 4.1 no source has a breakdown by sex or location; the page says so and names
+    the indicators that have one."""
+    at = make_app("pages/mdg.py", role="hc_office")
+    at.session_state["mdg-goal"] = 4
+    at.session_state["mdg-indicator"] = "4.1"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    infos = [i.value for i in at.info]
+    sex = next(i for i in infos if "breaks 4.1 down into female / male" in i)
+    assert "Indicators with this breakdown: 1.5, 2.1" in sex
+    assert any("breaks 4.1 down into rural / urban" in i and "7.8" in i for i in infos)
