@@ -234,7 +234,8 @@ def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
         return df
     out = df.copy()
     for c in cols:
-        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), None)
+        # An empty date shows as a dash, not Streamlit's "None" (in every language).
+        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), "—")
     return out
 
 

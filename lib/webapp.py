@@ -446,9 +446,15 @@ def choose(where: Any, label: str, labels: pd.Series, key: str, default: Any = N
     return where.selectbox(label, options, key=key, format_func=labels.get)
 
 
+def all_placeholder() -> str:
+    """A filter's placeholder in the reader's language (Streamlit's own is "Choose options")."""
+    return _("All (choose to filter)")
+
+
 def choose_many(label: str, options: list, key: str, default: list, **kwargs: Any) -> list:
     """A multiselect that keeps the choices still offered (``default`` on first use)."""
     st.session_state[key] = filters.keep_selection(st.session_state.get(key), options, default)
+    kwargs.setdefault("placeholder", _("Choose options"))
     return st.multiselect(label, options, key=key, **kwargs)
 
 

@@ -34,11 +34,20 @@ w.metrics(headline.figures(hl.changes, hl.moves, win.previous))
 st.header(_("Action points"))
 f1, f2, f3, f4 = st.columns(4)
 clusters = f1.multiselect(
-    _("Cluster"), list(CLUSTERS), format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}"
+    _("Cluster"),
+    list(CLUSTERS),
+    format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}",
+    placeholder=w.all_placeholder(),
 )
-statuses = f2.multiselect(_("Status"), STATUSES, format_func=i18n.label)
-assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, format_func=i18n.label)
-units = f4.multiselect(_("Lead unit"), views.lead_units(table)) if internal else []
+statuses = f2.multiselect(_("Status"), STATUSES, format_func=i18n.label, placeholder=w.all_placeholder())
+assessments = f3.multiselect(
+    _("Assessment"), ASSESSMENTS, format_func=i18n.label, placeholder=w.all_placeholder()
+)
+units = (
+    f4.multiselect(_("Lead unit"), views.lead_units(table), placeholder=w.all_placeholder())
+    if internal
+    else []
+)
 overdue_only = st.toggle(_("Only overdue points"))
 shown = views.visible_point_columns(
     views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal

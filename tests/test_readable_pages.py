@@ -53,3 +53,16 @@ def test_equity_gaps_say_plainly_when_no_source_has_the_breakdown(make_app):
     sex = next(i for i in infos if "breaks 4.1 down into female / male" in i)
     assert "Indicators with this breakdown: 1.5, 2.1" in sex
     assert any("breaks 4.1 down into rural / urban" in i and "7.8" in i for i in infos)
+
+
+def test_widgets_and_empty_dates_in_the_readers_language(make_app):
+    """Issue 16: no Streamlit "Choose options" placeholder on a Spanish page, no "None" for an empty date."""
+    at = make_app("pages/action_points.py", role="staff")
+    at.session_state["language"] = "es"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    placeholders = [m.proto.placeholder for m in at.multiselect]
+    assert placeholders and "Choose options" not in placeholders, placeholders
+    table = next(df for df in at.dataframe if "due_date" in df.value.columns)
+    due = table.value["due_date"]
+    assert due.notna().all() and "—" in set(due.astype(str)), "an empty due date shows as a dash"
