@@ -222,7 +222,13 @@ def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
 
 
 def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00"."""
+    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00",
+    empty dates as a dash, and times in UTC without "+00:00"."""
+    aware = [c for c in df.columns if isinstance(df[c].dtype, pd.DatetimeTZDtype)]
+    if aware:  # the headers say "(UTC)": times shown without a "+00:00" suffix
+        df = df.copy()
+        for c in aware:
+            df[c] = df[c].dt.tz_convert("UTC").dt.tz_localize(None).dt.floor("s")
     cols = [
         c
         for c in df.columns

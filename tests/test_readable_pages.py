@@ -66,3 +66,19 @@ def test_widgets_and_empty_dates_in_the_readers_language(make_app):
     table = next(df for df in at.dataframe if "due_date" in df.value.columns)
     due = table.value["due_date"]
     assert due.notna().all() and "—" in set(due.astype(str)), "an empty due date shows as a dash"
+
+
+def test_times_show_without_a_utc_offset_and_dates_without_midnight():
+    import pandas as pd
+
+    from lib import tables
+
+    df = pd.DataFrame(
+        {
+            "at": pd.to_datetime(["2026-12-01 10:00:01.5+00:00", "2026-12-01 11:00:00.0+01:00"], utc=True),
+            "due": pd.to_datetime(["2007-06-30", None]),
+        }
+    )
+    shown = tables.plain_dates(df)
+    assert [str(v) for v in shown["at"]] == ["2026-12-01 10:00:01", "2026-12-01 10:00:00"]
+    assert [str(v) for v in shown["due"]] == ["2007-06-30", "—"]
