@@ -285,7 +285,8 @@ PACK_WORDS = {
         ),
         "toc": "Sommaire",
         "sections": (
-            "Ce qui a changé depuis 2008-H1",
+            "L'essentiel",  # issue 16: the brief page replaces "what changed"
+            "Messages clés",
             "Points d'action",
             "Annexe : tous les points d'action et leur état",
         ),
@@ -300,7 +301,8 @@ PACK_WORDS = {
         ),
         "toc": "Índice",
         "sections": (
-            "Qué ha cambiado desde 2008-H1",
+            "En resumen",
+            "Mensajes clave",
             "Puntos de acción",
             "Anexo: todos los puntos de acción y su estado",
         ),
@@ -316,7 +318,7 @@ def test_briefing_pack_in_the_language(packs, lang):
     cover = " ".join(_lines(pages[0]))
     for text in words["cover"]:
         assert text in cover, text
-    toc = _lines(pages[1])
+    toc = _lines(pages[2])  # after the cover and the brief page (issue 16)
     assert words["toc"] in toc and "Contents" not in toc
     body = " ".join(" ".join(_lines(p)) for p in pages)
     for heading in words["sections"]:
@@ -325,7 +327,7 @@ def test_briefing_pack_in_the_language(packs, lang):
     n = len(pages)
     for i, text in enumerate(pages, start=1):
         assert words["page"].format(n=i, m=n) in text
-    for english in ("Briefing pack", "What changed", "Meeting date", "Data sources and notes", "Page 1 of"):
+    for english in ("Briefing pack", "Key messages", "Meeting date", "Data sources and notes", "Page 1 of"):
         assert english not in body, english
 
 

@@ -1,4 +1,4 @@
-"""The pack's action point pages: the roll-up, then a page per cluster."""
+"""The pack's action point pages: the roll-up, then the points that need attention and those that moved."""
 
 from __future__ import annotations
 
