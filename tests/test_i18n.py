@@ -340,10 +340,11 @@ def _integers(text: str) -> list[int]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_briefing_pack_figures_are_the_same_in_every_language(packs, lang):
     assert len(packs[lang]) == len(packs["en"])
-    # The summary page: every figure of the four domains, in the same order.
-    summary_en, summary = packs["en"][2], packs[lang][2]
-    assert _integers(summary) == _integers(summary_en)
-    assert "1,103" in summary_en and {"fr": "1\u202f103", "es": "1.103"}[lang] in summary
+    # The brief page (issue 16: it replaced the summary page): the same figures, in the same order.
+    brief_en, brief = packs["en"][1], packs[lang][1]
+    assert _integers(brief) == _integers(brief_en)
+    body_en, body = " ".join(packs["en"]), " ".join(packs[lang])
+    assert "1,103" in body_en and {"fr": "1\u202f103", "es": "1.103"}[lang] in body
 
 
 # --- (d) Dates and numbers ----------------------------------------------------------------------------

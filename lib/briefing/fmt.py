@@ -45,9 +45,9 @@ MAX_CELL_CHARS = 900  # a table row taller than a page cannot be laid out ("row 
 
 def shorten(text: str, limit: int = MAX_CELL_CHARS) -> str:
     """``text`` cut at a word before ``limit`` characters, with an ellipsis; the dashboard has it whole."""
-    text = " ".join(str(text).split())
+    text = str(text)
     if len(text) <= limit:
-        return text
+        return text  # as it is: numbers keep their narrow no-break spaces (1 103)
     cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
     return cut + " …"
 
