@@ -13,6 +13,7 @@ theme carries the language's number and date formats (Vega-Lite ``config.locale`
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,34 +33,41 @@ FONT = '"Source Sans Pro", "Source Sans 3", Helvetica, Arial, sans-serif'  # Str
 # the pale yellow comes late.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-# not_started -> completed: vermillion, orange, sky blue, blue (ordered in hue and lightness
-# so the scale reads as ordinal and survives the common colour-vision deficiencies).
+# Every legend is checked pair by pair (tests/test_palette.py, lib.colour): CIEDE2000 >= 15 with
+# normal vision, >= 10 under simulated deuteranopia, protanopia and tritanopia, and >= 8 in
+# greyscale print for the legends that rely on colour alone. Hence lightness steps of 12-30 L*
+# between neighbours, on top of the hue differences.
+
+# not_started -> completed: pale orange to dark blue, one lightness step per status (L* 87, 65,
+# 51, 19), so the scale reads as ordinal in colour, under colour-vision deficiencies and in grey.
 STATUS_COLOURS = {
-    "not_started": "#D55E00",
-    "limited": "#E69F00",
-    "substantial": "#56B4E9",
-    "completed": "#0072B2",
+    "not_started": "#FDD49E",
+    "limited": "#E08A2C",
+    "substantial": "#3A7DBF",
+    "completed": "#0B2E5C",
 }
+# Best (dark blue) to worst (dark brown), then two greys. Nine categories cannot all differ in
+# lightness alone; every rating cell also carries its arrow and its word (the second channel),
+# so the greyscale check is waived for this legend only.
 RATING_COLOURS = {
-    "on track": "#0072B2",
-    "substantial progress": "#0072B2",
-    "moderate progress": "#56B4E9",
-    "slow progress": "#F0E442",
-    "moderate deterioration": "#E69F00",
-    "substantial deterioration": "#D55E00",
-    "moving away": "#D55E00",
-    "insufficient data": "#BBBBBB",
-    "not rated": "#DDDDDD",
+    "on track": "#0B2E5C",
+    "substantial progress": "#2F6DB0",
+    "moderate progress": "#8CC0E8",
+    "slow progress": "#F2E35A",
+    "moderate deterioration": "#F0A04B",
+    "substantial deterioration": "#C4541A",
+    "moving away": "#6E2406",
+    "insufficient data": "#9A9A9A",
+    "not rated": "#D9D9D9",
 }
 # Cells whose fill is dark enough that black text would fail WCAG contrast.
-WHITE_TEXT_RATINGS = ["on track", "substantial progress"]
+WHITE_TEXT_RATINGS = ["on track", "substantial progress", "substantial deterioration", "moving away"]
 OVER_CAPACITY_COLOURS = {"within capacity": "#0072B2", "over capacity": "#D55E00"}
-# Fixed colours per code so an area keeps its colour on every page whatever else is shown;
-# "other" is the neutral grey.
-WORK_AREA_COLOURS = dict(zip(WORK_AREAS, [*OKABE_ITO[: len(WORK_AREAS) - 1], "#999999"], strict=True))
-ACTIVITY_TYPE_COLOURS = dict(
-    zip(ACTIVITY_TYPES, [*OKABE_ITO[: len(ACTIVITY_TYPES) - 1], "#999999"], strict=True)
-)
+# Six nominal categories (work areas, activity types), one lightness step each (L* 19 to 91):
+# distinguishable in grey print as well. Fixed per code, so an area keeps its colour on every page.
+NOMINAL6 = ["#0B2E5C", "#A33A1A", "#2A8A5E", "#D98A1F", "#8EC3EC", "#F3E98A"]
+WORK_AREA_COLOURS = dict(zip(WORK_AREAS, NOMINAL6, strict=True))
+ACTIVITY_TYPE_COLOURS = dict(zip(ACTIVITY_TYPES, NOMINAL6, strict=True))
 NEUTRAL = "#555555"
 MAP_EMPTY = "#E8E8E8"
 
@@ -72,6 +80,19 @@ MEASURE_TITLES = {  # English, marked: shown as _(MEASURE_TITLES[m])
     "difference": N_("Difference"),
     "ratio": N_("Ratio"),
 }
+
+
+COUNT_MEASURES = ("items", "activities", "participants_trained", "advisers_deployed")
+
+
+def count_axis(**kwargs) -> alt.Axis:
+    """An axis for a count: whole numbers only (0, 1, 2 ... never 0.0, 0.5)."""
+    return alt.Axis(format=",d", tickMinStep=1, **kwargs)
+
+
+def measure_axis(measure: str) -> Any:
+    """:func:`count_axis` for a count measure, else the default axis (``alt.Undefined``: None would hide it)."""
+    return count_axis() if measure in COUNT_MEASURES else alt.Undefined
 
 
 def measure_title(measure: str) -> str:
@@ -115,8 +136,16 @@ def enable_theme() -> None:
         alt.theme.enable(THEME_NAME)
 
 
+TITLE_LINE = 44  # characters per title line: Vega cuts a longer line at the chart's width
+
+
 def _title(title: str, subtitle: str | None) -> str | alt.TitleParams:
-    return alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
+    """A title that fits a narrow chart: long titles in lines of :data:`TITLE_LINE` characters."""
+    lines = textwrap.wrap(title, TITLE_LINE) if len(title) > TITLE_LINE else [title]
+    text: Any = lines if len(lines) > 1 else title
+    if subtitle or len(lines) > 1:
+        return alt.TitleParams(text=text, subtitle=subtitle) if subtitle else alt.TitleParams(text=text)
+    return title
 
 
 def base(

@@ -71,9 +71,23 @@ def to_csv_bytes(df: pd.DataFrame, *, for_import: bool = False) -> bytes:
     return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
-def to_excel_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An .xlsx of the neutralised frame (openpyxl)."""
+EXCEL_MAX_WIDTH = 60  # characters: longer texts wrap in the cell instead of widening the column
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_name(title: str) -> str:
+    """A valid Excel sheet name (at most 31 characters, none of []:*?/\\) for what the sheet holds."""
+    name = " ".join(str(title).translate(_SHEET_FORBIDDEN).split())[:31].strip("' ")
+    return name or "Table"
+
+
+def to_excel_bytes(df: pd.DataFrame, sheet: str = "Table") -> bytes:
+    """An .xlsx of the neutralised frame (openpyxl) for people to read: the header row frozen,
+    column widths that fit their content, dates as Excel dates shown without a time of day
+    when they have none, numbers as numbers. ``sheet`` names what it holds."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     buf = io.BytesIO()
     safe = neutralise(df)
@@ -84,8 +98,33 @@ def to_excel_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
         elif s.dtype == object or pd.api.types.is_string_dtype(s):
             # Control characters openpyxl refuses to write (they are not valid in the XML).
             safe.isetitem(i, s.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v))
+    date_only = [
+        pd.api.types.is_datetime64_any_dtype(safe.iloc[:, i])
+        and bool((safe.iloc[:, i].dropna() == safe.iloc[:, i].dropna().dt.normalize()).all())
+        for i in range(safe.shape[1])
+    ]
+    name = sheet_name(sheet)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        safe.to_excel(xl, sheet_name=sheet[:31], index=False)
+        safe.to_excel(xl, sheet_name=name, index=False)
+        ws = xl.sheets[name]
+        ws.freeze_panes = "A2"
+        for i, column in enumerate(safe.columns):
+            s = safe.iloc[:, i]
+            letter = get_column_letter(i + 1)
+            if pd.api.types.is_datetime64_any_dtype(s):
+                fmt = "yyyy-mm-dd" if date_only[i] else "yyyy-mm-dd hh:mm"
+                for cell in ws[letter][1:]:
+                    cell.number_format = fmt
+                texts = [fmt]
+            else:
+                texts = [str(v) for v in s.dropna().head(2000)]
+            longest = max([len(str(column)), *map(len, texts)], default=8)
+            ws.column_dimensions[letter].width = min(longest + 2, EXCEL_MAX_WIDTH)
+            if longest > EXCEL_MAX_WIDTH:
+                for cell in ws[letter][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
     return buf.getvalue()
 
 

@@ -41,6 +41,7 @@ class Figure:
     value: float
     text: str | None = None
     delta: str | None = None  # the change since the previous round, written out
+    arrow: bool = True  # False for a change of zero: "+0" with an up arrow reads as a rise
 
     @property
     def on_screen(self) -> str | int | float:
@@ -64,7 +65,11 @@ def change_figures(changes: list[Change]) -> list[Figure]:
     """The briefing page's figures of one domain: each value now and its change since the previous round."""
     return [
         Figure(
-            _(c.label), c.now, i18n.fmt_number(c.now), None if c.delta is None else i18n.fmt_signed(c.delta)
+            _(c.label),
+            c.now,
+            i18n.fmt_number(c.now),
+            None if c.delta is None else _("no change") if c.delta == 0 else i18n.fmt_signed(c.delta),
+            arrow=bool(c.delta),
         )
         for c in changes
     ]

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from typing import Any
 
@@ -252,8 +252,15 @@ def fmt_number(value: float | int | None, decimals: int = 0, *, trim: bool = Fal
         return ""
     places = ("#" if trim else "0") * decimals
     pattern = "#,##0" + ("." + places if decimals else "")
-    text = format_decimal(_rounded(value, decimals), format=pattern, locale=_locale())
-    return text.lstrip("-\u2212") if _rounded(value, decimals) == 0 else text
+    number = _rounded(value, decimals)
+    if not number.is_finite():
+        return str(value)
+    # Babel rounds in the current decimal context (28 digits): a value of 1e27 or more with
+    # decimals would raise InvalidOperation, so the context holds every digit of the number.
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, len(number.as_tuple().digits) + decimals + 2)
+        text = format_decimal(number, format=pattern, locale=_locale())
+    return text.lstrip("-\u2212") if number == 0 else text
 
 
 def fmt_signed(value: float | int | None, decimals: int = 0) -> str:
@@ -269,11 +276,16 @@ def fmt_percent(value: float | None, decimals: int = 0) -> str:
     if value is None or value != value:
         return ""
     loc = _locale()
-    share = _rounded(value * 100, decimals) / 100
-    if not decimals:
-        return format_percent(share, locale=loc)
-    pattern = loc.percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals)
-    return format_percent(share, format=pattern, locale=loc)
+    rounded = _rounded(value * 100, decimals)
+    if not rounded.is_finite():
+        return str(value)
+    with localcontext() as ctx:  # as in fmt_number: room for every digit of a huge share
+        ctx.prec = max(ctx.prec, len(rounded.as_tuple().digits) + decimals + 4)
+        share = rounded / 100
+        if not decimals:
+            return format_percent(share, locale=loc)
+        pattern = loc.percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals)
+        return format_percent(share, format=pattern, locale=loc)
 
 
 def _symbols(loc: Locale) -> dict[str, str]:

@@ -38,9 +38,13 @@ class Overview:
     moves: dict[str, int] = field(default_factory=dict)
     newly_at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
     newly_overdue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    moved: pd.DataFrame = field(default_factory=pd.DataFrame)  # points that improved or declined
+    overdue: pd.DataFrame = field(default_factory=pd.DataFrame)  # longest overdue first
+    off_track_twice: pd.DataFrame = field(default_factory=pd.DataFrame)
     mdg: list[Change] = field(default_factory=list)
     mdg_moved: pd.DataFrame = field(default_factory=pd.DataFrame)
     mdg_year: int | None = None
+    mdg_previous_year: int | None = None  # the previous round's data year (the same in H1 and H2)
     workload: list[Change] = field(default_factory=list)
     action2: list[Change] = field(default_factory=list)
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -71,9 +75,15 @@ def round_overview(
         moves=ap.moves,
         newly_at_risk=ap.newly_at_risk,
         newly_overdue=ap.newly_overdue,
+        moved=ap.moved,
+        overdue=ap.overdue,
+        off_track_twice=ap.off_track_twice,
         mdg=mdg.changes,
         mdg_moved=mdg.moved,
         mdg_year=mdg.year,
+        mdg_previous_year=mdg_headline.data_year(win.previous_cutoff)
+        if win.previous_cutoff is not None
+        else None,
         workload=wl.changes,
         action2=a2.changes,
         stale=a2.stale,
@@ -97,13 +107,18 @@ def compute(engine, round_id: str) -> Overview:
 
 
 def changes_frame(changes: list[Change]) -> pd.DataFrame:
-    """A table of figures: now, previous round, change."""
-    return pd.DataFrame(
+    """A table of figures: now, previous round, change (whole numbers as integers)."""
+    frame = pd.DataFrame(
         [
             {"figure": c.label, "this round": c.now, "previous round": c.before, "change": c.delta}
             for c in changes
-        ]
+        ],
+        columns=["figure", "this round", "previous round", "change"],
     )
+    figures = ["this round", "previous round", "change"]
+    values = frame[figures].astype(float)
+    whole = bool(((values.fillna(0) % 1) == 0).all().all())
+    return frame.astype(dict.fromkeys(figures, "Int64")) if whole else frame  # counts: 10, not 10.0
 
 
 # --- Stored form (lib.derived keeps overviews in the database for every app server) ----------

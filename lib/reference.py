@@ -6,6 +6,7 @@ loaded once by ``init`` (and on a first start) from files the project ships.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -138,3 +139,37 @@ def load_series(conn: Connection) -> pd.DataFrame:
         conn.execute(select(MdgSeries.code, MdgSeries.indicator_code, MdgSeries.name, MdgSeries.unit)).all(),
         columns=["code", "indicator_code", "name", "unit"],
     )
+
+
+# --- Sources: a short name and a citation for each stored source label ------------------------
+
+SOURCES_FILE = DATA_DIR / "mdg_sources.csv"
+_REPOSITORY = re.compile(r"\s*(\[[^\]]*\]|@[0-9a-f]{6,40}\b)")
+
+
+@cache
+def _source_catalogue() -> dict[str, tuple[str, str]]:
+    """The shipped catalogue of source labels: label -> (display name, citation)."""
+    if not SOURCES_FILE.is_file():
+        return {}
+    rows = pd.read_csv(SOURCES_FILE, dtype=str, keep_default_na=False)
+    return {r.source: (r.display_name, r.citation) for r in rows.itertuples()}
+
+
+def source_name(source: object) -> str:
+    """The short name a reader sees for a stored source label ("UN IGME, 2017").
+
+    A label the catalogue does not know (an upload's own) is shown without what only the
+    repository needs: bracketed repository names and commit hashes.
+    """
+    label = "" if source is None else str(source)
+    known = _source_catalogue().get(label)
+    if known:
+        return known[0]
+    return _REPOSITORY.sub("", label).strip() or label
+
+
+def source_citation(source: object) -> str:
+    """How the publisher asks to be cited ("UN Inter-agency Group ..., 2017 estimates")."""
+    known = _source_catalogue().get("" if source is None else str(source))
+    return known[1] if known else source_name(source)

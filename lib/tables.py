@@ -205,19 +205,30 @@ COLUMN_LABELS: dict[str, str] = {
 def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A copy with the stored codes of ``columns`` (default: the :data:`CODE_COLUMNS` present) as labels.
 
-    Values that are not known codes (free text, numbers, missing values) stay as they are.
+    Values that are not known codes (free text, numbers, missing values) stay as they are. A
+    ``source`` column shows the sources' short names (lib.reference.source_name), not the labels
+    the data stores.
     """
     cols = [c for c in (CODE_COLUMNS if columns is None else columns) if c in df.columns]
-    if not cols:
+    sources = columns is None and "source" in df.columns
+    if not cols and not sources:
         return df
     out = df.copy()
     for c in cols:
         out[c] = out[c].map(lambda v: i18n.label(v) if isinstance(v, str) else v)
+    if sources:
+        out["source"] = out["source"].map(lambda v: reference.source_name(v) if isinstance(v, str) else v)
     return out
 
 
 def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00"."""
+    """A copy whose timestamp columns holding only dates (midnight) show as dates, not "… 00:00:00",
+    empty dates as a dash, and times in UTC without "+00:00"."""
+    aware = [c for c in df.columns if isinstance(df[c].dtype, pd.DatetimeTZDtype)]
+    if aware:  # the headers say "(UTC)": times shown without a "+00:00" suffix
+        df = df.copy()
+        for c in aware:
+            df[c] = df[c].dt.tz_convert("UTC").dt.tz_localize(None).dt.floor("s")
     cols = [
         c
         for c in df.columns
@@ -229,7 +240,8 @@ def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
         return df
     out = df.copy()
     for c in cols:
-        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), None)
+        # An empty date shows as a dash, not Streamlit's "None" (in every language).
+        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), "—")
     return out
 
 
@@ -261,12 +273,30 @@ def localised_countries(names: pd.Series, lang: str | None = None) -> pd.Series:
     return pd.Series([name(i, n) for i, n in names.items()], index=names.index, name=names.name)
 
 
-def column_labels(df: pd.DataFrame) -> dict[str, str]:
-    """Translated headers for the frame's known columns (st.dataframe's column_config).
+def country_labels(codes: pd.Series, lang: str | None = None) -> pd.Series:
+    """Country names (in ``lang`` where CLDR has them) for a column of ISO3 codes; unknown codes as given."""
 
-    In English, tables keep the data's own column names, the names of the CSV downloads and
-    upload templates; in French and Spanish they show :data:`COLUMN_LABELS` translated.
+    def english(iso3: object) -> str:
+        country = reference.pycountry_record(iso3)
+        return (getattr(country, "common_name", None) or country.name) if country is not None else str(iso3)
+
+    unique = pd.Series({c: english(c) for c in pd.unique(codes.astype(str))}, dtype=object)
+    names = localised_countries(unique, lang)
+    return codes.astype(str).map(names).rename(codes.name)
+
+
+def column_labels(df: pd.DataFrame) -> dict[str, str]:
+    """Headers for the frame's columns in the current language (st.dataframe's column_config).
+
+    Every language, English too, shows :data:`COLUMN_LABELS`: a reader sees "Days overdue", not
+    ``days_overdue``. A column without a label shows its name with underscores as spaces,
+    capitalised. Only the CSV downloads and upload templates keep the data's column names.
     """
-    if i18n.get_language() == i18n.DEFAULT_LANGUAGE:
-        return {}
-    return {c: _(COLUMN_LABELS[c]) for c in df.columns if c in COLUMN_LABELS}
+    return {str(c): header(str(c)) for c in df.columns}
+
+
+def header(column: str) -> str:
+    """The header a table shows for ``column``, translated."""
+    if column in COLUMN_LABELS:
+        return _(COLUMN_LABELS[column])
+    return column.replace("_", " ").strip().capitalize() if "_" in column else column

@@ -176,11 +176,34 @@ def apply_language(user: dict | None) -> str:
     return i18n.set_language(chosen)
 
 
+# One constant script per language code of lib.i18n.LANGUAGES: nothing from data or input.
+_LANG_SCRIPTS = {
+    code: f'<script>document.documentElement.setAttribute("lang", "{code}");</script>'
+    for code in i18n.LANGUAGES
+}
+
+
+def document_language(lang: str) -> None:
+    """Declare the reader's language on the document (``<html lang>``, WCAG 2.1 SC 3.1.1), so
+    screen readers pronounce French as French. Streamlit itself always writes ``lang="en"``."""
+    st.html(_LANG_SCRIPTS.get(lang, _LANG_SCRIPTS[i18n.DEFAULT_LANGUAGE]), unsafe_allow_javascript=True)
+    st.html(_READABLE_LABELS)  # style only: Streamlit puts it out of the page's flow
+
+
+# Longer French and Spanish words: menu entries and table headers wrap instead of being cut.
+_READABLE_LABELS = (
+    "<style>"
+    '[data-testid="stSidebarNav"] a span { white-space: normal !important; overflow: visible !important; '
+    "text-overflow: clip !important; }"
+    "</style>"
+)
+
+
 def guard(action: str) -> dict:
     """Stop the page unless a signed-in user may do ``action``: every page file, before reading data."""
     i18n.set_language(st.session_state.get("language"))  # for the first run's spinner
     user = current_user()
-    apply_language(user)
+    document_language(apply_language(user))
     if user is None and oidc_signed_in():
         st.error(no_access_message())
         st.markdown(_("[Go to the start page](/)"))
@@ -241,7 +264,7 @@ def public_page() -> Engine:
     """Start a signed-out visitor's page (sign-in, setup): their language; the engine. Signed in: home."""
     if current_user() is not None:
         st.switch_page("dashboard.py")
-    apply_language(None)
+    document_language(apply_language(None))
     return get_engine()
 
 
@@ -308,12 +331,16 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     st.dataframe(tables.labelled(tables.plain_dates(df)), column_config=config, **kwargs)
 
 
-def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None) -> None:
+def download_csv(
+    df: pd.DataFrame, name: str, label: str | None = None, key: str | None = None, label_of: str | None = None
+) -> None:
     """CSV and Excel downloads of exactly this frame, with formula-like cells neutralised in both.
 
     Both files are built only when their button is clicked (deferred downloads): building
     every table's CSV on every run was a twentieth of a cached rerun.
-    ``label`` is already translated (default: "Download CSV").
+    ``label`` is already translated (default: "Download CSV"); ``label_of`` (translated) names
+    the Excel sheet (default: the file name). The CSV keeps the column names and codes, so a
+    table's CSV imports back; the Excel file shows the table's headers and labels.
     """
     key = key or f"dl-{name}"
     stem = name.removesuffix(".csv")
@@ -328,9 +355,11 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None, key: str
             icon=":material/download:",
             on_click="ignore",
         )
+        sheet = (label_of or stem).replace("-", " ").replace("_", " ").capitalize()
         st.download_button(
             _("Download Excel"),
-            lambda: to_excel_bytes(frame),
+            # For people, not for import: headers and codes as the table shows them.
+            lambda: to_excel_bytes(tables.labelled(frame).rename(columns=tables.column_labels(frame)), sheet),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
@@ -348,7 +377,30 @@ def table_with_downloads(df: pd.DataFrame, name: str) -> None:
 def metrics(figures: list[Figure]) -> None:
     """A row of headline figures (lib.headline), with their change when they have one."""
     for col, f in zip(st.columns(len(figures)), figures, strict=True):
-        col.metric(f.label, f.on_screen, f.delta, **({"delta_color": "off"} if f.delta is not None else {}))
+        col.metric(
+            f.label,
+            f.on_screen,
+            f.delta,
+            delta_color="off" if f.delta is not None else "normal",
+            delta_arrow="auto" if f.arrow else "off",
+        )
+
+
+def key_messages(messages: list, decisions: list) -> None:
+    """The round's key messages and the decisions sought (lib.messages), first on the briefing page.
+
+    Written with st.text, never as Markdown: the texts carry names from the data.
+    """
+    with st.container(border=True):
+        st.subheader(_("Key messages"))
+        for m in messages:
+            st.text("• " + m.text)
+        st.subheader(_("Decisions sought"))
+        if not decisions:
+            st.text(_("No decision is sought this round."))
+        for i, d in enumerate(decisions, start=1):
+            st.text(f"{i}. {d.question}")
+            st.caption(d.recommendation)  # the office's own text, no data in it
 
 
 def choose(where: Any, label: str, labels: pd.Series, key: str, param: str, default: Any = None) -> Any:
@@ -367,7 +419,19 @@ def choose_many(
     keeps the choices still offered (``default`` on first use), and in the URL parameter ``param``."""
     linked(param, key, links.selection_of(options, most))
     st.session_state[key] = filters.keep_selection(st.session_state.get(key), options, default)
-    return st.multiselect(label, options, key=key, max_selections=most, format_func=lambda c: names.get(c, c))
+    return st.multiselect(
+        label,
+        options,
+        key=key,
+        max_selections=most,
+        format_func=lambda c: names.get(c, c),
+        placeholder=_("Choose options"),
+    )
+
+
+def all_placeholder() -> str:
+    """A filter's placeholder in the reader's language (Streamlit's own is "Choose options")."""
+    return _("All (choose to filter)")
 
 
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
@@ -396,7 +460,7 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
     )
     with st.expander(_("Table: {caption}", caption=caption or name)):
         show_table(table)
-        download_csv(table, f"{name}.csv", key=f"dl-{name}")
+        download_csv(table, f"{name}.csv", key=f"dl-{name}", label_of=caption)
 
 
 def chart_or_info(shown: tuple | None, message: str) -> None:
@@ -469,6 +533,44 @@ def _briefing_pack(version: int, round_id: str, lang: str) -> bytes:
             )
         finally:
             bar.empty()
+
+
+def briefing_pack_download(version: int, round_id: str) -> None:
+    """The briefing pack's box: what it holds, a build button, then its download (in the page's language)."""
+    with st.container(border=True):
+        st.markdown(
+            _(
+                "**Briefing pack for {round} (PDF):** cover, what changed, a page per cluster of action points, "
+                "MDG indicators, New York workload, action 2 activity and an annex of every action point.",
+                round=round_id,
+            )
+        )
+        # The pack is built in the language of the page (one cached pack per language).
+        lang = i18n.get_language()
+        pack_for = (version, round_id, lang)
+        if st.button(
+            _("Build the briefing pack"), key="build-briefing-pack", icon=":material/picture_as_pdf:"
+        ):
+            st.session_state["briefing_pack_for"] = pack_for
+        if st.session_state.get("briefing_pack_for") == pack_for:
+            try:
+                pack = load_briefing_pack(version, round_id)
+            except Exception:  # noqa: BLE001  (the log has the detail; the rest of the page still shows)
+                log.exception("briefing pack for %s failed", round_id)
+                st.error(
+                    _("The briefing pack could not be built. Please try again or tell the administrator.")
+                )
+            else:
+                st.download_button(
+                    _("Download the briefing pack (PDF)"),
+                    pack,
+                    file_name=f"briefing-pack-{round_id}{'' if lang == 'en' else '-' + lang}.pdf",
+                    mime="application/pdf",
+                    key="download-briefing-pack",
+                    icon=":material/download:",
+                    type="primary",
+                    on_click="ignore",
+                )
 
 
 def link_to(page: str, label: str) -> None:

@@ -43,10 +43,19 @@ clusters = f1.multiselect(
     list(CLUSTERS),
     key="ap-cluster",
     format_func=lambda c: f"{c} {views.cluster_label(c, CLUSTERS[c])}",
+    placeholder=w.all_placeholder(),
 )
-statuses = f2.multiselect(_("Status"), STATUSES, key="ap-status", format_func=i18n.label)
-assessments = f3.multiselect(_("Assessment"), ASSESSMENTS, key="ap-assessment", format_func=i18n.label)
-units = f4.multiselect(_("Lead unit"), units_offered, key="ap-unit") if internal else []
+statuses = f2.multiselect(
+    _("Status"), STATUSES, key="ap-status", format_func=i18n.label, placeholder=w.all_placeholder()
+)
+assessments = f3.multiselect(
+    _("Assessment"), ASSESSMENTS, key="ap-assessment", format_func=i18n.label, placeholder=w.all_placeholder()
+)
+units = (
+    f4.multiselect(_("Lead unit"), units_offered, key="ap-unit", placeholder=w.all_placeholder())
+    if internal
+    else []
+)
 overdue_only = st.toggle(_("Only overdue points"), key="ap-overdue")
 shown = views.visible_point_columns(
     views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal

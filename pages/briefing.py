@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import headline, i18n, overview
+from lib import headline, messages, overview
 from lib import webapp as w
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
@@ -16,48 +16,16 @@ st.title(_("Briefing overview"))
 version = w.data_version()
 rnd = w.round_picker(w.load_rounds(version))
 ov = w.load_overview(version, rnd.name)
+w.key_messages(messages.key_messages(ov), messages.decisions_sought(ov))
 
 if w.allowed(user, "download_briefing"):
-    with st.container(border=True):
-        st.markdown(
-            _(
-                "**Briefing pack for {round} (PDF):** cover, what changed, a page per cluster of action points, "
-                "MDG indicators, New York workload, action 2 activity and an annex of every action point.",
-                round=rnd.name,
-            )
-        )
-        # The pack is built in the language of the page (one cached pack per language).
-        lang = i18n.get_language()
-        pack_for = (version, rnd.name, lang)
-        if st.button(
-            _("Build the briefing pack"), key="build-briefing-pack", icon=":material/picture_as_pdf:"
-        ):
-            st.session_state["briefing_pack_for"] = pack_for
-        if st.session_state.get("briefing_pack_for") == pack_for:
-            try:
-                pack = w.load_briefing_pack(version, rnd.name)
-            except Exception:  # noqa: BLE001  (the log has the detail; the rest of the page still shows)
-                w.log.exception("briefing pack for %s failed", rnd.name)
-                st.error(
-                    _("The briefing pack could not be built. Please try again or tell the administrator.")
-                )
-            else:
-                st.download_button(
-                    _("Download the briefing pack (PDF)"),
-                    pack,
-                    file_name=f"briefing-pack-{rnd.name}{'' if lang == 'en' else '-' + lang}.pdf",
-                    mime="application/pdf",
-                    key="download-briefing-pack",
-                    icon=":material/download:",
-                    type="primary",
-                    on_click="ignore",
-                )
+    w.briefing_pack_download(version, rnd.name)
 
 since = headline.since(ov.previous_round_id)
 
 st.header(_("Action points"))
 w.metrics(headline.change_figures(ov.action_points))
-st.write(ap_headline.moves_sentence(ov.moves, since, markdown=True))
+st.text(ap_headline.moves_sentence(ov.moves, since, markdown=False, moved=ov.moved))
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(_("Newly at risk or off track"))
@@ -69,7 +37,8 @@ w.link_to("pages/action_points.py", _("Open the action points"))
 
 st.header(_("MDG rights-based indicators"))
 st.caption(mdg_headline.year_note(ov.mdg_year))
-w.metrics(headline.change_figures(ov.mdg))
+if ov.mdg_previous_year == ov.mdg_year:
+    st.info(messages.same_year_note(ov))
 if not ov.mdg_moved.empty:
     st.write(mdg_headline.moved_sentence(ov.mdg_moved, since))
     with st.expander(_("Series whose rating moved")):

@@ -73,10 +73,10 @@ with tabs[2]:
         format_func=theme.measure_title,
         help=_(texts.GAP_MEASURE_HELP),
     )
-    for gap in sections.gaps(obs, measure, year, names, code):
+    for gap in sections.gaps(obs, measure, year, names, code, counts):
         st.subheader(gap.what.capitalize())
         if gap.shown is None:
-            st.caption(texts.no_pairs(gap.what))
+            st.info(gap.why)
             continue
         w.chart_with_table(*gap.shown)
         st.markdown(texts.gap_trend_heading(year))

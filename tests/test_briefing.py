@@ -9,10 +9,11 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from lib import briefing, overview, queries
+from lib import briefing, messages, overview, queries, reference, tables
 from lib.briefing.fmt import fmt_change, fmt_count, fmt_date, fmt_value, human
 from lib.datasets import STATUSES
 from lib.db import make_engine
@@ -130,7 +131,7 @@ def test_every_page_is_numbered_page_n_of_m(built):
 
 def test_contents_lists_every_section_with_its_page(built):
     pages = built["pages"]
-    toc = lines(pages[1])
+    toc = lines(pages[2])  # after the cover and "In brief" (issue 16: the bottom line first)
     assert "Contents" in toc
     entries = []
     for line in toc:
@@ -139,8 +140,9 @@ def test_contents_lists_every_section_with_its_page(built):
             entries.append((m.group(1).strip(), int(m.group(2))))
     names = [name for name, _ in entries]
     for expected in (
-        f"What changed since {PREVIOUS}",
+        "In brief",
         "Action points",
+        "Action points that need attention",
         "MDG rights-based indicators",
         "New York office workload",
         "Action 2 activity",
@@ -148,7 +150,7 @@ def test_contents_lists_every_section_with_its_page(built):
         "Data sources and notes",
     ):
         assert expected in names, (expected, names)
-    assert sum(name.startswith("Cluster ") for name in names) == 5
+    assert not [name for name in names if name.startswith("Cluster ")], "no page per cluster (issue 16)"
     for name, page in entries:
         assert name in pages[page - 1].replace("\n", " "), (name, page)
     # The PDF's bookmarks are the same sections.
@@ -170,27 +172,16 @@ def test_data_sources_are_credited(built):
 # --- Figures equal the metrics ---------------------------------------------------------------------
 
 
-def test_summary_page_figures_equal_the_overview(built, frames):
-    pages = built["pages"]
+def test_page_two_gives_purpose_key_messages_and_decisions(built, frames):
+    """Issue 16: the page after the cover is the bottom line, from the same overview as the page."""
+    page = " ".join(lines(built["pages"][1]))
     ov = frames["ov"]
-    i = page_with(pages, f"What changed since {PREVIOUS}", top=True)
-    page = lines(pages[i])
-    for change in ov.action_points + ov.mdg + ov.workload + ov.action2:
-        expected = (
-            f"{change.label} {fmt_count(change.now)} {fmt_count(change.before)} {fmt_change(change.delta)}"
-        )
-        assert expected in page, (expected, page)
-    m = ov.moves
-    text = " ".join(page)
-    assert (
-        f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged, {m['new']} newly reported"
-        in text
-    )
-    assert ", ".join(ov.newly_at_risk["action_point_id"]) in text
-    for agency in ov.stale["agency"]:
-        assert agency in text
-    # One page: the next page starts the action points.
-    assert page_with(pages, "Action points", top=True) == i + 1
+    assert lines(built["pages"][1])[1] == "In brief"
+    assert "Purpose:" in page and "Key messages" in page and "Decisions sought" in page
+    for m in messages.key_messages(ov):
+        assert " ".join(m.text.split()) in page, m.text
+    for d in messages.decisions_sought(ov):
+        assert " ".join(d.question.split()) in page and " ".join(d.recommendation.split()) in page
 
 
 def test_summary_figures_formatted_as_the_briefing_page():
@@ -225,33 +216,27 @@ def test_action_points_figures_equal_the_action_points_page(built, frames):
         assert expected in page, expected
 
 
-def test_one_page_per_cluster_with_risk_and_movement(built, frames):
+def test_points_that_need_attention_with_text_lead_and_days(built, frames):
+    """Issue 16: one section instead of a page per cluster; every flagged point with its text and lead."""
     pages = built["pages"]
     reports, cutoff = frames["reports"], frames["cutoff"]
     table = ap_views.point_table(reports, ROUND, PREVIOUS, cutoff)
-    rollup = ap_metrics.cluster_rollup(reports, ROUND)
-    seen = []
-    for cluster, rows in rollup.groupby("cluster"):
-        i = page_with(pages, f"Cluster {cluster}. {rows['cluster_title'].iloc[0]}", top=True)
-        seen.append(i)
-        text = " ".join(lines(pages[i]))
-        counts = ", ".join(
-            f"{int(r.count)} {human(r.status)}" for r in rows.sort_values("status_rank").itertuples()
-        )
-        assert f"{int(rows['count'].sum())} action points reported for {ROUND}: {counts}." in text
-        points = table.loc[table["cluster"] == cluster]
-        flagged = points.loc[points["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
-        assert f"At risk, off track or overdue ({len(flagged)})" in text
-        for p in flagged.itertuples():
-            assert re.search(rf"\b{p.action_point_id} {human(p.status)} {human(p.assessment)}\b", text)
-            if p.overdue:
-                assert f"{p.days_overdue:,}" in text
-        m = ap_metrics.move_summary(points)
-        assert f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged" in text
-        for p in points.itertuples():
-            line = f"{p.action_point_id} {human(p.previous_status)} {human(p.status)} {human(p.move)}"
-            assert line in text, line
-    assert seen == sorted(seen) and len(set(seen)) == len(seen) == 5, "a page of its own per cluster"
+    i = page_with(pages, "Action points that need attention")
+    text = " ".join(" ".join(lines(p)) for p in pages[i : i + 3])
+    flagged = table.loc[table["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS) | table["overdue"]]
+    assert f"At risk, off track or overdue ({len(flagged)})" in text
+    order = flagged.sort_values(["days_overdue", "sort_order"], ascending=[False, True], kind="stable")
+    positions = [text.index(f" {p.action_point_id} {p.text.split()[0]}") for p in order.itertuples()]
+    assert positions == sorted(positions), "longest overdue first"
+    for p in flagged.itertuples():
+        assert " ".join(p.text.split()[:6]) in text, p.action_point_id
+        assert p.lead_unit.split()[0] in text
+        if p.overdue:
+            assert f"{p.days_overdue:,}" in text
+    m = ap_metrics.move_summary(table)
+    assert f"{m['improved']} improved, {m['declined']} declined, {m['unchanged']} unchanged" in text
+    for p in table.loc[table["move"].isin(["improved", "declined"])].itertuples():
+        assert f" {p.action_point_id} {p.text.split()[0]}" in text, p.action_point_id
 
 
 @pytest.mark.parametrize("code", ["4.1", "5.1"])
@@ -269,19 +254,23 @@ def test_mdg_ratings_equal_progress_rating(built, frames, code):
     assert briefing.default_countries(frames["counts"], code) == chosen
     assert 1 <= len(chosen) <= briefing.MAX_COUNTRIES
     ratings = mdg_rating.progress_rating(obs.loc[obs["country_iso3"].isin(chosen)], frames["indicators"])
+    ratings = ratings.loc[
+        ~ratings["rating"].isin([mdg_rating.RATING_NOT_RATED, mdg_rating.RATING_INSUFFICIENT])
+    ]
     title = frames["indicators"].set_index("code").at[code, "text"]
     i = page_with(pages, f"{code} {title}")
     text = "\n".join(lines(pages[i]) + lines(pages[i + 1]))
-    assert f"Countries: {', '.join(chosen)}." in text
+    # Issue 16: country names and source names, not ISO3 codes and storage labels.
+    names = tables.country_labels(pd.Series(chosen, dtype=object))
+    assert f"Countries: {', '.join(names)}." in " ".join(text.split())
+    flat = " ".join(text.split())
     for r in ratings.itertuples():
         rating = f"{r.arrow} {r.rating}".strip()
-        expected = (
-            f"{r.country_iso3} all {int(r.base_year)}: {fmt_value(r.base_value)} "
-            f"{int(r.latest_year)}: {fmt_value(r.latest_value)} {rating}"
-        )
-        assert expected in text, expected
+        country = tables.country_labels(pd.Series([r.country_iso3])).iloc[0]
+        expected = f"{int(r.base_year)}: {fmt_value(r.base_value)} {int(r.latest_year)}: {fmt_value(r.latest_value)} {rating}"
+        assert expected in flat and country.split()[0] in flat, (country, expected)
     for source in ratings["source"].unique():
-        assert source in text
+        assert reference.source_name(source) in flat
 
 
 def test_more_countries_than_the_mdg_page_allows_are_refused(seeded_engine):
@@ -294,10 +283,10 @@ def test_more_countries_than_the_mdg_page_allows_are_refused(seeded_engine):
 def test_chosen_indicators_and_countries(seeded_engine):
     pdf = briefing.build_pack(seeded_engine, ROUND, mdg_indicators=("4.1", "9.9"), countries=["KEN", "BGD"])
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Countries: KEN, BGD." in text
+    assert "Countries: Kenya, Bangladesh." in text
     assert "9.9: unknown indicator" in text
     assert "5.1 Maternal mortality ratio" not in text
-    assert re.search(r"^KEN all 1990: [\d.,]+ 2007: [\d.,]+ ", text, re.M)
+    assert re.search(r"^Kenya all 1990: [\d.,]+ 2007: [\d.,]+ ", text, re.M)
 
 
 def test_workload_figures_equal_the_workload_page(built, frames):

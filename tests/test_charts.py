@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from lib import chart_theme as theme
+from lib.datasets import STATUSES
 from lib.domains.action2 import charts as a2_charts
 from lib.domains.action2 import metrics as a2_metrics
 from lib.domains.action_points import charts as ap_charts
@@ -212,7 +213,7 @@ def test_cluster_status_bars():
     assert enc["color"]["field"] == "status"
     # the fixed ordinal status scale, low to high
     assert enc["color"]["scale"]["domain"] == ["not_started", "limited", "substantial", "completed"]
-    assert enc["color"]["scale"]["range"] == ["#D55E00", "#E69F00", "#56B4E9", "#0072B2"]
+    assert enc["color"]["scale"]["range"] == [theme.STATUS_COLOURS[s] for s in STATUSES]  # issue 16 palette
     assert enc["order"]["field"] == "status_rank"
     assert "A. Country engagement: 4 points, 50% completed" in spec["description"]
     assert {r["cluster_label"] for r in _data(spec)} == {"A. Country engagement", "B. Leadership"}
@@ -243,10 +244,14 @@ def test_indicator_timeseries_keeps_sources_apart():
     assert _mark(spec) == "line"
     enc = spec["encoding"]
     assert enc["x"]["field"] == "year" and enc["y"]["field"] == "value"
-    assert enc["color"]["field"] == "country_iso3"
-    assert enc["strokeDash"]["field"] == "source"
+    # Issue 16: the legend names countries (not ISO3 codes) and sources by their short names;
+    # a second channel (point shape) tells countries apart in grey print.
+    assert enc["color"]["field"] == "country" and enc["shape"]["field"] == "country"
+    assert enc["strokeDash"]["field"] == "source_name"
+    legend = {r["country"] for r in _data(spec)}
+    assert legend == {"Nepal", "India"}, legend
     assert {"series_code", "sex", "location"} <= {d["field"] for d in enc["detail"]}
-    assert "source" in [t["field"] for t in enc["tooltip"]]
+    assert "source_name" in [t["field"] for t in enc["tooltip"]]
     assert enc["y"]["title"] == "per 1,000 live births"
     assert "DHS 2001" in spec["description"]
 
@@ -257,7 +262,9 @@ def test_equity_gap_chart_difference_and_ratio():
     assert (_mark(rule), _mark(line)) == ("rule", "line")
     assert rule["encoding"]["y"]["datum"] == 0.0
     assert line["encoding"]["y"]["field"] == "difference"
-    assert line["encoding"]["strokeDash"]["field"] == "source"
+    assert line["encoding"]["strokeDash"]["field"] == "source_name"
+    assert line["encoding"]["color"]["field"] == "country"  # names, not ISO3 (issue 16)
+    assert {r["country"] for r in _data(spec)} == {"Nepal"}
     assert "female" in spec["title"] and "male" in spec["title"]
     ratio = mdg_charts.equity_gap_chart(GAPS, measure="ratio").to_dict()
     assert ratio["layer"][0]["encoding"]["y"]["datum"] == 1.0
@@ -274,7 +281,7 @@ def test_rating_chart_has_colour_and_words():
     assert cells["encoding"]["color"]["field"] == "rating"
     assert cells["encoding"]["color"]["scale"]["domain"] == list(mdg_rating.RATING_ORDER)
     on_track = cells["encoding"]["color"]["scale"]["domain"].index("on track")
-    assert cells["encoding"]["color"]["scale"]["range"][on_track] == "#0072B2"
+    assert cells["encoding"]["color"]["scale"]["range"][on_track] == theme.RATING_COLOURS["on track"]
     assert words["encoding"]["text"]["field"] == "label"
     labels = {r["label"] for r in _data(spec)}
     assert "↑ on track" in labels and "insufficient data" in labels
@@ -393,3 +400,22 @@ def test_builders_accept_empty_frames(topo_path):
     ]
     for chart in charts:
         _spec(chart)
+
+
+# --- Issue 16: counts on whole-number axes, titles that fit -----------------------------------
+
+
+def test_count_axes_show_whole_numbers():
+    advisers = _spec(a2_charts.advisers_over_time_chart(a2_metrics.advisers_over_time(_acts())))
+    assert advisers["encoding"]["y"]["axis"]["format"] == ",d"
+    assert advisers["encoding"]["y"]["axis"]["tickMinStep"] == 1
+    agency = _spec(a2_charts.action2_agency_chart(a2_metrics.by_agency_type(_acts())))
+    assert agency["encoding"]["x"]["axis"]["format"] == ",d"
+
+
+def test_long_titles_are_wrapped_not_cut():
+    spec = _spec(a2_charts.advisers_over_time_chart(a2_metrics.advisers_over_time(_acts())))
+    text = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    lines = text if isinstance(text, list) else [text]
+    assert " ".join(lines) == "Action 2: human rights advisers deployed per round"
+    assert all(len(line) <= theme.TITLE_LINE for line in lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import altair as alt
@@ -155,3 +156,23 @@ def test_pages_offer_csv_excel_and_png_downloads(make_app):
     assert labels.count("Download CSV") == labels.count("Download Excel") >= charts_shown + 1
     ids = [b.proto.id for b in buttons]
     assert len(ids) == len(set(ids))
+
+
+def test_excel_is_made_for_reading():
+    """Issue 16: typed dates without a time of day, widths that fit, the header frozen, a named sheet."""
+    df = pd.DataFrame(
+        {
+            "Due date": pd.to_datetime(["2007-06-30", "2008-12-31"]),
+            "Days overdue": [503, 0],
+            "Action point text": ["x" * 200, "short"],
+        }
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_excel_bytes(df, "Overdue action points: 2008-H2")))
+    ws = wb.active
+    assert ws.title == "Overdue action points 2008-H2"
+    assert ws.freeze_panes == "A2"
+    assert isinstance(ws["A2"].value, datetime.datetime) and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["B2"].value == 503
+    widths = [ws.column_dimensions[c].width for c in "ABC"]
+    assert widths[0] >= len("yyyy-mm-dd") and widths[1] >= len("Days overdue")
+    assert widths[2] == exports.EXCEL_MAX_WIDTH and ws["C2"].alignment.wrap_text

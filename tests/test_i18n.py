@@ -249,8 +249,9 @@ def test_on_screen_tables_show_labels_and_keep_the_codes(make_app):
     at.run()
     table = next(df for df in at.dataframe if "percent_complete" in df.value.columns)
     assert set(table.value["status"]) <= {"not started", "limited", "substantial", "completed"}
-    # In English the headers stay the data's column names (those of the CSV downloads).
-    assert not [v for v in json.loads(table.proto.columns or "{}").values() if "label" in v]
+    # Issue 16: English tables show labelled headers too; only the CSV downloads keep the names.
+    headers = {c: v["label"] for c, v in json.loads(table.proto.columns).items() if "label" in v}
+    assert headers["status"] == "Status" and headers["percent_complete"] == "% complete"
 
 
 # --- (c) The briefing pack ---------------------------------------------------------------------------
@@ -284,7 +285,8 @@ PACK_WORDS = {
         ),
         "toc": "Sommaire",
         "sections": (
-            "Ce qui a changé depuis 2008-H1",
+            "L'essentiel",  # issue 16: the brief page replaces "what changed"
+            "Messages clés",
             "Points d'action",
             "Annexe : tous les points d'action et leur état",
         ),
@@ -299,7 +301,8 @@ PACK_WORDS = {
         ),
         "toc": "Índice",
         "sections": (
-            "Qué ha cambiado desde 2008-H1",
+            "En resumen",
+            "Mensajes clave",
             "Puntos de acción",
             "Anexo: todos los puntos de acción y su estado",
         ),
@@ -315,7 +318,7 @@ def test_briefing_pack_in_the_language(packs, lang):
     cover = " ".join(_lines(pages[0]))
     for text in words["cover"]:
         assert text in cover, text
-    toc = _lines(pages[1])
+    toc = _lines(pages[2])  # after the cover and the brief page (issue 16)
     assert words["toc"] in toc and "Contents" not in toc
     body = " ".join(" ".join(_lines(p)) for p in pages)
     for heading in words["sections"]:
@@ -324,7 +327,7 @@ def test_briefing_pack_in_the_language(packs, lang):
     n = len(pages)
     for i, text in enumerate(pages, start=1):
         assert words["page"].format(n=i, m=n) in text
-    for english in ("Briefing pack", "What changed", "Meeting date", "Data sources and notes", "Page 1 of"):
+    for english in ("Briefing pack", "Key messages", "Meeting date", "Data sources and notes", "Page 1 of"):
         assert english not in body, english
 
 
@@ -337,10 +340,11 @@ def _integers(text: str) -> list[int]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_briefing_pack_figures_are_the_same_in_every_language(packs, lang):
     assert len(packs[lang]) == len(packs["en"])
-    # The summary page: every figure of the four domains, in the same order.
-    summary_en, summary = packs["en"][2], packs[lang][2]
-    assert _integers(summary) == _integers(summary_en)
-    assert "1,103" in summary_en and {"fr": "1\u202f103", "es": "1.103"}[lang] in summary
+    # The brief page (issue 16: it replaced the summary page): the same figures, in the same order.
+    brief_en, brief = packs["en"][1], packs[lang][1]
+    assert _integers(brief) == _integers(brief_en)
+    body_en, body = " ".join(packs["en"]), " ".join(packs[lang])
+    assert "1,103" in body_en and {"fr": "1\u202f103", "es": "1.103"}[lang] in body
 
 
 # --- (d) Dates and numbers ----------------------------------------------------------------------------

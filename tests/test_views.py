@@ -317,7 +317,7 @@ def test_plain_dates_drop_the_midnight_time_and_keep_real_times():
         }
     )
     out = tables.plain_dates(df)
-    assert list(out["due_date"]) == [date(2008, 6, 30), None]
+    assert list(out["due_date"]) == [date(2008, 6, 30), "—"]  # issue 16: a dash, not "None"
     assert out["at"].equals(df["at"]) and out["n"].equals(df["n"])
     assert df["due_date"].dtype.kind == "M", "the caller's frame is unchanged"
     numbers = df[["n"]]

@@ -8,10 +8,11 @@ PNG by vl-convert; the PDF is written by fpdf2 (primitives in :mod:`lib.briefing
 module per section) with the DejaVu Sans font shipped in ``data/fonts``. Everything installs
 from requirements.txt alone (no browser, no system libraries).
 
-Layout: cover; contents; a one-page summary of what changed since the previous
-round; action points (the roll-up, then a page per cluster); MDG rights-based
-indicators (ratings and equity gaps per indicator, with sources); New York
-workload; action 2 activity; an annex of every action point; data sources.
+Layout: cover; "In brief" (purpose, key messages, decisions sought: lib.messages); contents;
+action points (the roll-up, then the points that need attention and those that moved, each with
+its text and lead); MDG rights-based indicators (by default those whose ratings moved: ratings
+and equity gaps, with sources); New York workload; action 2 activity; an annex of every action
+point; data sources. 8-12 pages before the annex in every language.
 Every page but the cover carries a running header, and every page "Page N of M".
 
 The pack is written in the language of the current run (lib.i18n: headings, labels, dates

@@ -1,4 +1,4 @@
-"""The pack's action point pages: the roll-up, then a page per cluster."""
+"""The pack's action point pages: the roll-up, then the points that need attention and those that moved."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import pandas as pd
 
 from lib import i18n
 from lib.briefing.data import Context
-from lib.briefing.fmt import figures_table, fmt_count, fmt_date, human
+from lib.briefing.fmt import figures_table, fmt_count, fmt_date, human, shorten
 from lib.briefing.pdf import PackPDF, Writer
-from lib.datasets import CLUSTERS, STATUSES
-from lib.domains.action_points import charts as ap_charts
+from lib.datasets import STATUSES
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.action_points import metrics as ap_metrics
 from lib.domains.action_points import views as ap_views
@@ -27,7 +26,7 @@ def action_point_sections(ctx: Context) -> list[Writer]:
     rollup = ap_metrics.cluster_rollup(reports, rid)
     table = ap_views.point_table(reports, rid, prev, ctx.cutoff)  # as on the action points page
     figures = figures_table(ap_headline.figures(ctx.ov.action_points, ctx.ov.moves, prev))
-    overall = ctx.render(ap_charts.cluster_status_bars(rollup)) if not rollup.empty else None
+    overall = not rollup.empty
 
     def rollup_table(roll: pd.DataFrame) -> pd.DataFrame:
         wide = roll.pivot_table(
@@ -55,78 +54,70 @@ def action_point_sections(ctx: Context) -> list[Writer]:
             ),
             size=9,
         )
-        if overall is None:
+        if not overall:
             pdf.para(_("No progress reports for {round}.", round=rid))
             return
         pdf.data_table(figures, align="CENTER", size=8.5)
-        png, alt = overall[0].result(), overall[1]
-        pdf.chart(png, alt, max_height=75)
+        # No status chart: it would repeat the table below (the same counts, as shares).
         pdf.subheading(_("Action points by status and cluster"))
         pdf.data_table(rollup_table(rollup), [76, 18, 21, 21, 21, 21], ("LEFT", *["RIGHT"] * 5))
 
-    writers: list[Writer] = [write_rollup]
-    for cluster in sorted(rollup["cluster"].unique()) if not rollup.empty else []:
-        writers.append(cluster_page(ctx, cluster, rollup, table))
-    return writers
+    return [write_rollup, attention_section(ctx, table)]
 
 
-def cluster_page(ctx: Context, cluster: str, rollup: pd.DataFrame, table: pd.DataFrame) -> Writer:
+def _due(value: object) -> str:
+    return "—" if pd.isna(value) else i18n.fmt_date(value, "medium")
+
+
+def attention_section(ctx: Context, table: pd.DataFrame) -> Writer:
+    """The points that need attention (at risk, off track or overdue, longest overdue first) and
+    those that moved, each with its text and lead: no one flips to the annex to know what it is."""
     rid, prev = ctx.round_id, ctx.prev
-    roll = rollup.loc[rollup["cluster"] == cluster]
-    title = (
-        f"{cluster}. {ap_views.cluster_label(cluster, CLUSTERS.get(cluster, roll['cluster_title'].iloc[0]))}"
-    )
-    chart = ctx.render(
-        ap_charts.cluster_status_bars(
-            roll, title=_("Cluster {cluster}: action points by status", cluster=title)
-        ).properties(width=420)
-    )
-    points = point_rows(table.loc[table["cluster"] == cluster])
-    counts = ", ".join(
-        f"{int(r.count)} {human(r.status)}" for r in roll.sort_values("status_rank").itertuples()
-    )
-    flagged = points.loc[points["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS) | points["overdue"]]
+    flagged = table.loc[table["assessment"].isin(ap_metrics.AT_RISK_ASSESSMENTS) | table["overdue"]]
+    flagged = flagged.sort_values(["days_overdue", "sort_order"], ascending=[False, True], kind="stable")
     risk = pd.DataFrame(
         {
             _("Point"): flagged["action_point_id"],
-            _("Status"): flagged["status"].map(human),
+            _("Action point text"): flagged["text"].fillna("").map(fmt_text),
+            _("Lead unit"): flagged["lead_unit"].fillna("—"),
             _("Assessment"): flagged["assessment"].map(human),
-            _("Due"): flagged["due_date"].map(lambda d: "—" if pd.isna(d) else i18n.fmt_date(d, "medium")),
+            _("Due"): flagged["due_date"].map(_due),
             _("Days overdue"): flagged["days_overdue"].map(lambda v: fmt_count(v) if v else "—"),
-            _("Summary"): flagged["summary"].fillna(""),
         }
     )
+    moved_rows = table.loc[table["move"].isin(["improved", "declined"])]
     moved = pd.DataFrame(
         {
-            _("Point"): points["action_point_id"],
-            _("Status {round}", round=prev or _("before")): points["previous_status"].map(human),
-            _("Status {round}", round=rid): points["status"].map(human),
-            _("Move"): points["move"].map(human),
-            _("Assessment"): points["assessment"].map(human),
-            _("% complete"): points["percent_complete"].map(fmt_count),
+            _("Point"): moved_rows["action_point_id"],
+            _("Action point text"): moved_rows["text"].fillna("").map(fmt_text),
+            _("Lead unit"): moved_rows["lead_unit"].fillna("—"),
+            _("Status {round}", round=prev or _("before")): moved_rows["previous_status"].map(human),
+            _("Status {round}", round=rid): moved_rows["status"].map(human),
         }
     )
-    move_counts = ap_metrics.move_summary(points.dropna(subset=["move"]))
+    move_counts = ap_metrics.move_summary(table.dropna(subset=["move"]))
 
     def write(pdf: PackPDF) -> None:
         pdf.opening(
-            _("Cluster {cluster}", cluster=title),
+            _("Action points that need attention"),
             _(
-                "{count} action points reported for {round}: {counts}.",
-                count=len(points),
+                "{count} of {total} action points are at risk, off track or overdue in {round}, the longest "
+                "overdue first; then the points whose status moved since {previous}.",
+                count=len(flagged),
+                total=len(table),
                 round=rid,
-                counts=counts,
+                previous=prev or "—",
             ),
             size=9,
             level=1,
+            new_page=False,
         )
-        pdf.chart(chart[0].result(), chart[1], max_height=40)
         pdf.subheading(_("At risk, off track or overdue ({count})", count=len(flagged)))
         if flagged.empty:
             pdf.para(_("None: every point is on track and none is overdue."), size=9)
         else:
             pdf.data_table(
-                risk, [14, 22, 21, 21, 16, 84], ("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"), size=7.5
+                risk, [11, 68, 36, 23, 22, 18], ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"), size=7.5
             )
         pdf.subheading(
             _("Movement since {round}", round=prev)
@@ -134,8 +125,12 @@ def cluster_page(ctx: Context, cluster: str, rollup: pd.DataFrame, table: pd.Dat
             else _("Movement (first round: nothing to compare)")
         )
         pdf.para(ap_headline.moves_line(move_counts), size=8.5)
-        pdf.data_table(
-            moved, [18, 32, 32, 30, 38, 28], ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"), size=7.5
-        )
+        if not moved.empty:
+            pdf.data_table(moved, [12, 82, 40, 22, 22], size=7.5)
 
     return write
+
+
+def fmt_text(text: str) -> str:
+    """An action point's text for a table cell: whole, but never taller than a page can hold."""
+    return shorten(str(text))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from lib import i18n, tables
+from lib import i18n, reference, tables
 from lib.briefing.action_points import point_rows
 from lib.briefing.data import Context
 from lib.briefing.fmt import ILLUSTRATIVE, fmt_count, fmt_date, human
@@ -79,7 +79,8 @@ def sources_section(ctx: Context) -> Writer:
             ),
             (
                 _("Sources in this pack"),
-                "; ".join(sorted(ctx.mdg_sources)) or _("none"),
+                # Cited as their publishers ask (the catalogue's citation), not by their storage labels.
+                "; ".join(sorted({reference.source_citation(s) for s in ctx.mdg_sources})) or _("none"),
             ),
             (
                 _("Rights provisions and indicator typing"),

@@ -40,6 +40,18 @@ def fmt_date(value: Any) -> str:
     return i18n.fmt_date(pd.Timestamp(value))
 
 
+MAX_CELL_CHARS = 900  # a table row taller than a page cannot be laid out ("row too high")
+
+
+def shorten(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """``text`` cut at a word before ``limit`` characters, with an ellipsis; the dashboard has it whole."""
+    text = str(text)
+    if len(text) <= limit:
+        return text  # as it is: numbers keep their narrow no-break spaces (1 103)
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut + " …"
+
+
 def fmt_value(value: Any) -> str:
     """An indicator value: thousands separated, at most two decimals, trailing zeros dropped."""
     if value is None or pd.isna(value):

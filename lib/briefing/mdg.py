@@ -6,10 +6,10 @@ from concurrent.futures import Future
 
 import pandas as pd
 
+from lib import messages, reference, tables
 from lib.briefing.data import Context
 from lib.briefing.fmt import credit, fmt_value, fmt_year, group_words, human
 from lib.briefing.pdf import PackPDF, Writer
-from lib.briefing.summary import CHANGE_WIDTHS, changes_table
 from lib.domains.mdg import charts as mdg_charts
 from lib.domains.mdg import choices as mdg_choices
 from lib.domains.mdg import headline as mdg_headline
@@ -43,11 +43,9 @@ def mdg_sections(ctx: Context, codes: tuple[str, ...], countries: list[str] | No
             ),
             size=8.5,
         )
-        if ov.mdg:
-            pdf.subheading(_("All indicators and countries"))
-            pdf.data_table(
-                changes_table(ctx, ov.mdg), CHANGE_WIDTHS, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), size=8
-            )
+        moves = [m for m in messages.mdg_ratings(ov)]
+        if moves:  # which ratings moved, or why none could (never "1,953 series progressing")
+            pdf.para(moves[0].text, size=8.5)
 
     writers: list[Writer] = [write_intro]
     for code in codes:
@@ -102,7 +100,7 @@ def compact(
 
 
 PAGE_TEXT_WIDTH = 178.0  # A4 less the 16 mm margins
-MDG_WIDTHS = {"Country": 15.0, "Series": 52.0, "Source": 32.0, "Group": 15.0, "Sex": 15.0, "Location": 17.0}
+MDG_WIDTHS = {"Country": 26.0, "Series": 52.0, "Source": 32.0, "Group": 15.0, "Sex": 15.0, "Location": 17.0}
 #: The MDG tables' column keys (English) -> their headers, translated when shown.
 MDG_HEADERS = {
     "Country": N_("Country"),
@@ -154,6 +152,24 @@ def _chart_rows(ratings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return ratings.head(PACK_CHART_ROWS), note
 
 
+def _unrated_line(unrated: pd.DataFrame, ind: pd.Series) -> str:
+    """One line on the series that could not be rated, and why (instead of rows of "not rated")."""
+    if unrated.empty:
+        return ""
+    why = (
+        _("the indicator has neither a 2015 target ratio nor a desired direction")
+        if (unrated["rating"] == mdg_rating.RATING_NOT_RATED).all()
+        else _("too few values up to the data year")
+    )
+    countries = ", ".join(sorted(set(tables.country_labels(unrated["country_iso3"]))))
+    return _(
+        "Not rated ({count} series: {countries}): {why}.",
+        count=len(unrated),
+        countries=countries,
+        why=why,
+    )
+
+
 def _mdg_indicator(
     ctx: Context,
     code: str,
@@ -166,23 +182,22 @@ def _mdg_indicator(
 ) -> Writer:
     """One indicator: its rating grid and table, equity gaps where groups pair up, and its sources."""
     ratings = mdg_rating.progress_rating(obs, ctx.data.indicators) if not obs.empty else pd.DataFrame()
-    chart, chart_note = None, ""
     rating_table, rating_widths, rating_note = pd.DataFrame(), [], ""
-    unrated = False
+    unrated_line = ""
+    if not ratings.empty:
+        no_rating = ratings["rating"].isin([mdg_rating.RATING_NOT_RATED, mdg_rating.RATING_INSUFFICIENT])
+        unrated_line = _unrated_line(ratings.loc[no_rating], ind)
+        ratings = ratings.loc[~no_rating]
     if not ratings.empty:
         # The grid's own row order (country, breakdown, source, series), so chart and table read alike.
         ratings = ratings.assign(_row=mdg_charts._rating_row_label(ratings)).sort_values("_row")
-        in_chart, chart_note = _chart_rows(ratings)
-        chart = ctx.render(
-            mdg_charts.rating_chart(in_chart, title=_("Indicator {code}: progress ratings", code=code))
-        )
-        unrated = bool(ratings["rating"].eq(mdg_rating.RATING_NOT_RATED).all())
+        # No rating grid: it would repeat the ratings table below, row for row.
         rating_table, rating_widths, rating_note = compact(
             pd.DataFrame(
                 {
-                    "Country": ratings["country_iso3"],
+                    "Country": tables.country_labels(ratings["country_iso3"]),
                     "Series": ratings["series_code"].map(lambda c: names.get(c, c)),
-                    "Source": ratings["source"],
+                    "Source": ratings["source"].map(reference.source_name),
                     "Group": [
                         group_words(sex, loc)
                         for sex, loc in zip(ratings["sex"], ratings["location"], strict=True)
@@ -205,9 +220,9 @@ def _mdg_indicator(
         table, widths, note = compact(
             pd.DataFrame(
                 {
-                    "Country": trend["country_iso3"],
+                    "Country": tables.country_labels(trend["country_iso3"]),
                     "Series": trend["series_code"].map(lambda c: names.get(c, c)),
-                    "Source": trend["source"],
+                    "Source": trend["source"].map(reference.source_name),
                     other.capitalize(): trend[other].map(lambda v: _("all") if v == "total" else human(v)),
                     "First gap": year_value(trend["first_year"], trend["first_difference"]),
                     "Latest gap": year_value(trend["latest_year"], trend["latest_difference"]),
@@ -227,9 +242,7 @@ def _mdg_indicator(
     sources = sorted(obs["source"].dropna().astype(str).unique()) if not obs.empty else []
 
     def write(pdf: PackPDF) -> None:
-        png = chart[0].result() if chart is not None else None
-        # Keep the heading, its lines and the rating grid together on one page.
-        pdf.need(50 + (pdf.chart_size(png, MDG_CHART_HEIGHT)[1] if png is not None else 0))
+        pdf.need(50)
         pdf.opening(
             f"{code} {ind['text']}",
             _(
@@ -243,35 +256,25 @@ def _mdg_indicator(
             new_page=False,
         )
         no_pairs = (
-            " " + _("No female/male or rural/urban pairs to compare.") if png is not None and not gaps else ""
+            " " + _("No female/male or rural/urban pairs to compare.") if not obs.empty and not gaps else ""
         )
+        country_names = ", ".join(tables.country_labels(pd.Series(chosen, dtype=object))) if chosen else ""
         pdf.para(
-            _("Countries: {countries}.", countries=", ".join(chosen) if chosen else _("none with data"))
-            + no_pairs,
+            _("Countries: {countries}.", countries=country_names or _("none with data")) + no_pairs,
             size=8.5,
             muted=True,
         )
         if sources:
             pdf.para(" ".join(credit(s) for s in sources), size=7.5, muted=True)
-        if png is None or chart is None:
+        if unrated_line:
+            pdf.para(unrated_line, size=8.5, muted=True)
+        if obs.empty:
             pdf.para(
                 _("No values up to {year} for this indicator and these countries in the database", year=year)
                 + (" " + _("(its values are of later years).") if later else "."),
                 size=9,
             )
-        else:
-            pdf.chart(png, chart[1], max_height=MDG_CHART_HEIGHT)
-            if chart_note:
-                pdf.para(chart_note, size=7.5, muted=True)
-            if unrated:
-                pdf.para(
-                    _(
-                        "Not rated: the indicator has neither a 2015 target ratio nor a desired direction "
-                        "(for a parity index the aim is 1); the table gives the latest values."
-                    ),
-                    size=8.5,
-                    muted=True,
-                )
+        elif not rating_table.empty:
             pdf.subheading(_("Progress ratings"))
             if rating_note:
                 pdf.para(rating_note, size=7.5, muted=True)

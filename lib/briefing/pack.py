@@ -7,18 +7,31 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib import i18n, overview
+from lib import i18n, overview, queries
 from lib.briefing.action2 import action2_section
 from lib.briefing.action_points import action_point_sections
 from lib.briefing.annex import annex_section, sources_section
+from lib.briefing.brief import brief_section
 from lib.briefing.cover import cover
 from lib.briefing.data import CHART_WORKERS, DEFAULT_INDICATORS, MAX_COUNTRIES, Context, ProgressFn, load_data
 from lib.briefing.fmt import fmt_date
 from lib.briefing.mdg import mdg_sections
 from lib.briefing.pdf import PackPDF, Writer, render_toc
-from lib.briefing.summary import summary_section
 from lib.briefing.workload import workload_section
 from lib.i18n import _
+
+MOVED_INDICATORS = 3  # the pack shows at most this many indicators by default
+
+
+def default_indicators(ov: overview.Overview) -> tuple[str, ...]:
+    """The indicators the pack shows unless staff chose: those whose ratings moved since the
+    previous round (most moves first); when none moved, the first two of the usual set."""
+    moved = ov.mdg_moved
+    if moved is not None and not moved.empty:
+        counts = moved["indicator_code"].astype(str).value_counts(sort=True)
+        return tuple(counts.index[:MOVED_INDICATORS])
+    return DEFAULT_INDICATORS[:2]
+
 
 # --- Entry point --------------------------------------------------------------------------------
 
@@ -27,7 +40,7 @@ def build_pack(
     engine: Engine,
     round_id: str,
     *,
-    mdg_indicators: tuple[str, ...] | list[str] = DEFAULT_INDICATORS,
+    mdg_indicators: tuple[str, ...] | list[str] | None = None,
     countries: list[str] | tuple[str, ...] | None = None,
     progress: ProgressFn | None = None,
     round_overview: overview.Overview | None = None,
@@ -50,17 +63,19 @@ def build_pack(
 
     report(0.0, _("Loading the data"))
     chosen = list(countries) if countries else None
-    data = load_data(engine, tuple(mdg_indicators), chosen)
-    if round_id not in set(data.rounds["id"]):
-        raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(data.rounds['id']) or 'none'}")
+    known = set(queries.rounds(engine)["id"])
+    if round_id not in known:
+        raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(sorted(known)) or 'none'}")
     report(0.1, _("Comparing with the previous round"))
     ov = round_overview if round_overview is not None else overview.compute(engine, round_id)
+    mdg_indicators = tuple(mdg_indicators) if mdg_indicators is not None else default_indicators(ov)
+    data = load_data(engine, mdg_indicators, chosen)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
         ctx = Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)
         report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
-            (_("Writing the summary"), [summary_section(ctx)]),
+            (_("Writing the summary"), [brief_section(ctx)]),
             (_("Writing the action points"), action_point_sections(ctx)),
             (
                 _("Writing the MDG indicators"),
@@ -84,11 +99,13 @@ def build_pack(
         pdf.set_creator("consultations dashboard: lib.briefing")
         pdf.set_lang(i18n.get_language())
         cover(ctx, pdf)
+        report(0.25, parts[0][0])
+        parts[0][1][0](pdf)  # page 2: what a principal needs to know and decide, before anything else
         pdf.add_page()
         pdf.insert_toc_placeholder(render_toc, pages=1)
         total = sum(len(writers) for _, writers in parts)
-        done = 0
-        for message, writers in parts:
+        done = 1
+        for message, writers in parts[1:]:
             for write in writers:
                 report(0.25 + 0.7 * done / total, message)
                 write(pdf)

@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 
+from lib.briefing.fmt import shorten
 from lib.i18n import _
 from lib.paths import FONT_DIR
 
@@ -169,6 +170,21 @@ class PackPDF(FPDF):
             self.image(io.BytesIO(png), x=x, y=y, w=w, h=hh, alt_text=alt[:1000])
         self.set_y(y + h + 3)
 
+    def fit_headers(self, headers: list[str], widths: list[float], size: float) -> list[float]:
+        """Widths in which no header word is cut (French and Spanish words run longer): a column
+        too narrow for its longest header word takes the room from the widest column."""
+        self.set_font(FONT, "B", size)
+        need = [max(self.get_string_width(w) for w in (h.split() or [""])) + 2.6 for h in headers]
+        out = list(widths)
+        for i, n in enumerate(need):
+            if out[i] < n:
+                widest = max(range(len(out)), key=lambda j: out[j] - need[j])
+                give = min(n - out[i], out[widest] - need[widest])
+                if give > 0 and widest != i:
+                    out[widest] -= give
+                    out[i] += give
+        return out
+
     def data_table(
         self,
         df: pd.DataFrame,
@@ -179,6 +195,8 @@ class PackPDF(FPDF):
         """A table of strings with a shaded heading row, repeated after a page break."""
         if df.empty:
             return
+        if widths is not None:
+            widths = self.fit_headers([str(c) for c in df.columns], list(widths), size)
         self.set_font(FONT, size=size)
         self.set_fill_color(255, 255, 255)  # rows without zebra fill stay white
         self.need(size * 0.5 * 3 + 4)
@@ -198,7 +216,8 @@ class PackPDF(FPDF):
         ) as t:
             t.row([str(c) for c in df.columns])
             for record in df.itertuples(index=False):
-                t.row([str(v) for v in record])
+                # Any cell, whatever the data: no row may be taller than a page (fpdf2 "row too high").
+                t.row([shorten(str(v)) for v in record])
         self.ln(3)
 
 

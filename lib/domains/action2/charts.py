@@ -40,7 +40,9 @@ def action2_agency_chart(
         .mark_bar()
         .encode(
             y=alt.Y("agency:N", title=None, sort=list(totals.index)),
-            x=alt.X(f"sum({measure}):Q", title=theme.measure_title(measure)),
+            x=alt.X(
+                f"sum({measure}):Q", title=theme.measure_title(measure), axis=theme.measure_axis(measure)
+            ),
             color=theme.coded_color(
                 "type:N",
                 _("Type of activity"),
@@ -99,7 +101,12 @@ def advisers_over_time_chart(
                 sort=theme.round_sort(data["round_id"]),
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y(f"{measure}:Q", title=theme.measure_title(measure), scale=alt.Scale(zero=True)),
+            y=alt.Y(
+                f"{measure}:Q",
+                title=theme.measure_title(measure),
+                scale=alt.Scale(zero=True),
+                axis=theme.measure_axis(measure),
+            ),
             tooltip=tooltip,
         )
     )

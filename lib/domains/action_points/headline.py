@@ -23,7 +23,10 @@ class Headline:
     changes: list[Change]  # completed, substantial progress, at risk or off track, overdue
     moves: dict[str, int]  # metrics.MOVES since the previous round
     newly_at_risk: pd.DataFrame
-    newly_overdue: pd.DataFrame
+    newly_overdue: pd.DataFrame  # sorted by days overdue, longest first
+    moved: pd.DataFrame  # the points that improved or declined, with previous_status
+    overdue: pd.DataFrame  # every overdue point, longest overdue first
+    off_track_twice: pd.DataFrame  # off track in this round and the previous one
 
 
 def headline(reports: pd.DataFrame, win: Window) -> Headline:
@@ -31,7 +34,8 @@ def headline(reports: pd.DataFrame, win: Window) -> Headline:
     round_id, prev, cutoff, prev_cutoff = win.round_id, win.previous, win.cutoff, win.previous_cutoff
     now_rows = reports.loc[reports["round_id"] == round_id]
     prev_rows = reports.loc[reports["round_id"] == prev] if prev else now_rows.iloc[0:0]
-    moves = metrics.move_summary(metrics.status_moves(reports, round_id, prev))
+    all_moves = metrics.status_moves(reports, round_id, prev)
+    moves = metrics.move_summary(all_moves)
     od_now = metrics.overdue(reports, round_id, cutoff)
     od_before = metrics.overdue(reports, prev, prev_cutoff) if prev else od_now.iloc[0:0]
     was_overdue = set(od_before.loc[od_before["overdue"], "action_point_id"]) if prev else set()
@@ -49,11 +53,23 @@ def headline(reports: pd.DataFrame, win: Window) -> Headline:
         change(AT_RISK, lambda d: d["assessment"].isin(metrics.AT_RISK_ASSESSMENTS)),
         Change(OVERDUE, float(od_now["overdue"].sum()), float(od_before["overdue"].sum()) if prev else None),
     ]
+
+    def longest_first(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows.sort_values("days_overdue", ascending=False, kind="stable").reset_index(drop=True)
+
+    was_off = set(prev_rows.loc[prev_rows["assessment"] == "off_track", "action_point_id"])
     return Headline(
         changes,
         moves,
-        newly_overdue=newly_overdue,
+        newly_overdue=longest_first(newly_overdue),
         newly_at_risk=metrics.newly_at_risk(reports, round_id, prev),
+        moved=all_moves.loc[all_moves["move"].isin(["improved", "declined"])].drop(
+            columns=["status_rank", "previous_rank"]
+        ),
+        overdue=longest_first(od_now.loc[od_now["overdue"]]),
+        off_track_twice=now_rows.loc[
+            (now_rows["assessment"] == "off_track") & now_rows["action_point_id"].isin(was_off)
+        ].reset_index(drop=True),
     )
 
 
@@ -76,16 +92,31 @@ def moves_line(moves: dict[str, int]) -> str:
     )
 
 
-def moves_sentence(moves: dict[str, int], since: str, *, markdown: bool) -> str:
-    """The round's status moves: the briefing page's sentence (markdown) or the pack's."""
+def moves_sentence(
+    moves: dict[str, int], since: str, *, markdown: bool, moved: pd.DataFrame | None = None
+) -> str:
+    """The round's status moves: the briefing page's sentence (markdown) or the pack's; with
+    ``moved`` (the headline's points that improved or declined), which ones."""
     if not markdown:
-        return _("Status {since}:", since=since) + " " + moves_line(moves)
+        return _("Status {since}:", since=since) + " " + moves_line(moves) + which_moved(moved)
     return _(
         "Status {since}: **{improved} improved**, **{declined} declined**, {unchanged} unchanged, "
         "{new} newly reported.",
         since=since,
         **{m: moves.get(m, 0) for m in metrics.MOVES},
     )
+
+
+def which_moved(moved: pd.DataFrame | None) -> str:
+    """ " Improved: 129, 133. Declined: 130." (nothing without ``moved``)."""
+    if moved is None or moved.empty:
+        return ""
+    parts = []
+    for move, text in (("improved", N_("Improved: {points}.")), ("declined", N_("Declined: {points}."))):
+        rows = moved.loc[moved["move"] == move]
+        if not rows.empty:
+            parts.append(_(text, points=ids(rows)))
+    return " " + " ".join(parts)
 
 
 def ids(points: pd.DataFrame) -> str:

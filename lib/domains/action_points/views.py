@@ -40,8 +40,9 @@ INTERNAL_POINT_COLUMNS = [
 ]
 
 # What the briefing page lists of the points newly at risk and newly overdue.
-NEWLY_AT_RISK_COLUMNS = ("action_point_id", "cluster", "status", "assessment", "summary")
-NEWLY_OVERDUE_COLUMNS = ("action_point_id", "cluster", "status", "due_date", "days_overdue")
+# Every table that names a point carries its text and its lead: no one flips to an annex.
+NEWLY_AT_RISK_COLUMNS = ("action_point_id", "text", "lead_unit", "status", "assessment", "summary")
+NEWLY_OVERDUE_COLUMNS = ("action_point_id", "text", "lead_unit", "status", "due_date", "days_overdue")
 
 
 def cluster_label(code: str, title: object) -> str:

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from lib import chart_theme as theme
-from lib import i18n
+from lib import i18n, reference, tables
 from lib.domains.mdg.rating import RATING_ENDS, RATING_ORDER, RATING_VERDICT
 from lib.i18n import _
 
@@ -24,11 +24,11 @@ def indicator_timeseries(obs: pd.DataFrame, title: str | None = None) -> alt.Cha
     """
     cols = ["indicator_code", "series_code", "country_iso3", "year", "value", "unit", "sex", "location"]
     df = theme.chart_columns(obs, [*cols, "source", "nature", "footnote"])
-    df = df.loc[df["value"].notna()]
+    df = _named(df.loc[df["value"].notna()])
     codes = sorted(df["indicator_code"].astype(str).unique())
     units = sorted(df["unit"].dropna().astype(str).unique())
-    countries = sorted(df["country_iso3"].astype(str).unique())
-    sources = sorted(df["source"].astype(str).unique())
+    countries = sorted(df["country"].astype(str).unique())
+    sources = sorted(df["source_name"].astype(str).unique())
     years = f"{int(df['year'].min())}-{int(df['year'].max())}" if len(df) else _("no years")
     description = _(
         "Line chart of indicator {codes} over {years} for {countries}; "
@@ -42,11 +42,11 @@ def indicator_timeseries(obs: pd.DataFrame, title: str | None = None) -> alt.Cha
         if col in df.columns:
             df[f"{col}_label"] = df[col].map(theme.human)
     tooltip = [
-        alt.Tooltip("country_iso3:N", title=_("Country")),
+        alt.Tooltip("country:N", title=_("Country")),
         alt.Tooltip("year:Q", title=_("Year"), format="d"),
         alt.Tooltip("value:Q", title=_("Value"), format=",.4~f"),
         alt.Tooltip("unit:N", title=_("Unit")),
-        alt.Tooltip("source:N", title=_("Source")),
+        alt.Tooltip("source_name:N", title=_("Source")),
         alt.Tooltip("series_code:N", title=_("Series")),
         alt.Tooltip("sex_label:N", title=_("Sex")),
         alt.Tooltip("location_label:N", title=_("Location")),
@@ -63,8 +63,10 @@ def indicator_timeseries(obs: pd.DataFrame, title: str | None = None) -> alt.Cha
         .encode(
             x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("value:Q", title=units[0] if len(units) == 1 else _("Value")),
-            color=alt.Color("country_iso3:N", title=_("Country")),
-            strokeDash=alt.StrokeDash("source:N", title=_("Source")),
+            # Country by colour and point shape: shapes tell countries apart in grey print.
+            color=alt.Color("country:N", title=_("Country")),
+            shape=alt.Shape("country:N", title=_("Country")),
+            strokeDash=alt.StrokeDash("source_name:N", title=_("Source")),
             detail=["series_code:N", "sex:N", "location:N"],
             tooltip=tooltip,
         )
@@ -82,12 +84,14 @@ def equity_gap_chart(
         raise ValueError("measure must be 'difference' or 'ratio'")
     other = "location" if "location" in gaps.columns else "sex"
     cols = ["indicator_code", "series_code", "country_iso3", "source", other, "year", "unit"]
-    df = theme.chart_columns(gaps, [*cols, "group_a", "group_b", "value_a", "value_b", "ratio", "difference"])
+    df = _named(
+        theme.chart_columns(gaps, [*cols, "group_a", "group_b", "value_a", "value_b", "ratio", "difference"])
+    )
     a = theme.human(str(df["group_a"].iloc[0])) if len(df) else _("group a")
     b = theme.human(str(df["group_b"].iloc[0])) if len(df) else _("group b")
     what = _("{a} minus {b}", a=a, b=b) if measure == "difference" else _("{a} divided by {b}", a=a, b=b)
     parity = 0.0 if measure == "difference" else 1.0
-    countries = sorted(df["country_iso3"].astype(str).unique())
+    countries = sorted(df["country"].astype(str).unique())
     description = _(
         "Line chart of the gap between {a} and {b} ({what}) by year for {countries}; "
         "the dashed line marks parity at {parity}. Each source has its own dash pattern.",
@@ -105,17 +109,18 @@ def equity_gap_chart(
         .encode(
             x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y(f"{measure}:Q", title=f"{theme.measure_title(measure)} ({what})"),
-            color=alt.Color("country_iso3:N", title=_("Country")),
-            strokeDash=alt.StrokeDash("source:N", title=_("Source")),
+            color=alt.Color("country:N", title=_("Country")),
+            shape=alt.Shape("country:N", title=_("Country")),
+            strokeDash=alt.StrokeDash("source_name:N", title=_("Source")),
             detail=["series_code:N", f"{other}:N"],
             tooltip=[
-                alt.Tooltip("country_iso3:N", title=_("Country")),
+                alt.Tooltip("country:N", title=_("Country")),
                 alt.Tooltip("year:Q", title=_("Year"), format="d"),
                 alt.Tooltip("value_a:Q", title=a.capitalize(), format=",.4~f"),
                 alt.Tooltip("value_b:Q", title=b.capitalize(), format=",.4~f"),
                 alt.Tooltip("difference:Q", title=_("Difference"), format=",.4~f"),
                 alt.Tooltip("ratio:Q", title=_("Ratio"), format=".3f"),
-                alt.Tooltip("source:N", title=_("Source")),
+                alt.Tooltip("source_name:N", title=_("Source")),
                 alt.Tooltip("series_code:N", title=_("Series")),
                 alt.Tooltip(f"{other}_label:N", title=other_title),
             ],
@@ -127,15 +132,26 @@ def equity_gap_chart(
     )
 
 
+def _named(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``country`` (the name, not the ISO3 code) and ``source_name`` (short, no repository)."""
+    out = df.copy()
+    out["country"] = tables.country_labels(out["country_iso3"]) if len(out) else pd.Series(dtype=object)
+    out["source_name"] = out["source"].map(reference.source_name) if len(out) else pd.Series(dtype=object)
+    return out
+
+
 def _rating_row_label(df: pd.DataFrame) -> pd.Series:
-    """Country, breakdown, source, then the (often long) series name, which may be cut off."""
-    label = df["country_iso3"].astype(str)
+    """Country, breakdown and source (and the series when the grid has several): names, not codes."""
+    label = tables.country_labels(df["country_iso3"])
     for col in ("sex", "location"):
         if col in df.columns:
             label = label + df[col].map(
                 lambda v: "" if v == "total" or pd.isna(v) else f" · {theme.human(v)}"
             )
-    return label + " · " + df["source"].astype(str) + " · " + df["series_code"].astype(str)
+    label = label + " · " + df["source"].map(reference.source_name)
+    if df["series_code"].nunique() > 1:
+        label = label + " · " + df["series_code"].astype(str)
+    return label
 
 
 def rating_chart(ratings: pd.DataFrame, title: str | None = None) -> alt.LayerChart:

@@ -86,14 +86,52 @@ class Gap(NamedTuple):
     shown: Shown | None  # the gap over time (None: no pairs in this source)
     trend: pd.DataFrame  # widened or narrowed up to the data year (gap_trend)
     name: str  # the trend table's download name
+    why: str = ""  # why there is no gap to show, in plain words (when ``shown`` is None)
 
 
-def gaps(obs: pd.DataFrame, measure: str, year: int, names: pd.Series, code: str) -> list[Gap]:
-    """The equity gaps by sex and by location: each one's chart and table, and its trend."""
+def indicators_with_breakdown(counts: pd.DataFrame, dim: str) -> list[str]:
+    """The indicators some source breaks down by ``dim`` (both groups of a pair), framework order."""
+    if counts.empty:
+        return []
+    a, b = metrics.EQUITY_GROUPS[dim]
+    groups = counts.loc[counts[dim].isin([a, b])].groupby("indicator_code")[dim].nunique()
+    return sorted(groups.index[groups == 2].astype(str), key=lambda c: tuple(int(p) for p in c.split(".")))
+
+
+def no_gap_reason(counts: pd.DataFrame, code: str, dim: str, what: str) -> str:
+    """Plainly: no source has this breakdown for the indicator (and which indicators have one),
+    or only not for this source and these countries."""
+    having = indicators_with_breakdown(counts, dim)
+    if code in having:
+        return texts.no_pairs(what)
+    return _(
+        "No source in the database breaks {code} down into {pairs} for any country, so there is no "
+        "gap to show. Indicators with this breakdown: {indicators}.",
+        code=code,
+        pairs=what,
+        indicators=", ".join(having) or _("none"),
+    )
+
+
+def gaps(
+    obs: pd.DataFrame,
+    measure: str,
+    year: int,
+    names: pd.Series,
+    code: str,
+    counts: pd.DataFrame | None = None,
+) -> list[Gap]:
+    """The equity gaps by sex and by location: each one's chart and table, and its trend; when there
+    is none, why (with ``counts``, the disaggregation counts: whether any source has the breakdown)."""
     out = []
     for dim, pairs_of in texts.GAP_PAIRS:
         what = _(pairs_of)
         shown = gap(obs, dim, what, measure, year, names, code)
         trend = gap_trend(choices.up_to_year(obs, year), dim, names) if shown is not None else pd.DataFrame()
-        out.append(Gap(what, shown, trend, f"mdg-{code}-gap-trend-{dim}"))
+        why = (
+            ""
+            if shown is not None
+            else (no_gap_reason(counts, code, dim, what) if counts is not None else texts.no_pairs(what))
+        )
+        out.append(Gap(what, shown, trend, f"mdg-{code}-gap-trend-{dim}", why))
     return out

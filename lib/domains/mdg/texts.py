@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import i18n
+from lib import i18n, reference
 from lib.domains.mdg import rating as rating_rules
 from lib.escape import md_escape
 from lib.i18n import N_, _
@@ -31,9 +31,9 @@ def is_successor_source(source: str) -> bool:
 
 
 def source_credit(source: str, markdown: bool = True) -> str:
-    """Who to credit for a source's values (one line, markdown; ``markdown=False``: the source's
-    name as it is, for the pack)."""
-    shown = md_escape(source) if markdown else source
+    """Who to credit for a source's values (one line, markdown; ``markdown=False``: plain, for the pack)."""
+    name = reference.source_name(source)  # the short name, never the repository label
+    shown = md_escape(name) if markdown else name
     if is_successor_source(source):
         return _(
             "Source: {source} — **{note}**. Credit: {credit}.",

@@ -45,7 +45,9 @@ def workload_monthly_chart(
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):O", title=_("Month"), axis=alt.Axis(format="%b %Y", labelAngle=-45)),
-            y=alt.Y(f"sum({measure}):Q", title=theme.measure_title(measure)),
+            y=alt.Y(
+                f"sum({measure}):Q", title=theme.measure_title(measure), axis=theme.measure_axis(measure)
+            ),
             color=(
                 theme.coded_color(
                     "work_area:N", by_title, theme.fixed_scale(theme.WORK_AREA_COLOURS), WORK_AREAS
@@ -91,7 +93,7 @@ def backlog_age_chart(backlog: pd.DataFrame, title: str | None = None) -> alt.Ch
                 scale=alt.Scale(domain=list(AGE_BUCKETS)),  # empty buckets keep their place
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("count():Q", title=_("Open items")),
+            y=alt.Y("count():Q", title=_("Open items"), axis=theme.count_axis()),
             color=theme.coded_color(
                 "work_area:N", _("Work area"), theme.fixed_scale(theme.WORK_AREA_COLOURS), WORK_AREAS
             ),

@@ -1,0 +1,84 @@
+"""Issue 16, on the pages as a reader sees them (AppTest, English): labelled table headers, no
+arrow on a change of zero."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.proto.Metric_pb2 import Metric
+
+from lib.navigation import PAGES
+
+PAGE_PATHS = [p.path for p in PAGES]
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS, ids=[p.split("/")[-1][:-3] for p in PAGE_PATHS])
+def test_english_tables_show_labels_not_column_names(make_app, page):
+    at = make_app(page, role="admin")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    raw = []
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns or "{}")
+        for column in df.value.columns:
+            shown = config.get(str(column), {}).get("label", str(column))
+            if "_" in shown:
+                raw.append(shown)
+    assert not raw, f"headers that are column names: {sorted(set(raw))}"
+
+
+def test_a_change_of_zero_has_no_arrow(make_app):
+    at = make_app("pages/briefing.py", role="hc_office")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    deltas = [(m.label, m.delta, m.proto.direction) for m in at.metric if m.delta]
+    assert deltas, "the briefing page shows its changes"
+    zero = [d for d in deltas if d[1] in ("+0", "0", "-0")]
+    assert not zero, f"a zero change written as a change: {zero}"
+    flat = [d for d in deltas if not d[1].startswith(("+", "-"))]
+    assert flat, "2008-H2 has figures that did not change"
+    assert all(direction == Metric.MetricDirection.NONE for _, _, direction in flat), flat
+
+
+def test_equity_gaps_say_plainly_when_no_source_has_the_breakdown(make_app):
+    """Issue 16: for 4.1 no source has a breakdown by sex or location; the page says so and names
+    the indicators that have one."""
+    at = make_app("pages/mdg.py", role="hc_office")
+    at.session_state["mdg-goal"] = 4
+    at.session_state["mdg-indicator"] = "4.1"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    infos = [i.value for i in at.info]
+    sex = next(i for i in infos if "breaks 4.1 down into female / male" in i)
+    assert "Indicators with this breakdown: 1.5, 2.1" in sex
+    assert any("breaks 4.1 down into rural / urban" in i and "7.8" in i for i in infos)
+
+
+def test_widgets_and_empty_dates_in_the_readers_language(make_app):
+    """Issue 16: no Streamlit "Choose options" placeholder on a Spanish page, no "None" for an empty date."""
+    at = make_app("pages/action_points.py", role="staff")
+    at.session_state["language"] = "es"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    placeholders = [m.proto.placeholder for m in at.multiselect]
+    assert placeholders and "Choose options" not in placeholders, placeholders
+    table = next(df for df in at.dataframe if "due_date" in df.value.columns)
+    due = table.value["due_date"]
+    assert due.notna().all() and "—" in set(due.astype(str)), "an empty due date shows as a dash"
+
+
+def test_times_show_without_a_utc_offset_and_dates_without_midnight():
+    import pandas as pd
+
+    from lib import tables
+
+    df = pd.DataFrame(
+        {
+            "at": pd.to_datetime(["2026-12-01 10:00:01.5+00:00", "2026-12-01 11:00:00.0+01:00"], utc=True),
+            "due": pd.to_datetime(["2007-06-30", None]),
+        }
+    )
+    shown = tables.plain_dates(df)
+    assert [str(v) for v in shown["at"]] == ["2026-12-01 10:00:01", "2026-12-01 10:00:00"]
+    assert [str(v) for v in shown["due"]] == ["2007-06-30", "—"]
