@@ -73,8 +73,8 @@ def _refuse_if_referenced(conn: Connection, target: Table, upload_id: int) -> No
             if uploads:
                 listed = ", ".join(f"upload {u}" for u in uploads)
                 raise RevertRefused(
-                    f"Upload {upload_id} cannot be reverted: rows of {table.name} refer to rows it added "
-                    f"({listed}). Revert those first."
+                    f"Upload {upload_id} cannot be reverted: other data refers to rows it added "
+                    f"(rows of {table.name} from {listed}). Revert those first; nothing was changed."
                 )
 
 
