@@ -365,6 +365,8 @@ class UserSession(SQLModel, table=True):
     last_used_at: datetime
     delivered: bool = False
     revoked_at: datetime | None = None
+
+
 # --- Partner submissions and reminders (migration 0007) ---------------------------------
 
 

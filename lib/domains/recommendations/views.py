@@ -118,3 +118,26 @@ def choice_labels(recommendations: pd.DataFrame, lang: str | None = None) -> pd.
         [f"{i}: {t[:90]}" for i, t in zip(recommendations["id"], text, strict=True)],
         index=list(recommendations["id"]),
     )
+
+
+def form_options(
+    rounds: pd.DataFrame,
+    agencies: pd.DataFrame,
+    texts: Mapping[str, str],
+    indicators: pd.DataFrame,
+    recommendations: pd.DataFrame,
+) -> dict[str, dict[str, str]]:
+    """What the recording forms offer for the columns read from the database: code -> name."""
+    addressees = addressee_names(agencies)
+    round_names = {str(r): str(r) for r in rounds["id"]}
+    points = {p: points_named(p, texts) for p in texts}
+    inds = {str(c): f"{c}: {t}" for c, t in zip(indicators["code"], indicators["text"], strict=True)}
+    return {
+        "round_id": round_names,
+        "due_round": round_names,
+        "addressees": addressees,
+        "lead": addressees,
+        "action_point_ids": points,
+        "indicator_codes": inds,
+        "recommendation_id": dict(choice_labels(recommendations)) if not recommendations.empty else {},
+    }
