@@ -27,6 +27,8 @@ from lib.datasets import split_list
 from lib.db import get_data_version, make_engine
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
+from lib.headline import change_figures as headline_figures
+from lib.headline import since as headline_since
 from lib.i18n import N_, _
 from lib.ingest import StaleData
 from lib.rounds import round_caption
@@ -511,6 +513,28 @@ def _briefing_pack(version: int, round_id: str, lang: str) -> bytes:
             )
         finally:
             bar.empty()
+
+
+def recommendations_overview(ov: Any, version: int) -> None:
+    """The briefing overview's opening of the follow-up part: the last consultation's
+    recommendations and where they stand (lib.overview, the recommendations' headline)."""
+    from lib.domains.recommendations import headline as rec_headline
+    from lib.domains.recommendations import views as rec_views
+
+    st.header(_("Recommendations of the last consultation and where they stand"))
+    if ov.recommendations:
+        metrics(headline_figures(ov.recommendations))
+    last, prev = ov.recommendations_last, ov.previous_round_id
+    since = headline_since(prev)
+    st.write(
+        rec_headline.last_sentence(last, prev, ov.round_id)
+        + " "
+        + rec_headline.moves_sentence(ov.recommendation_moves, since)
+    )
+    if not last.empty:
+        names = rec_views.addressee_names(load_agencies(version))
+        show_table(rec_views.last_table(last, names), width="content")
+    link_to("pages/recommendations.py", _("Open the recommendations"))
 
 
 def link_to(page: str, label: str) -> None:

@@ -99,3 +99,37 @@ def test_a_stale_follow_up_form_is_refused_with_a_message(make_app, db):
     assert not at.exception, at.exception
     assert any("changed since you opened the form" in s for s in texts(at.warning))
     assert snapshot(db, ["recommendation_status"]) == before
+
+
+def test_one_action_point_status_edited_on_its_page_changes_that_report_only(make_app, db):
+    before = snapshot(db, ["progress_report"])["progress_report"]
+    at = run(make_app, "pages/action_points.py", "staff")
+    next(s for s in at.selectbox if s.label == "Action point").set_value("139").run()
+    old = edits.current_row(db, "action-points", ("2008-H2", "139"))
+    new_status = "completed" if old["status"] != "completed" else "limited"
+    at.selectbox(key="edit-ap-report-0-2008-H2-139_status").set_value(new_status)
+    [b for b in at.button if b.label == "Check the change"][0].click()
+    at.run()
+    change = next(d.value for d in at.dataframe if "new value" in d.value.columns)
+    assert list(change["column"]) == ["status"] and list(change["new value"]) == [new_status]
+    assert snapshot(db, ["progress_report"])["progress_report"] == before  # nothing written yet
+    [b for b in at.button if b.label.startswith("Confirm")][0].click()
+    at.run()
+    assert not at.exception, at.exception
+    after = snapshot(db, ["progress_report"])["progress_report"]
+    changed = [(a, b) for a, b in zip(after, before, strict=True) if a != b]
+    assert len(after) == len(before) and len(changed) == 1
+    assert edits.current_row(db, "action-points", ("2008-H2", "139"))["status"] == new_status
+    assert {k: v for k, v in edits.current_row(db, "action-points", ("2008-H2", "139")).items() if k != "status"} == {
+        k: v for k, v in old.items() if k != "status"
+    }
+
+
+def test_action_points_show_the_self_assessment_beside_the_review(make_app):
+    at = run(make_app, "pages/action_points.py", "partner")
+    table = at.dataframe[1].value
+    assert {"assessment", "self_assessment", "assessments_differ"} <= set(table.columns)
+    differ = table["self_assessment"].notna() & (table["self_assessment"] != table["assessment"])
+    assert list(table["assessments_differ"]) == list(differ)
+    assert any("self-assessment differs" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Check the change"]  # partners have no form

@@ -17,6 +17,7 @@ from lib.briefing.data import CHART_WORKERS, DEFAULT_INDICATORS, MAX_COUNTRIES, 
 from lib.briefing.fmt import ILLUSTRATIVE, fmt_date
 from lib.briefing.mdg import mdg_sections
 from lib.briefing.pdf import ACCENT, FONT, INK, MUTED, PackPDF, Writer, render_toc
+from lib.briefing.recommendations import recommendations_section
 from lib.briefing.summary import summary_section
 from lib.briefing.workload import workload_section
 from lib.i18n import _
@@ -130,6 +131,10 @@ def build_pack(
         report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
             (_("Writing the summary"), [summary_section(ctx)]),
+            (
+                _("Writing the recommendations"),
+                [recommendations_section(ctx)],
+            ),  # the follow-up part opens here
             (_("Writing the action points"), action_point_sections(ctx)),
             (
                 _("Writing the MDG indicators"),

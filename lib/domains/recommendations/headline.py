@@ -22,7 +22,7 @@ OPEN = N_("Open recommendations")
 COMPLETED = N_("Recommendations completed")
 OVERDUE = N_("Recommendations overdue")
 #: The columns the overview keeps of the last consultation's and the overdue recommendations.
-KEPT = ["id", "round_id", "text", "text_fr", "text_es", "lead", "addressees", "due_round", "status",
+KEPT = ["id", "round_id", "text", "text_fr", "text_es", "lead", "addressees", "due_round", "due_date", "status",
         "status_round", "overdue"]  # fmt: skip
 
 
@@ -115,7 +115,7 @@ def decisions(overdue: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
     items = []
     for r in overdue.sort_values(["round_id", "id"]).itertuples():
         lead = names.get(r.lead, r.lead)
-        due = r.due_round if isinstance(r.due_round, str) and r.due_round else _("its due date")
+        due = r.due_round if isinstance(r.due_round, str) and r.due_round else i18n.fmt_date(r.due_date)
         question = _(
             "Recommendation {id} of {made} ({lead}) was due by {due} and stands at {status}: renew it "
             "with a new due round, or drop it?",

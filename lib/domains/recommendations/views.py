@@ -101,9 +101,14 @@ def recommendation_table(
     return out[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def last_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The briefing's list of one consultation's recommendations (from :func:`recommendation_table`)."""
-    return table[LAST_COLUMNS].reset_index(drop=True)
+def last_table(last: pd.DataFrame, names: Mapping[str, str], lang: str | None = None) -> pd.DataFrame:
+    """The briefing overview's list of one consultation's recommendations (headline ``last``)."""
+    if last.empty:
+        return pd.DataFrame(columns=LAST_COLUMNS)
+    out = metrics.with_reported(last)
+    out["text"] = tables.localised_text(out, "text", lang)
+    out["lead"] = out["lead"].map(lambda c: names.get(c, c))
+    return out[LAST_COLUMNS].reset_index(drop=True)
 
 
 def history_table(statuses: pd.DataFrame, recommendation_id: str) -> pd.DataFrame:
