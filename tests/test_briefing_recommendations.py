@@ -75,7 +75,9 @@ def test_overdue_recommendations_give_decisions_sought(db_url):
     ov = overview.compute(eng, ROUND)
     eng.dispose()
     items = rec_headline.decisions(ov.recommendations_overdue)
-    assert len(items) == len(ov.recommendations_overdue) == int(ov.recommendations_overdue["overdue"].sum()) > 0
+    assert (
+        len(items) == len(ov.recommendations_overdue) == int(ov.recommendations_overdue["overdue"].sum()) > 0
+    )
     key, question, advice = items[0]
     assert key.startswith("rec-overdue-R-") and "renew it" in question and advice
     assert overview.decode(overview.encode(ov)).recommendation_moves == ov.recommendation_moves

@@ -120,9 +120,9 @@ def test_one_action_point_status_edited_on_its_page_changes_that_report_only(mak
     changed = [(a, b) for a, b in zip(after, before, strict=True) if a != b]
     assert len(after) == len(before) and len(changed) == 1
     assert edits.current_row(db, "action-points", ("2008-H2", "139"))["status"] == new_status
-    assert {k: v for k, v in edits.current_row(db, "action-points", ("2008-H2", "139")).items() if k != "status"} == {
-        k: v for k, v in old.items() if k != "status"
-    }
+    assert {
+        k: v for k, v in edits.current_row(db, "action-points", ("2008-H2", "139")).items() if k != "status"
+    } == {k: v for k, v in old.items() if k != "status"}
 
 
 def test_action_points_show_the_self_assessment_beside_the_review(make_app):

@@ -9,6 +9,7 @@ import pandas as pd
 from lib import tables
 from lib.datasets import OHCHR_UNITS, split_list
 from lib.domains.recommendations import metrics
+from lib.i18n import N_, _
 
 #: The columns of the page's table, in order (names, not codes; statuses stay codes, shown in words).
 TABLE_COLUMNS = [
@@ -30,11 +31,16 @@ TABLE_COLUMNS = [
 LAST_COLUMNS = ["id", "text", "lead", "status", "status_round", "overdue"]
 HISTORY_COLUMNS = ["round_id", "status", "reason", "note", "reported_by", "reported_on"]
 POINT_TEXT_LENGTH = 70
+#: Agency names the catalogue translates (the office's own); other names stay as the data gives them.
+TRANSLATED_NAMES = {N_("Office of the United Nations High Commissioner for Human Rights")}
 
 
 def addressee_names(agencies: pd.DataFrame) -> dict[str, str]:
     """Addressee code -> name: each partner agency by its name, OHCHR units as they are called."""
-    names = {str(c): str(n) for c, n in zip(agencies["code"], agencies["name"], strict=True)}
+    names = {
+        str(c): _(str(n)) if str(n) in TRANSLATED_NAMES else str(n)
+        for c, n in zip(agencies["code"], agencies["name"], strict=True)
+    }
     return {**{u: u for u in OHCHR_UNITS}, **names}
 
 
