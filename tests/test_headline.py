@@ -83,7 +83,7 @@ def test_briefing_page_figures_are_the_overview(seeded, make_app):
     shown = [(m.label, str(m.value)) for m in at.metric]
     expected = [
         (f.label, str(f.on_screen))
-        for changes in (ov.action_points, ov.mdg, ov.workload, ov.action2)
+        for changes in (ov.recommendations, ov.action_points, ov.mdg, ov.workload, ov.action2)
         for f in headline.change_figures(changes)
     ]
     assert shown == expected
