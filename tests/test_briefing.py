@@ -189,8 +189,10 @@ def test_summary_page_figures_equal_the_overview(built, frames):
     assert ", ".join(ov.newly_at_risk["action_point_id"]) in text
     for agency in ov.stale["agency"]:
         assert agency in text
-    # One page: the next page starts the action points.
-    assert page_with(pages, "Action points", top=True) == i + 1
+    # One page: the next page opens the follow-up part with the recommendations (issue 13), then the
+    # action points.
+    assert "Recommendations of the last consultation and where they stand" in " ".join(lines(pages[i + 1])[:3])
+    assert page_with(pages, "Action points", top=True) > i + 1
 
 
 def test_summary_figures_formatted_as_the_briefing_page():
