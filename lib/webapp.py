@@ -608,13 +608,14 @@ def edit_fields(
         elif named is not None or c.allowed:
             choices = list(named) if named is not None else list(c.allowed)
             choices = choices if c.required else ["", *choices]
-            shown = (
-                (lambda v, n=named: n.get(v, v) or "—")
-                if named is not None
-                else (lambda v: i18n.label(v) or "—")
-            )
+            # The words are fixed when drawn (a dict, not a call of the language at format time).
+            words = {v: (named.get(v, v) if named is not None else i18n.label(v)) or "—" for v in choices}
             values[c.name] = st.selectbox(
-                label, choices, index=choices.index(cur) if cur in choices else 0, key=key, format_func=shown
+                label,
+                choices,
+                index=choices.index(cur) if cur in choices else 0,
+                key=key,
+                format_func=words.get,
             )
         elif c.kind == "date":
             start = date.fromisoformat(cur) if cur else ("today" if c.required else None)
@@ -667,7 +668,9 @@ def edit_record(
             getattr(st, notice[0])(notice[1])
         nonce = state.get(f"{slot}-nonce", 0)
         with st.form(f"{slot}-form-{nonce}"):
-            prefix = f"{slot}-{nonce}-{'-'.join(want or ('new',))}"
+            # Fresh inputs per language too: their options are shown in words of the language.
+            lang = "" if i18n.get_language() == i18n.DEFAULT_LANGUAGE else f"-{i18n.get_language()}"
+            prefix = f"{slot}-{nonce}{lang}-{'-'.join(want or ('new',))}"
             current = opened.row if opened.row is not None else (defaults or {})
             values = edit_fields(edits.form_columns(dataset, opened, only), prefix, current, options)
             if st.form_submit_button(_("Check the change"), icon=":material/rule:"):
