@@ -191,7 +191,9 @@ def test_summary_page_figures_equal_the_overview(built, frames):
         assert agency in text
     # One page: the next page opens the follow-up part with the recommendations (issue 13), then the
     # action points.
-    assert "Recommendations of the last consultation and where they stand" in " ".join(lines(pages[i + 1])[:3])
+    assert "Recommendations of the last consultation and where they stand" in " ".join(
+        lines(pages[i + 1])[:3]
+    )
     assert page_with(pages, "Action points", top=True) > i + 1
 
 
