@@ -291,8 +291,37 @@ def long_overdue(ov: Overview) -> list[Decision]:
     ]
 
 
+def overdue_recommendations(ov: Overview) -> list[Decision]:
+    """Recommendations of earlier consultations past their due round or date: one question for all
+    of them (one per recommendation would fill the page), oldest first."""
+    rows = ov.recommendations_overdue
+    if rows.empty:
+        return []
+    rows = rows.sort_values(["round_id", "id"])
+    names = [
+        _("{id} (lead: {lead}; {status})", id=r.id, lead=r.lead, status=_status(r.status))
+        for r in rows.itertuples()
+    ]
+    return [
+        Decision(
+            "rec-overdue",
+            _(
+                "Recommendations of earlier consultations past their due date ({count}): {items}. Should "
+                "their leads report by the next consultation what remains to be done and by when, or "
+                "propose that the recommendation be dropped?",
+                count=len(rows),
+                items=_named(names, len(rows)),
+            ),
+            _(
+                "Recommendation: yes. A recommendation past its date without a new one is no longer "
+                "followed; a date, or a decision to drop it, keeps the consultation's word."
+            ),
+        )
+    ]
+
+
 DecisionBuilder = Callable[[Overview], list[Decision]]
-DECISION_BUILDERS: list[DecisionBuilder] = [off_track_twice, long_overdue]
+DECISION_BUILDERS: list[DecisionBuilder] = [overdue_recommendations, off_track_twice, long_overdue]
 
 
 def decisions_sought(ov: Overview, builders: list[DecisionBuilder] | None = None) -> list[Decision]:

@@ -20,6 +20,12 @@ class PageSpec(NamedTuple):
 PAGES = [
     PageSpec("pages/briefing.py", N_("Briefing overview"), ":material/summarize:", "view_briefing"),
     PageSpec("pages/action_points.py", N_("Action points"), ":material/checklist:", "view_action_points"),
+    PageSpec(
+        "pages/recommendations.py",
+        N_("Recommendations"),
+        ":material/assignment_turned_in:",
+        "view_recommendations",
+    ),
     PageSpec("pages/mdg.py", N_("MDG rights-based indicators"), ":material/public:", "view_mdg"),
     PageSpec("pages/workload.py", N_("New York office workload"), ":material/work:", "view_workload"),
     PageSpec("pages/action2.py", N_("Action 2 activity"), ":material/handshake:", "view_action2"),

@@ -21,6 +21,7 @@ from lib import queries
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.mdg import headline as mdg_headline
+from lib.domains.recommendations import headline as rec_headline
 from lib.domains.workload import headline as wl_headline
 from lib.headline import Change
 from lib.rounds import window
@@ -48,6 +49,10 @@ class Overview:
     workload: list[Change] = field(default_factory=list)
     action2: list[Change] = field(default_factory=list)
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recommendations: list[Change] = field(default_factory=list)
+    recommendation_moves: dict[str, int] = field(default_factory=dict)
+    recommendations_last: pd.DataFrame = field(default_factory=pd.DataFrame)  # made in the previous round
+    recommendations_overdue: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def round_overview(
@@ -59,14 +64,18 @@ def round_overview(
     items: pd.DataFrame,
     acts: pd.DataFrame,
     agencies: list[str] | None = None,
+    recs: pd.DataFrame | None = None,
+    rec_statuses: pd.DataFrame | None = None,
 ) -> Overview:
-    """Headline figures and changes since the previous round, across the four domains: each
-    domain's own headline (lib/domains/*/headline.py), gathered."""
+    """Headline figures and changes since the previous round, across the domains: each
+    domain's own headline (lib/domains/*/headline.py), gathered. The recommendations' part is
+    left empty when ``recs`` is not given."""
     win = window(rounds, round_id)
     ap = ap_headline.headline(reports, win)
     mdg = mdg_headline.headline(obs, indicators, win)
     wl = wl_headline.headline(items, rounds, win)
     a2 = a2_headline.headline(acts, rounds, win, agencies)
+    rec = rec_headline.headline(recs, rec_statuses, rounds, win) if recs is not None else None
     return Overview(
         round_id,
         win.previous,
@@ -87,6 +96,10 @@ def round_overview(
         workload=wl.changes,
         action2=a2.changes,
         stale=a2.stale,
+        recommendations=rec.changes if rec else [],
+        recommendation_moves=rec.moves if rec else {},
+        recommendations_last=rec.last if rec else pd.DataFrame(),
+        recommendations_overdue=rec.overdue if rec else pd.DataFrame(),
     )
 
 
@@ -103,6 +116,8 @@ def compute(engine, round_id: str) -> Overview:
         queries.work_items(engine),
         queries.activities(engine),
         list(queries.agencies(engine)["code"]),
+        queries.recommendations(engine),
+        queries.recommendation_statuses(engine),
     )
 
 

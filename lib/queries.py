@@ -69,6 +69,7 @@ def progress_reports(engine: Engine, include_internal: bool = False) -> pd.DataF
         r.c.action_point_id,
         r.c.status,
         r.c.assessment,
+        r.c.self_assessment,  # the lead unit's own, shown beside OHCHR's assessment
         r.c.percent_complete,
         r.c.lead_unit,
         r.c.due_date,
@@ -84,7 +85,7 @@ def progress_reports(engine: Engine, include_internal: bool = False) -> pd.DataF
         a.c.sort_order,
     ]
     if include_internal:
-        cols.insert(9, r.c.internal_notes)
+        cols.insert(10, r.c.internal_notes)
     stmt = select(*cols).join(a, a.c.id == r.c.action_point_id).order_by(r.c.round_id, a.c.sort_order)
     return _frame(engine, stmt, ["due_date", "reported_on"])
 

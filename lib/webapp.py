@@ -17,14 +17,18 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import auth, derived, filters, i18n, links, queries, tables
+from lib import auth, derived, edits, filters, i18n, links, queries, tables, uploads
 from lib import chart_theme as theme
 from lib.auth import cookie as auth_cookie
+from lib.datasets import split_list
 from lib.db import get_data_version, make_engine
 from lib.escape import md_escape
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
+from lib.headline import change_figures as headline_figures
+from lib.headline import since as headline_since
 from lib.i18n import N_, _
+from lib.ingest import StaleData
 from lib.navigation import PAGES
 from lib.rounds import round_caption
 from lib.seed import init
@@ -127,6 +131,16 @@ def load_activities(version: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_agencies(version: int) -> pd.DataFrame:
     return queries.agencies(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_recommendations(version: int) -> pd.DataFrame:
+    return queries.recommendations(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_recommendation_statuses(version: int) -> pd.DataFrame:
+    return queries.recommendation_statuses(get_engine())
 
 
 # --- The current user and the guard -------------------------------------------------------
@@ -573,6 +587,28 @@ def briefing_pack_download(version: int, round_id: str) -> None:
                 )
 
 
+def recommendations_overview(ov: Any, version: int) -> None:
+    """The briefing overview's opening of the follow-up part: the last consultation's
+    recommendations and where they stand (lib.overview, the recommendations' headline)."""
+    from lib.domains.recommendations import headline as rec_headline
+    from lib.domains.recommendations import views as rec_views
+
+    st.header(_("Recommendations of the last consultation and where they stand"))
+    if ov.recommendations:
+        metrics(headline_figures(ov.recommendations))
+    last, prev = ov.recommendations_last, ov.previous_round_id
+    since = headline_since(prev)
+    st.write(
+        rec_headline.last_sentence(last, prev, ov.round_id)
+        + " "
+        + rec_headline.moves_sentence(ov.recommendation_moves, since)
+    )
+    if not last.empty:
+        names = rec_views.addressee_names(load_agencies(version))
+        show_table(rec_views.last_table(last, names), width="content")
+    link_to("pages/recommendations.py", _("Open the recommendations"))
+
+
 def link_to(page: str, label: str) -> None:
     """A link to another page; a plain link when the page runs outside st.navigation (by URL)."""
     from streamlit.errors import StreamlitPageNotFoundError
@@ -697,3 +733,127 @@ def linked_tabs(titles: dict[str, str], key: str, param: str) -> list:
         st.session_state[f"{key}-name"] = names[shown.index(st.session_state[key])]
 
     return st.tabs(shown, key=key, on_change=opened)
+
+
+# --- One record edited through a form (lib.edits: an upload of one row) -----------------------
+
+
+def edit_fields(
+    columns: list, prefix: str, current: dict[str, str], options: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """One input per column (lib.datasets.Col), each showing the record's ``current`` value (as text).
+
+    ``options``: code -> name of the columns whose values come from the database (agencies,
+    rounds, action points): a select box, or a multiselect for a list column.
+    """
+    options = options or {}
+    values: dict[str, Any] = {}
+    for c in columns:
+        label, key, cur = _(c.description), f"{prefix}_{c.name}", current.get(c.name, "")
+        named = options.get(c.name)
+        if c.multiple:
+            opts = named or {}
+            values[c.name] = st.multiselect(
+                label,
+                list(opts),
+                default=[v for v in split_list(cur) if v in opts],
+                key=key,
+                format_func=opts.get,
+            )
+        elif named is not None or c.allowed:
+            choices = list(named) if named is not None else list(c.allowed)
+            choices = choices if c.required else ["", *choices]
+            # The words are fixed when drawn (a dict, not a call of the language at format time).
+            words = {v: (named.get(v, v) if named is not None else i18n.label(v)) or "—" for v in choices}
+            values[c.name] = st.selectbox(
+                label,
+                choices,
+                index=choices.index(cur) if cur in choices else 0,
+                key=key,
+                format_func=words.get,
+            )
+        elif c.kind == "date":
+            start = date.fromisoformat(cur) if cur else ("today" if c.required else None)
+            values[c.name] = st.date_input(
+                label, value=start, min_value=FORM_FIRST_DAY, max_value=FORM_LAST_DAY, key=key
+            )
+        elif c.kind == "int":
+            low, high = int(c.min or 0), int(c.max or 10**9)
+            values[c.name] = st.number_input(label, low, high, int(cur) if cur else low, step=1, key=key)
+        elif (c.max_length or 0) > 200:
+            values[c.name] = st.text_area(label, cur, max_chars=c.max_length, key=key)
+        else:
+            values[c.name] = st.text_input(label, cur, max_chars=c.max_length, key=key)
+    return values
+
+
+def edit_record(
+    user: dict,
+    dataset: str,
+    key: tuple[str, ...] | None,
+    *,
+    name: str,
+    title: str,
+    only: tuple[str, ...] | None = None,
+    options: dict[str, dict[str, str]] | None = None,
+    defaults: dict[str, str] | None = None,
+) -> None:
+    """A form that records (``key`` None) or changes one record, in an expander titled ``title``.
+
+    Checking is a dry-run upload of one row (validation, old beside new); nothing is written until
+    the user confirms; a record changed since the form opened is refused (lib.edits.StaleForm).
+    """
+    engine, state, slot = get_engine(), st.session_state, f"edit-{name}"
+    want = tuple(key) if key else None
+    opened = state.get(f"{slot}-opened")
+    if opened is None or opened.key != want or opened.dataset != dataset:
+        opened = state[f"{slot}-opened"] = edits.open_form(engine, dataset, want)
+        state.pop(f"{slot}-checked", None)
+
+    def reset(notice: tuple[str, str]) -> None:
+        for k in ("opened", "checked"):
+            state.pop(f"{slot}-{k}", None)
+        state[f"{slot}-nonce"] = state.get(f"{slot}-nonce", 0) + 1  # fresh inputs with the current values
+        state[f"{slot}-notice"] = notice
+        st.rerun()
+
+    notice = state.pop(f"{slot}-notice", None)
+    with st.expander(title, expanded=notice is not None or f"{slot}-checked" in state):
+        if notice:
+            getattr(st, notice[0])(notice[1])
+        nonce = state.get(f"{slot}-nonce", 0)
+        with st.form(f"{slot}-form-{nonce}"):
+            # Fresh inputs per language too: their options are shown in words of the language.
+            lang = "" if i18n.get_language() == i18n.DEFAULT_LANGUAGE else f"-{i18n.get_language()}"
+            prefix = f"{slot}-{nonce}{lang}-{'-'.join(want or ('new',))}"
+            current = opened.row if opened.row is not None else (defaults or {})
+            values = edit_fields(edits.form_columns(dataset, opened, only), prefix, current, options)
+            if st.form_submit_button(_("Check the change"), icon=":material/rule:"):
+                try:
+                    state[f"{slot}-checked"] = edits.check(engine, opened, values, user=user["username"])
+                except edits.StaleForm as exc:
+                    reset(("warning", str(exc)))
+        checked = state.get(f"{slot}-checked")
+        if checked is None:
+            return
+        res = checked.preview.result
+        if not res.ok:
+            st.error(_("The record was not saved: fix what is listed below and check it again."))
+            show_table(uploads.problems_frame(res.problems))
+            return
+        if not checked.preview.writes:
+            st.info(_("The record is already as in the form: there is nothing to write."))
+            return
+        st.write(_("The change, old value beside new value:"))
+        show_table(edits.change_table(checked))
+        if st.button(
+            uploads.confirm_label(res), type="primary", icon=":material/check:", key=f"{slot}-confirm"
+        ):
+            try:
+                done = edits.confirm(engine, checked, user=user["username"])
+            except edits.StaleForm as exc:
+                reset(("warning", str(exc)))
+            except StaleData:
+                reset(("warning", _(uploads.STALE_MESSAGE)))
+            warm_shared(done.data_version)
+            reset(uploads.confirm_notice(done))

@@ -68,6 +68,13 @@ st.caption(
     )
 )
 w.table_with_downloads(shown, f"action-points-{rnd.name}")
+if "assessments_differ" in shown:
+    st.caption(
+        _(
+            "The lead unit's self-assessment differs from OHCHR's assessment for {count} of them.",
+            count=i18n.fmt_number(int(shown["assessments_differ"].sum())),
+        )
+    )
 
 st.header(_("History of one action point"))
 texts = views.point_texts(table)
@@ -83,5 +90,14 @@ w.chart_with_table(
     f"history-{point}",
     _("history of action point {point}", point=point),
 )
+if w.allowed(user, "edit_records") and point in set(table["action_point_id"]):
+    w.edit_record(
+        user,
+        "action-points",
+        (rnd.name, point),
+        name="ap-report",
+        title=_("Progress report of action point {point} for {round}", point=point, round=rnd.name),
+        only=views.EDITABLE_REPORT_COLUMNS,
+    )
 w.illustrative_note()
 w.link_to_view()

@@ -22,6 +22,7 @@ if w.allowed(user, "download_briefing"):
     w.briefing_pack_download(version, rnd.name)
 
 since = headline.since(ov.previous_round_id)
+w.recommendations_overview(ov, version)  # the follow-up part opens with them
 
 st.header(_("Action points"))
 w.metrics(headline.change_figures(ov.action_points))
@@ -60,7 +61,7 @@ if not ov.stale.empty:
 w.link_to("pages/action2.py", _("Open action 2 activity"))
 
 with st.expander(_("All figures as a table")):
-    table = overview.changes_frame(ov.action_points + ov.mdg + ov.workload + ov.action2)
+    table = overview.changes_frame(ov.recommendations + ov.action_points + ov.mdg + ov.workload + ov.action2)
     w.show_table(table.assign(figure=table["figure"].map(_)), width="content")
     w.download_csv(table, f"briefing-{rnd.name}.csv")
 w.illustrative_note()

@@ -36,6 +36,8 @@ view_own_agency      Y        Y          Y      Y
 submit               Y        Y          Y      Y
 review_submissions   .        .          Y      Y
 view_due             .        Y          Y      Y
+view_recommendations Y        Y          Y      Y
+edit_records         .        .          Y      Y
 """
 
 

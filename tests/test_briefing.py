@@ -182,6 +182,12 @@ def test_page_two_gives_purpose_key_messages_and_decisions(built, frames):
         assert " ".join(m.text.split()) in page, m.text
     for d in messages.decisions_sought(ov):
         assert " ".join(d.question.split()) in page and " ".join(d.recommendation.split()) in page
+    # The follow-up part opens with the last consultation's recommendations (issue 13), then the
+    # action points.
+    pages = built["pages"]
+    heading = "Recommendations of the last consultation and where they stand"
+    rec = next(i for i, p in enumerate(pages) if heading in " ".join(lines(p)[:4]))
+    assert 1 < rec < page_with(pages, "Action points", top=True)
 
 
 def test_summary_figures_formatted_as_the_briefing_page():

@@ -88,7 +88,7 @@ def test_briefing_page_figures_are_the_overview(seeded, make_app):
         (f.label, str(f.on_screen))
         # Issue 16: the MDG "series progressing" counts left the page (they meant nothing to a
         # principal); the MDG part says which ratings moved, or why none could.
-        for changes in (ov.action_points, ov.workload, ov.action2)
+        for changes in (ov.recommendations, ov.action_points, ov.workload, ov.action2)
         for f in headline.change_figures(changes)
     ]
     assert shown == expected

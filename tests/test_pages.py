@@ -35,10 +35,17 @@ def test_page_guards_itself(make_app, page, role):
 def test_each_role_sees_exactly_its_pages():
     titles = {role: [p.title for p in pages_for(role)] for role in ROLES}
     own = ["My agency", "Submit activities"]  # every role: a user of any role may belong to an agency
-    assert titles["partner"] == ["Action points", "MDG rights-based indicators", "Action 2 activity", *own]
+    assert titles["partner"] == [
+        "Action points",
+        "Recommendations",  # every role (issue 13)
+        "MDG rights-based indicators",
+        "Action 2 activity",
+        *own,
+    ]
     assert titles["hc_office"] == [
         "Briefing overview",
         "Action points",
+        "Recommendations",
         "MDG rights-based indicators",
         "New York office workload",
         "Action 2 activity",

@@ -242,7 +242,9 @@ def test_reverting_rounds_still_referred_to_is_refused_with_data_unchanged(db):
     res = imp(db, "rounds", csv_bytes(["id", "title", "meeting_date", "cutoff_date"], [["2009-H1", "First 2009", "2009-06-01", "2009-05-11"]]))  # fmt: skip
     imp(db, "recommendations", csv_bytes(REC_HEADER, [rec_row(due_round="2009-H1")]))
     before = snapshot(db)
-    with pytest.raises(RevertRefused, match="other data refers to rows it added \\(rows of recommendation from"):
+    with pytest.raises(
+        RevertRefused, match="other data refers to rows it added \\(rows of recommendation from"
+    ):
         revert(db, res.upload_id)
     assert snapshot(db) == before
 

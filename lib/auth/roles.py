@@ -29,11 +29,15 @@ ACTIONS = (
     "submit",  # submit the own agency's rows for review
     "review_submissions",
     "view_due",  # what is due per agency and unit, and the reminders sent
+    "view_recommendations",  # the consultations' recommendations and where they stand
+    "edit_records",  # record or change one record through a form (an upload of one row)
 )
 
 # Every role may open its own agency's page and submit; lib.submissions refuses a user who
 # belongs to no agency (so the roles stay nested, each above the one before).
-_PARTNER = frozenset({"view_action_points", "view_mdg", "view_action2", "view_own_agency", "submit"})
+_PARTNER = frozenset(
+    {"view_action_points", "view_mdg", "view_action2", "view_own_agency", "submit", "view_recommendations"}
+)
 _HC_OFFICE = _PARTNER | {
     "view_due",
     "view_internal_notes",
@@ -41,7 +45,7 @@ _HC_OFFICE = _PARTNER | {
     "view_workload",
     "download_briefing",
 }
-_STAFF = _HC_OFFICE | {"upload", "view_history", "revert", "review_submissions"}
+_STAFF = _HC_OFFICE | {"upload", "view_history", "revert", "review_submissions", "edit_records"}
 
 #: The whole permission table: role -> the actions it may perform. Anything else is denied.
 PERMISSIONS: dict[str, frozenset[str]] = {

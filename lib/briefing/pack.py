@@ -17,6 +17,7 @@ from lib.briefing.data import CHART_WORKERS, DEFAULT_INDICATORS, MAX_COUNTRIES, 
 from lib.briefing.fmt import fmt_date
 from lib.briefing.mdg import mdg_sections
 from lib.briefing.pdf import PackPDF, Writer, render_toc
+from lib.briefing.recommendations import recommendations_section
 from lib.briefing.workload import workload_section
 from lib.i18n import _
 
@@ -76,6 +77,8 @@ def build_pack(
         report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
             (_("Writing the summary"), [brief_section(ctx)]),
+            # The follow-up part opens with the last consultation's recommendations (issue 13).
+            (_("Writing the recommendations"), [recommendations_section(ctx)]),
             (_("Writing the action points"), action_point_sections(ctx)),
             (
                 _("Writing the MDG indicators"),

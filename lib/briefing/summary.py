@@ -10,6 +10,7 @@ from lib.briefing.pdf import PackPDF, Writer
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.mdg import headline as mdg_headline
+from lib.domains.recommendations import headline as rec_headline
 from lib.headline import Change
 from lib.headline import since as headline_since
 from lib.i18n import _
@@ -57,6 +58,10 @@ def summary_section(ctx: Context) -> Writer:
             + ap_headline.newly_sentence(ov.newly_at_risk, ov.newly_overdue),
             size=8.5,
         )
+        if ov.recommendations:  # the round comparison counts the recommendations' moves too
+            pdf.subheading(_("Recommendations of the consultations"))
+            pdf.data_table(changes_table(ctx, ov.recommendations), widths, align)
+            pdf.para(rec_headline.moves_sentence(ov.recommendation_moves, since), size=8.5)
         pdf.subheading(_("MDG rights-based indicators"))
         if ov.mdg:
             pdf.data_table(changes_table(ctx, ov.mdg), widths, align)

@@ -13,7 +13,16 @@ from lib.i18n import _
 from lib.rounds import Window
 
 # Every role sees these first.
-_POINT_KEYS = ("round_id", "action_point_id", "cluster", "status", "assessment", "percent_complete")
+_POINT_KEYS = (
+    "round_id",
+    "action_point_id",
+    "cluster",
+    "status",
+    "assessment",  # OHCHR's review
+    "self_assessment",  # the lead unit's own, beside it
+    "assessments_differ",
+    "percent_complete",
+)
 PARTNER_POINT_COLUMNS = [
     *_POINT_KEYS,
     "due_date",
@@ -38,6 +47,17 @@ INTERNAL_POINT_COLUMNS = [
     "reported_on",
     "text",
 ]
+
+#: What the progress report form changes (the round, point, lead unit and dates stay as reported).
+EDITABLE_REPORT_COLUMNS = (
+    "status",
+    "assessment",
+    "self_assessment",
+    "percent_complete",
+    "summary",
+    "next_steps",
+    "internal_notes",
+)
 
 # What the briefing page lists of the points newly at risk and newly overdue.
 # Every table that names a point carries its text and its lead: no one flips to an annex.
@@ -85,9 +105,19 @@ def filter_points(
     return table.loc[mask]
 
 
+def with_assessment_gap(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``assessments_differ``: the lead unit gave a self-assessment other than OHCHR's."""
+    if "self_assessment" not in table.columns:
+        return table
+    own = table["self_assessment"]
+    differ = own.notna() & own.ne("") & own.ne(table["assessment"])
+    return table.assign(assessments_differ=differ.astype(bool))
+
+
 def visible_point_columns(table: pd.DataFrame, internal: bool) -> pd.DataFrame:
-    """Only the columns the role may see, in a readable order."""
+    """Only the columns the role may see, in a readable order (with where the assessments differ)."""
     cols = INTERNAL_POINT_COLUMNS if internal else PARTNER_POINT_COLUMNS
+    table = with_assessment_gap(table)
     return table[[c for c in cols if c in table.columns]].reset_index(drop=True)
 
 
