@@ -60,21 +60,10 @@ overdue_only = st.toggle(_("Only overdue points"), key="ap-overdue")
 shown = views.visible_point_columns(
     views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
 )
-st.caption(
-    _(
-        "{shown} of {total} action points. Overdue: due before the cut-off date and not completed.",
-        shown=i18n.fmt_number(len(shown)),
-        total=i18n.fmt_number(len(table)),
-    )
-)
+st.caption(views.shown_caption(shown, table))
 w.table_with_downloads(shown, f"action-points-{rnd.name}")
 if "assessments_differ" in shown:
-    st.caption(
-        _(
-            "The lead unit's self-assessment differs from OHCHR's assessment for {count} of them.",
-            count=i18n.fmt_number(int(shown["assessments_differ"].sum())),
-        )
-    )
+    st.caption(views.differ_caption(shown))
 
 st.header(_("History of one action point"))
 texts = views.point_texts(table)

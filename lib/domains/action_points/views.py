@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from lib import tables
+from lib import i18n, tables
 from lib.datasets import CLUSTERS
 from lib.domains.action_points import metrics
 from lib.i18n import _
@@ -138,3 +138,20 @@ def lead_units(table: pd.DataFrame) -> list[str]:
 def point_texts(table: pd.DataFrame) -> pd.Series:
     """Each point's text by its id, in the table's order (the history picker)."""
     return table.set_index("action_point_id")["text"]
+
+
+def shown_caption(shown: pd.DataFrame, table: pd.DataFrame) -> str:
+    """How many of the round's action points the filters show, and what overdue means."""
+    return _(
+        "{shown} of {total} action points. Overdue: due before the cut-off date and not completed.",
+        shown=i18n.fmt_number(len(shown)),
+        total=i18n.fmt_number(len(table)),
+    )
+
+
+def differ_caption(shown: pd.DataFrame) -> str:
+    """How many of the shown points the lead unit assesses otherwise than OHCHR."""
+    return _(
+        "The lead unit's self-assessment differs from OHCHR's assessment for {count} of them.",
+        count=i18n.fmt_number(int(shown["assessments_differ"].sum())),
+    )

@@ -1,0 +1,170 @@
+"""The recommendations of the consultations and their follow-up reports (paragraph 134)."""
+
+from __future__ import annotations
+
+from lib.datasets.base import (
+    ILLUSTRATIVE,
+    PRIORITIES,
+    REC_ID_PATTERN,
+    RECOMMENDATION_STATUSES,
+    REF_ACTION_POINT,
+    REF_ADDRESSEE,
+    REF_INDICATOR,
+    REF_RECOMMENDATION,
+    REF_ROUND,
+    AtMostOne,
+    Col,
+    Dataset,
+    EmptyUnless,
+    MemberOf,
+    NotBefore,
+    RequiredWhen,
+)
+from lib.i18n import N_
+
+RECOMMENDATIONS = Dataset(
+    name="recommendations",
+    table="recommendation",
+    title=N_("Recommendations of the consultations"),
+    description=N_(
+        "What each consultation recommended to the United Nations system (paragraph 134): "
+        "addressees, related action points and MDG indicators, lead, due round or date and priority."
+    ),
+    key=("id",),
+    columns=(
+        Col(
+            "id",
+            "str",
+            N_("recommendation id (letters, digits, '.', '_' or '-')"),
+            "R-2008-H2-01",
+            max_length=32,
+            pattern=REC_ID_PATTERN,
+            pattern_hint="letters, digits, '.', '_' or '-', e.g. R-2008-H2-01",
+        ),
+        Col("round_id", "str", N_("consultation round in which it was made"), "2008-H2", ref=REF_ROUND),
+        Col(
+            "text",
+            "str",
+            N_("the recommendation as agreed"),
+            "Integrate human rights into the UNDP country programming guidance.",
+            max_length=4000,
+        ),
+        Col(
+            "text_fr",
+            "str",
+            N_("French text, may be empty"),
+            "",
+            required=False,
+            optional_column=True,
+            max_length=4000,
+        ),
+        Col(
+            "text_es",
+            "str",
+            N_("Spanish text, may be empty"),
+            "",
+            required=False,
+            optional_column=True,
+            max_length=4000,
+        ),
+        Col(
+            "addressees",
+            "str",
+            N_("one or more partner agency codes and/or OHCHR units, separated by semicolons"),
+            "UNDP; Research and Right to Development Branch",
+            ref=REF_ADDRESSEE,
+            max_length=200,
+            multiple=True,
+        ),
+        Col(
+            "action_point_ids",
+            "str",
+            N_("related action points (127a-127e, 128-158), separated by semicolons; may be empty"),
+            "139",
+            required=False,
+            ref=REF_ACTION_POINT,
+            multiple=True,
+        ),
+        Col(
+            "indicator_codes",
+            "str",
+            N_("related MDG indicator codes, separated by semicolons; may be empty"),
+            "1.1; 8.16",
+            required=False,
+            ref=REF_INDICATOR,
+            multiple=True,
+        ),
+        Col(
+            "lead",
+            "str",
+            N_("the addressee who leads the follow-up (one of the addressees)"),
+            "UNDP",
+            ref=REF_ADDRESSEE,
+            max_length=200,
+        ),
+        Col(
+            "due_round",
+            "str",
+            N_("round by which it is due, may be empty (give a due round or a due date)"),
+            "2008-H2",
+            required=False,
+            ref=REF_ROUND,
+        ),
+        Col("due_date", "date", N_("due date (YYYY-MM-DD), may be empty"), "", required=False),
+        Col("priority", "str", N_("high, medium or low"), "high", allowed=PRIORITIES, lower=True),
+        ILLUSTRATIVE,
+    ),
+    rules=(
+        MemberOf("lead", "addressees", "The lead must be one of the addressees."),
+        NotBefore("due_round", "round_id", "The due round is before the round in which it was made."),
+        AtMostOne(("due_round", "due_date"), "Give a due round or a due date, not both."),
+    ),
+)
+
+RECOMMENDATION_STATUS = Dataset(
+    name="recommendation-status",
+    table="recommendation_status",
+    title=N_("Recommendation follow-up reports"),
+    description=N_("Where each recommendation stands, reported per consultation round."),
+    key=("recommendation_id", "round_id"),
+    columns=(
+        Col("recommendation_id", "str", N_("recommendation id"), "R-2008-H2-01", ref=REF_RECOMMENDATION),
+        Col("round_id", "str", N_("consultation round reported for"), "2008-H2", ref=REF_ROUND),
+        Col(
+            "status",
+            "str",
+            N_("not_started, limited, substantial, completed (ordinal) or dropped"),
+            "limited",
+            allowed=RECOMMENDATION_STATUSES,
+            lower=True,
+        ),
+        Col(
+            "reason",
+            "str",
+            N_("why it was dropped: required when dropped, empty otherwise"),
+            "",
+            required=False,
+            max_length=1000,
+        ),
+        Col(
+            "note",
+            "str",
+            N_("note on the follow-up, may be empty"),
+            "Guidance note in draft.",
+            required=False,
+            max_length=4000,
+        ),
+        Col("reported_by", "str", N_("who reported"), "Focal point, UNDP", max_length=200),
+        Col("reported_on", "date", N_("date of the report (YYYY-MM-DD)"), "2008-11-20"),
+        ILLUSTRATIVE,
+    ),
+    rules=(
+        RequiredWhen("reason", "status", ("dropped",), "A dropped recommendation needs its reason."),
+        EmptyUnless(
+            "reason",
+            "status",
+            ("dropped",),
+            "Only a dropped recommendation has a reason; put other remarks in the note.",
+        ),
+    ),
+)

@@ -1,0 +1,89 @@
+"""The Streamlit glue, the only part of ``lib`` that imports Streamlit: a package by concern.
+
+- ``data``: the cached engine and loaders keyed on the data version;
+- ``session``: the current user, sign-in and the page guard;
+- ``widgets``: the shared widgets pages draw with;
+- ``links``: each view's choices in its URL;
+- ``forms``: one-record forms (an edit is an upload of one row).
+
+Pages import this package (``from lib import webapp as w``) and call what it exports.
+"""
+
+from lib.escape import md_escape  # noqa: F401  (pages show data text through w.md_escape)
+from lib.webapp.data import (  # noqa: F401
+    AUTH_MODE,
+    country_names,
+    data_version,
+    get_engine,
+    load_activities,
+    load_agencies,
+    load_briefing_pack,
+    load_countries,
+    load_disaggregation,
+    load_indicators,
+    load_observation_catalogue,
+    load_observations,
+    load_overview,
+    load_recommendation_statuses,
+    load_recommendations,
+    load_reports,
+    load_rounds,
+    load_series,
+    load_work_items,
+    log,
+    warm_shared,
+)
+from lib.webapp.forms import (  # noqa: F401
+    FORM_FIRST_DAY,
+    FORM_LAST_DAY,
+    edit_fields,
+    edit_record,
+    record_fields,
+)
+from lib.webapp.links import (  # noqa: F401
+    BAD_LINK,
+    LINK_LABEL,
+    NOT_ALLOWED,
+    link_to_view,
+    linked,
+    linked_tabs,
+    open_requested,
+    remember_request,
+)
+from lib.webapp.session import (  # noqa: F401
+    allowed,
+    apply_language,
+    attempt,
+    client_address,
+    current_user,
+    document_language,
+    guard,
+    language_choice,
+    no_access_message,
+    oidc_email,
+    oidc_signed_in,
+    public_page,
+    session_cookie,
+    show_notice,
+    sign_out,
+    signed_in,
+)
+from lib.webapp.widgets import (  # noqa: F401
+    ILLUSTRATIVE_NOTE,
+    all_placeholder,
+    briefing_pack_download,
+    chart_or_info,
+    chart_with_table,
+    choose,
+    choose_many,
+    download_csv,
+    illustrative_note,
+    key_messages,
+    link_to,
+    metrics,
+    recommendations_overview,
+    round_picker,
+    safe,
+    show_table,
+    table_with_downloads,
+)
