@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import due, queries, submissions
 from lib import webapp as w
+from lib.domains.action2 import views as a2_views
 from lib.i18n import _
 
 user = w.guard("view_own_agency")
@@ -38,17 +39,7 @@ if not returned.empty:
 w.show_table(submissions.for_display(subs))
 
 st.header(_("What {agency} reported", agency=agency))
-own = acts.loc[(acts["agency"] == agency) & (acts["round_id"] == rnd.name)]
-cols = [
-    "id",
-    "country_name",
-    "type",
-    "start_date",
-    "end_date",
-    "participants_trained",
-    "advisers_deployed",
-    "status",
-]
-w.show_table(own[cols + ["description"]])
-w.download_csv(own[cols + ["description"]], f"action2-{agency}-{rnd.name}.csv")
+own = a2_views.agency_table(acts, agency, rnd.name)
+w.show_table(own)
+w.download_csv(own, f"action2-{agency}-{rnd.name}.csv")
 w.illustrative_note()

@@ -28,3 +28,10 @@ def activity_table(acts: pd.DataFrame, round_id: str | None) -> pd.DataFrame:
     """The activities of ``round_id`` (every round when None), with the columns the page lists."""
     shown = acts.loc[acts["round_id"] == round_id] if round_id else acts
     return shown[ACTIVITY_COLUMNS]
+
+
+def agency_table(acts: pd.DataFrame, agency: str, round_id: str) -> pd.DataFrame:
+    """What one agency reported for a round (its own page): the activity list without the round and
+    agency columns, which the heading already names."""
+    own = activity_table(acts.loc[acts["agency"] == agency], round_id)
+    return own.drop(columns=["round_id", "agency"])
