@@ -38,16 +38,27 @@ st.header(_("Where each recommendation stands"))
 f1, f2, f3 = st.columns(3)
 with f1:
     made = sorted(set(stand["round_id"]))
-    made_in = w.choose_many(_("Round made"), made, {}, "rec_made_in", "made", [], max(len(made), 1))
+    made_in = w.choose_many(
+        _("Round made"), made, {}, "rec_made_in", "made", [], max(len(made), 1), w.all_placeholder()
+    )
 with f2:
     offered = views.addressee_options(recs)
     addressees = w.choose_many(
-        _("Addressee"), offered, names, "rec_addressees", "addressee", [], len(offered)
+        _("Addressee"),
+        offered,
+        names,
+        "rec_addressees",
+        "addressee",
+        [],
+        max(len(offered), 1),
+        w.all_placeholder(),
     )
 with f3:
     codes = list(metrics.STATUS_ORDER)
     words = {c: i18n.label(c) for c in codes}
-    chosen = w.choose_many(_("Status"), codes, words, "rec_statuses", "status", [], len(codes))
+    chosen = w.choose_many(
+        _("Status"), codes, words, "rec_statuses", "status", [], len(codes), w.all_placeholder()
+    )
 overdue_only = st.toggle(_("Only overdue recommendations"), key="rec_overdue")
 shown = views.filter_standing(stand, made_in, addressees, chosen, overdue_only)
 st.caption(

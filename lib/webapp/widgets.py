@@ -141,10 +141,18 @@ def choose(where: Any, label: str, labels: pd.Series, key: str, param: str, defa
 
 
 def choose_many(
-    label: str, options: list, names: pd.Series, key: str, param: str, default: list, most: int
+    label: str,
+    options: list,
+    names: pd.Series,
+    key: str,
+    param: str,
+    default: list,
+    most: int,
+    placeholder: str | None = None,
 ) -> list:
     """A multiselect of at most ``most`` of ``options`` (shown by ``names`` where it has them) that
-    keeps the choices still offered (``default`` on first use), and in the URL parameter ``param``."""
+    keeps the choices still offered (``default`` on first use), and in the URL parameter ``param``.
+    ``placeholder``: what an empty choice means (a filter: all); Streamlit's own is English."""
     linked(param, key, links.selection_of(options, most))
     st.session_state[key] = filters.keep_selection(st.session_state.get(key), options, default)
     return st.multiselect(
@@ -153,7 +161,7 @@ def choose_many(
         key=key,
         max_selections=most,
         format_func=lambda c: names.get(c, c),
-        placeholder=_("Choose options"),
+        placeholder=placeholder or _("Choose options"),
     )
 
 
