@@ -135,8 +135,9 @@ def test_staff_upload_preview_confirm_reject_and_revert(live_app, page):
     assert rows, "the values table is empty"
     values = export_values()
     for r in rows[:5]:
-        assert float(r["value"].replace(",", "")) == pytest.approx(
-            values[(r["country_iso3"], int(r["year"]))]
+        # Issue 16: English tables show labelled headers, not the data's column names.
+        assert float(r["Value"].replace(",", "")) == pytest.approx(
+            values[(r["Country code"], int(r["Year"]))]
         )
 
     # A malformed file: the problem table, nothing written.
@@ -147,8 +148,8 @@ def test_staff_upload_preview_confirm_reject_and_revert(live_app, page):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     page.get_by_text("malformed.csv: rejected, 2 problem(s). Nothing was written.").wait_for(timeout=60_000)
     problems = table_rows(page.locator('[data-testid="stDataFrame"] table').last)
-    assert [p["column"] for p in problems] == ["CountryCode", "SeriesCode"]
-    assert "UN M49 number" in problems[0]["what is wrong and how to fix it"]
+    assert [p["Column"] for p in problems] == ["CountryCode", "SeriesCode"]  # labelled headers (issue 16)
+    assert "UN M49 number" in problems[0]["What is wrong and how to fix it"]
     assert page.get_by_role("button", name="Download the full list of problems").is_visible()
     assert not page.get_by_role("button", name=re.compile("^Confirm")).count()
     assert counts(live_app) == (before[0] + 1, expected.new)
