@@ -42,7 +42,9 @@ def seeded_pg():
 
 
 def completed_metric(p) -> int:
-    metric = p.locator('[data-testid="stMetric"]').filter(has_text="Completed").first
+    # The action points' "Completed", not the recommendations' "Recommendations completed" (issue 13).
+    label = p.locator('[data-testid="stMetricLabel"]').filter(has_text=re.compile(r"^\s*Completed\s*$"))
+    metric = p.locator('[data-testid="stMetric"]').filter(has=label).first
     return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
 
 
