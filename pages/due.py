@@ -3,7 +3,7 @@ overdue action points, and the reminders sent (``python -m lib.cli reminders ROU
 
 import streamlit as st
 
-from lib import due, queries, reminders, submissions
+from lib import due, reminders, submissions
 from lib import webapp as w
 from lib.i18n import _
 
@@ -32,8 +32,8 @@ w.show_table(points)
 
 st.header(_("Follow-up reports of recommendations"))
 recs = due.recommendations_due(
-    queries.recommendations(engine),
-    queries.recommendation_statuses(engine),
+    w.load_recommendations(version),
+    w.load_recommendation_statuses(version),
     rounds,
     rnd.name,
     pending=pending,

@@ -3,7 +3,7 @@ approved) and what is due this round."""
 
 import streamlit as st
 
-from lib import due, queries, submissions
+from lib import due, submissions
 from lib import webapp as w
 from lib.domains.action2 import views as a2_views
 from lib.i18n import _
@@ -26,7 +26,7 @@ st.header(_("What is due this round"))
 table = due.action2_due(acts, [agency], rounds, rnd.name, pending=subs)
 st.write(due.own_sentence(table, agency, rnd.name))
 recs = due.recommendations_due(
-    queries.recommendations(engine), queries.recommendation_statuses(engine), rounds, rnd.name, pending=subs
+    w.load_recommendations(version), w.load_recommendation_statuses(version), rounds, rnd.name, pending=subs
 )
 w.show_table(due.recommendations_for_display(recs.loc[recs["addressee"] == agency]))
 w.link_to("pages/submit.py", _("Submit activities"))

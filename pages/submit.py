@@ -4,7 +4,7 @@ OHCHR staff review them."""
 
 import streamlit as st
 
-from lib import queries, submissions, uploads
+from lib import submissions, uploads
 from lib import webapp as w
 from lib.i18n import _
 
@@ -49,7 +49,7 @@ def send(raw: bytes, filename: str) -> None:
 
 one, many = st.tabs([_("One record"), _("A CSV file")])
 with one, st.form(f"one_{DATASET}"):
-    recs = queries.recommendations(engine) if DATASET != "action2" else None
+    recs = w.load_recommendations(version) if DATASET != "action2" else None
     options = submissions.form_options(
         DATASET, user["agency"], w.country_names(version).to_dict(), recs, rnd.name
     )
