@@ -45,34 +45,34 @@ if not countries:
     st.stop()
 if texts.is_successor_source(source):
     st.warning(texts.successor_warning(source))
-obs = choices.of_source(w.load_observations(version, (code,), tuple(sorted(countries)), (source,)), source)
+# Every source: the trend and gaps show the chosen one; ratings take the MDG series first (noted).
+every = w.load_observations(version, (code,), tuple(sorted(countries)))
+obs = choices.of_source(every, source)
 tabs = w.linked_tabs(sections.TABS, "mdg-tab", "tab")
 with tabs[0]:
     shown = sections.trend(obs, source, chosen_series, year, snames, code)
     w.chart_or_info(shown, _("Choose countries with values for this series."))
     st.caption(texts.source_credit(source))
 with tabs[1]:
-    shown = sections.ratings(obs, inds, names, code, rnd.name, year)
+    shown, notes = sections.ratings(every, inds, names, code, rnd.name, year, snames)
+    w.notes(notes)
     w.chart_or_info(shown, _("No values up to {year} for the selected countries in this source.", year=year))
     with st.expander(_("How the rating is calculated")):
         st.markdown(texts.rating_method_text(ind))
     groups = choices.group_labels()
     group = w.choose(st, _("Rate a group of countries"), groups, "mdg-group", "group", choices.NO_GROUP)
     if group != choices.NO_GROUP:
-        members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group], (source,))
-        tally, table = sections.group_ratings(members, source, inds, year, names)
+        members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group])
+        tally, table, notes = sections.group_ratings(members, inds, year, names, snames)
+        w.notes(notes)
         w.show_table(tally, width="content")
         w.table_with_downloads(table, f"mdg-{code}-ratings-group")
-    st.caption(texts.source_credit(source))
+    st.caption(" ".join(texts.source_credit(s) for s in sorted(every["source"].unique())))
 with tabs[2]:
     measure = st.radio(
-        _("Measure"),
-        ["ratio", "difference"],
-        horizontal=True,
-        key="mdg-measure",
-        format_func=theme.measure_title,
-        help=_(texts.GAP_MEASURE_HELP),
-    )
+        _("Measure"), ["ratio", "difference"], horizontal=True, key="mdg-measure",
+        format_func=theme.measure_title, help=_(texts.GAP_MEASURE_HELP),
+    )  # fmt: skip
     for gap in sections.gaps(obs, measure, year, names, code, counts):
         st.subheader(gap.what.capitalize())
         if gap.shown is None:

@@ -167,3 +167,17 @@ def test_signed_out_sees_no_data(make_app):
     assert not at.exception
     assert not len(at.dataframe) and not charts(at)
     assert any("sign in" in w.value for w in at.warning)
+
+
+def test_7_8_rated_on_the_successor_with_a_note_while_no_mdg_value_is_in(staff_page):
+    """Issue 16: the rating takes the MDG series where it has values, else the successor, and says so."""
+    at = staff_page
+    at.selectbox(key="mdg-goal").set_value(7).run()
+    at.selectbox(key="mdg-indicator").set_value("7.8").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="mdg-source-7.8").value == "UNSD MDG DB 2013 [UniteIdeas]"  # its values are of 2013
+    ratings = table_with(at, RATING_INPUTS)
+    assert set(ratings["source"]) == {reference.source_name("WDI/UNAIDS via Gapminder SG@c63631a")}
+    notes = [i.value for i in at.info if "rated on the successor series" in i.value]
+    assert len(notes) == 1 and "no MDG series data up to 2007 for" in notes[0]
+    assert "Population using at least basic drinking water services" in notes[0]

@@ -181,7 +181,10 @@ def _mdg_indicator(
     later: bool,
 ) -> Writer:
     """One indicator: its rating grid and table, equity gaps where groups pair up, and its sources."""
-    ratings = mdg_rating.progress_rating(obs, ctx.data.indicators) if not obs.empty else pd.DataFrame()
+    # The MDG series where they have values, else the successor's, noted (the page's choice too).
+    found = mdg_headline.rated(obs, ctx.data.indicators, year) if not obs.empty else None
+    ratings = found.ratings if found is not None else pd.DataFrame()
+    fallback_notes = mdg_headline.fallback_notes(found, names) if found is not None else []
     rating_table, rating_widths, rating_note = pd.DataFrame(), [], ""
     unrated_line = ""
     if not ratings.empty:
@@ -266,6 +269,8 @@ def _mdg_indicator(
         )
         if sources:
             pdf.para(" ".join(credit(s) for s in sources), size=7.5, muted=True)
+        for note in fallback_notes:
+            pdf.para(note, size=8.5, muted=True)
         if unrated_line:
             pdf.para(unrated_line, size=8.5, muted=True)
         if obs.empty:

@@ -81,6 +81,7 @@ from lib.webapp.widgets import (  # noqa: F401
     key_messages,
     link_to,
     metrics,
+    notes,
     recommendations_overview,
     round_picker,
     safe,

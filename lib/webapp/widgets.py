@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib import chart_theme as theme
 from lib import filters, i18n, links, tables
+from lib.escape import md_escape
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
 from lib.headline import change_figures as headline_figures
@@ -205,6 +206,12 @@ def chart_or_info(shown: tuple | None, message: str) -> None:
         st.info(message)
     else:
         chart_with_table(*shown)
+
+
+def notes(texts: list[str]) -> None:
+    """Each note as an info box, its data text (series and country names) escaped."""
+    for text in texts:
+        st.info(md_escape(text))
 
 
 def illustrative_note() -> None:

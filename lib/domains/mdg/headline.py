@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.domains.mdg import rating
+from lib import reference, tables
+from lib.domains.mdg import rating, texts
 from lib.headline import Change
 from lib.i18n import N_, _
 from lib.rounds import Window
@@ -57,6 +58,48 @@ def rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
+class Rated:
+    year: int  # the data year rated
+    ratings: pd.DataFrame  # rating.progress_rating of the chosen series
+    fallbacks: pd.DataFrame  # rating.mdg_first's: where a successor series stands in for the MDG one
+
+
+def rated(obs: pd.DataFrame, indicators: pd.DataFrame, year: int) -> Rated:
+    """The ratings as of a data year, on the MDG series where they have values up to it, else on
+    the successor series (:func:`rating.mdg_first`). The one choice of the page, overview and pack."""
+    chosen, fallbacks = rating.mdg_first(obs.loc[obs["year"] <= year], texts.is_successor_source)
+    return Rated(year, rating.progress_rating(chosen, indicators), fallbacks)
+
+
+NOTE_COUNTRIES = 8  # a note names up to this many countries (the page's most), else counts them
+
+
+def fallback_notes(found: Rated, series_names: pd.Series | None = None) -> list[str]:
+    """One sentence per indicator and successor source rated instead of the MDG series, and why."""
+    fb = found.fallbacks
+    notes = []
+    for (code, source), rows in fb.groupby(["indicator_code", "source"], sort=True):
+        named = series_names if series_names is not None else pd.Series(dtype=object)
+        totals = rows.loc[(rows["sex"] == "total") & (rows["location"] == "total"), "series_code"]
+        shown = totals.iloc[0] if len(totals) else rows["series_code"].iloc[0]  # its breakdowns are alike
+        countries = sorted(set(tables.country_labels(rows["country_iso3"].drop_duplicates())))
+        many = len(countries) > NOTE_COUNTRIES
+        listed = _("{count} countries", count=len(countries)) if many else ", ".join(countries)
+        notes.append(
+            _(
+                "{code} rated on the successor series “{series}” ({source}): no MDG series "
+                "data up to {year} for {countries}.",
+                code=code,
+                series=str(named.get(shown, shown)),
+                source=reference.source_name(source),
+                year=found.year,
+                countries=listed,
+            )
+        )
+    return notes
+
+
+@dataclass
 class Headline:
     year: int  # the data year of the round
     changes: list[Change] = field(default_factory=list)  # series progressing, deteriorating
@@ -68,10 +111,10 @@ def headline(obs: pd.DataFrame, indicators: pd.DataFrame, win: Window) -> Headli
     hl = Headline(data_year(win.cutoff))
     if obs.empty:
         return hl
-    now = rating.progress_rating(obs.loc[obs["year"] <= hl.year], indicators)
+    now = rated(obs, indicators, hl.year).ratings
     before = None
     if win.previous_cutoff is not None:
-        before = rating.progress_rating(obs.loc[obs["year"] <= data_year(win.previous_cutoff)], indicators)
+        before = rated(obs, indicators, data_year(win.previous_cutoff)).ratings
         hl.moved = rating_moves(now, before)
 
     def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:

@@ -50,6 +50,7 @@ values from different sources are never combined into one growth rate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -322,3 +323,26 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     for col in ("base_year", "latest_year"):
         out[col] = out[col].astype("Int64")
     return out[out_cols]
+
+
+def mdg_first(obs: pd.DataFrame, successor: Callable[[str], bool]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows to rate: per indicator and country, its MDG-era series where they have values, else
+    its successor series (``successor(source)`` tells them apart).
+
+    An SDG-era successor (WDI "at least basic" water for 7.8) is another measure than the MDG
+    series ("improved" water): it stands in only where the MDG series has nothing for that country.
+    Returns the chosen rows and the fallbacks: one row per indicator, country, source and series
+    rated on a successor (columns indicator_code, country_iso3, source, series_code, sex, location).
+    """
+    fallback_cols = ["indicator_code", "country_iso3", "source", "series_code", "sex", "location"]
+    if obs.empty:
+        return obs, pd.DataFrame(columns=fallback_cols)
+    valued = obs["value"].notna()
+    is_successor = obs["source"].map(lambda s: bool(successor(s))).astype(bool)
+    place = ["indicator_code", "country_iso3"]
+    with_mdg = obs.loc[valued & ~is_successor, place].drop_duplicates()
+    has_mdg = pd.MultiIndex.from_frame(obs[place]).isin(pd.MultiIndex.from_frame(with_mdg))
+    keep = ~is_successor.to_numpy() | ~has_mdg
+    stand_in = obs.loc[valued.to_numpy() & is_successor.to_numpy() & ~has_mdg, fallback_cols]
+    fallbacks = stand_in.drop_duplicates().sort_values(fallback_cols, kind="stable").reset_index(drop=True)
+    return obs.loc[keep], fallbacks

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from lib.domains.mdg import charts, choices, metrics, rating, texts, views
+from lib.domains.mdg import charts, choices, headline, metrics, texts, views
 from lib.i18n import N_, _
 
 #: The page's tabs: the URL's ``tab`` parameter (lib.links) and their titles (shown translated).
@@ -44,16 +44,23 @@ def trend(
 
 
 def ratings(
-    obs: pd.DataFrame, indicators: pd.DataFrame, names: pd.Series, code: str, round_id: str, year: int
-) -> Shown | None:
-    """The progress rating of each series as of the round's data year."""
-    rated = rating.progress_rating(choices.up_to_year(obs, year), indicators)
-    if rated.empty:
-        return None
-    chart = charts.round_rating_chart(rated, code, round_id, year)
-    return Shown(
-        chart, views.rating_table(rated, names), f"mdg-{code}-ratings", _("ratings of {code}", code=code)
-    )
+    obs: pd.DataFrame,
+    indicators: pd.DataFrame,
+    names: pd.Series,
+    code: str,
+    round_id: str,
+    year: int,
+    series_names: pd.Series | None = None,
+) -> tuple[Shown | None, list[str]]:
+    """The progress rating of each series as of the round's data year, on the MDG series where
+    they have values (``obs``: every source), and the notes on where a successor series stands in."""
+    found = headline.rated(obs, indicators, year)
+    notes = headline.fallback_notes(found, series_names)
+    if found.ratings.empty:
+        return None, notes
+    chart = charts.round_rating_chart(found.ratings, code, round_id, year)
+    table = views.rating_table(found.ratings, names)
+    return Shown(chart, table, f"mdg-{code}-ratings", _("ratings of {code}", code=code)), notes
 
 
 def gap(
@@ -69,11 +76,13 @@ def gap(
 
 
 def group_ratings(
-    obs: pd.DataFrame, source: str, indicators: pd.DataFrame, year: int, names: pd.Series
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A group of countries' ratings in one source as of the data year: the count per rating, and the table."""
-    table = views.rating_table_of(choices.of_source(obs, source), indicators, year, names)
-    return views.rating_counts(table), table
+    obs: pd.DataFrame, indicators: pd.DataFrame, year: int, names: pd.Series, series_names: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """A group of countries' ratings as of the data year, on the MDG series where they have values
+    (``obs``: every source): the count per rating, the table, and the notes on successor series."""
+    found = headline.rated(obs, indicators, year)
+    table = views.rating_table(found.ratings, names)
+    return views.rating_counts(table), table, headline.fallback_notes(found, series_names)
 
 
 def gap_trend(in_round: pd.DataFrame, dim: str, names: pd.Series) -> pd.DataFrame:

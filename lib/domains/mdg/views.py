@@ -8,7 +8,7 @@ import pandas as pd
 
 from lib.domains.mdg import metrics
 from lib.domains.mdg import rating as rating_rules
-from lib.domains.mdg.choices import code_key, up_to_year
+from lib.domains.mdg.choices import code_key
 
 # The inputs of the calculation next to the verdict, then what identifies the series.
 RATING_COLUMNS = [
@@ -165,9 +165,3 @@ def rights_table(indicators: pd.DataFrame, goal: int, with_data: Sequence[str] =
     cols = ["code", "text", "rights_provisions", "indicator_type", "target", "quantified_target", "has_data"]
     return d[cols].reset_index(drop=True)
 
-
-def rating_table_of(
-    obs: pd.DataFrame, indicators: pd.DataFrame, year: int, country_names: pd.Series
-) -> pd.DataFrame:
-    """The rating table of observations as of a round's data year (a group of countries, say)."""
-    return rating_table(rating_rules.progress_rating(up_to_year(obs, year), indicators), country_names)
