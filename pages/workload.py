@@ -45,17 +45,18 @@ st.dataframe(
 w.download_csv(per_round, f"workload-per-round-{rnd.name}.csv")
 
 st.header(_("Hours against staff capacity"))
-capacity = st.number_input(
-    _("Capacity, hours per month"),
+per_officer = st.number_input(
+    _("Hours per officer per month"),
     min_value=1.0,
-    value=views.default_capacity(known),
-    step=20.0,
+    value=views.HOURS_PER_PERSON_MONTH,
+    step=10.0,
     help=_(
-        "Default: the officers who handled requests x {hours} hours.",
+        "A month's capacity: the officers on staff that month (from their first request to their "
+        "last) x these hours. Default: {hours} hours.",
         hours=i18n.fmt_number(views.HOURS_PER_PERSON_MONTH),
     ),
 )
-hours = metrics.hours_vs_capacity(known, capacity)
+hours = metrics.hours_vs_capacity(known, per_officer)
 w.chart_with_table(
     charts.hours_capacity_chart(hours), hours, "workload-hours-capacity", _("hours against capacity")
 )

@@ -20,6 +20,7 @@ from lib.domains.mdg import charts as mdg_charts
 from lib.domains.mdg import rating as mdg_rating
 from lib.domains.workload import charts as wl_charts
 from lib.domains.workload import metrics as wl_metrics
+from lib.paths import ROOT
 
 # --- Small frames shaped like the domains' metrics output --------------------------------
 
@@ -324,11 +325,30 @@ def test_backlog_age_chart_keeps_bucket_order():
 def test_hours_capacity_chart():
     df = wl_metrics.hours_vs_capacity(_items(), 20.0)
     spec = _spec(wl_charts.hours_capacity_chart(df))
-    bars, rule = spec["layer"]
-    assert (_mark(bars), _mark(rule)) == ("bar", "rule")
+    bars, line = spec["layer"]
+    assert (_mark(bars), _mark(line)) == ("bar", "line")
     assert bars["encoding"]["color"]["scale"]["domain"] == ["within capacity", "over capacity"]
-    assert rule["encoding"]["y"]["field"] == "capacity_hours"
+    assert line["encoding"]["y"]["field"] == "capacity_hours"
     assert "1 of 6 months are over capacity" in spec["description"]  # March 2009: 30 h
+
+
+def test_capacity_line_is_on_the_bars_scale_and_unit_month_by_month():
+    """Issue 16: the seed's capacity line stood at 720 h (every officer ever seen x 120 h) over months
+    that three officers worked. Now each month's capacity is its own officers' hours, on the same
+    y scale, axis and title as the bars, and the chart says what the line is."""
+    items = pd.read_csv(ROOT / "data" / "ny_workload.csv")
+    df = wl_metrics.hours_vs_capacity(items, 120.0)
+    spec = _spec(wl_charts.hours_capacity_chart(df))
+    bars, line = spec["layer"]
+    assert "resolve" not in spec  # one shared y scale
+    assert line["encoding"]["x"] == bars["encoding"]["x"]  # one month per step, on the bars' axis
+    assert line["encoding"]["y"]["title"] == bars["encoding"]["y"]["title"] == "Hours in the month, whole office"
+    rows = {r["month"][:7]: r for r in _data(spec)}
+    assert rows["2006-01"]["officers"] == 3 and rows["2006-01"]["capacity_hours"] == 360.0
+    assert rows["2008-06"]["officers"] == 6 and rows["2008-06"]["capacity_hours"] == 720.0
+    assert all(r["capacity_hours"] == r["officers"] * 120.0 for r in rows.values())
+    assert "x 120 hours" in spec["title"]["subtitle"]
+    assert "360 to 720 hours" in spec["description"]
 
 
 # --- Action 2 ----------------------------------------------------------------------

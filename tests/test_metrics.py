@@ -650,9 +650,7 @@ def test_by_round(items):
 
 
 def test_hours_vs_capacity(items):
-    out = _unchanged(wl_metrics.hours_vs_capacity, items, staff_capacity_hours_per_month=10.0).set_index(
-        "month"
-    )
+    out = _unchanged(wl_metrics.hours_vs_capacity, items, hours_per_officer=10.0).set_index("month")
     assert out.loc[pd.Timestamp(2008, 11, 1), "hours"] == 20.0
     assert out.loc[pd.Timestamp(2008, 11, 1), "utilisation"] == 2.0
     assert bool(out.loc[pd.Timestamp(2008, 11, 1), "over_capacity"])
@@ -660,6 +658,19 @@ def test_hours_vs_capacity(items):
     assert not bool(out.loc[pd.Timestamp(2009, 5, 1), "over_capacity"])  # exactly at capacity
     with pytest.raises(ValueError):
         wl_metrics.hours_vs_capacity(items, 0)
+
+
+def test_capacity_counts_the_officers_on_staff_each_month(items):
+    """A month's capacity: its officers (first to last request) x hours each, not every officer ever seen."""
+    items = items.copy()
+    items.loc[items["id"].isin(["NY5", "NY7"]), "staff_member"] = "NY officer 2"  # Feb and Mar 2009 only
+    on_staff = wl_metrics.officers_on_staff(items)
+    assert on_staff[pd.Timestamp(2008, 11, 1)] == 1 and on_staff[pd.Timestamp(2009, 2, 1)] == 2
+    assert on_staff[pd.Timestamp(2009, 4, 1)] == 1  # officer 2's last request was in March
+    out = wl_metrics.hours_vs_capacity(items, 10.0).set_index("month")
+    assert out.loc[pd.Timestamp(2009, 3, 1), "capacity_hours"] == 20.0
+    assert out.loc[pd.Timestamp(2009, 7, 1), "capacity_hours"] == 10.0
+    assert (out["capacity_hours"] == out["officers"] * 10.0).all()
 
 
 def test_turnaround(items):

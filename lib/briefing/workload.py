@@ -31,8 +31,7 @@ def workload_section(ctx: Context) -> Writer:
     pivot = wl_views.per_round_pivot(per_round)
     pivot_shown = pivot.map(fmt_count).reset_index()
     pivot_shown.columns = [_("Round"), *[human(c) for c in pivot.columns]]
-    capacity = wl_views.default_capacity(known)
-    hours = wl_metrics.hours_vs_capacity(known, capacity)
+    hours = wl_metrics.hours_vs_capacity(known, wl_views.HOURS_PER_PERSON_MONTH)
     c_hours = ctx.render(wl_charts.hours_capacity_chart(hours).properties(width=560, height=200))
     c_backlog = (
         ctx.render(wl_charts.backlog_age_chart(backlog).properties(width=420)) if not backlog.empty else None
@@ -74,9 +73,7 @@ def workload_section(ctx: Context) -> Writer:
             c_hours[1],
             max_height=75,
             heading=_(
-                "Hours against staff capacity: {capacity} hours a month (the officers who handled "
-                "requests x {hours} hours)",
-                capacity=fmt_count(capacity),
+                "Hours against staff capacity: each month's officers on staff x {hours} hours",
                 hours=fmt_count(wl_views.HOURS_PER_PERSON_MONTH),
             ),
         )

@@ -107,28 +107,38 @@ def backlog_age_chart(backlog: pd.DataFrame, title: str | None = None) -> alt.Ch
 
 
 def hours_capacity_chart(df: pd.DataFrame, title: str | None = None) -> alt.LayerChart:
-    """Monthly hours against capacity (``hours_vs_capacity``): bars coloured by over/within, capacity line."""
+    """Monthly hours against capacity (``hours_vs_capacity``): bars coloured by over/within, and the
+    capacity of each month (its officers on staff x hours per officer) as a dashed step line.
+
+    Both are the whole office's hours in a month, on the one y scale the layers share.
+    """
     data = theme.chart_columns(
-        df, ["month", "items", "hours", "capacity_hours", "utilisation", "over_capacity"]
+        df, ["month", "items", "hours", "officers", "capacity_hours", "utilisation", "over_capacity"]
     )
     data["load"] = data["over_capacity"].map({True: "over capacity", False: "within capacity"})
     data["load_label"] = data["load"].map(theme.human)
     over = int(data["over_capacity"].sum())
-    capacity = float(data["capacity_hours"].iloc[0]) if len(data) else 0.0
+    per_officer = float((data["capacity_hours"] / data["officers"].clip(lower=1)).iloc[0]) if len(data) else 0.0
+    low = i18n.fmt_number(data["capacity_hours"].min()) if len(data) else "0"
+    high = i18n.fmt_number(data["capacity_hours"].max()) if len(data) else "0"
     description = _(
-        "Bar chart of hours worked per month against a capacity of {capacity} hours a month "
-        "(dashed line); {over} of {months} months are over capacity.",
-        capacity=i18n.fmt_number(capacity),
+        "Bar chart of the office's hours logged per month against its capacity that month (dashed line: "
+        "the officers on staff x {hours} hours, {low} to {high} hours); {over} of {months} months are "
+        "over capacity.",
+        hours=i18n.fmt_number(per_officer),
+        low=low,
+        high=high,
         over=over,
         months=len(data),
     )
     x = alt.X("yearmonth(month):O", title=_("Month"), axis=alt.Axis(format="%b %Y", labelAngle=-45))
+    y_title = _("Hours in the month, whole office")
     bars = (
         alt.Chart()
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("hours:Q", title=_("Hours")),
+            y=alt.Y("hours:Q", title=y_title),
             color=theme.coded_color(
                 "load:N",
                 _("Load"),
@@ -138,15 +148,23 @@ def hours_capacity_chart(df: pd.DataFrame, title: str | None = None) -> alt.Laye
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=_("Month"), format="%B %Y"),
                 alt.Tooltip("hours:Q", title=_("Hours"), format=",.1f"),
+                alt.Tooltip("officers:Q", title=_("Officers on staff"), format=",d"),
                 alt.Tooltip("capacity_hours:Q", title=_("Capacity"), format=",.0f"),
                 alt.Tooltip("utilisation:Q", title=_("Utilisation"), format=".0%"),
                 alt.Tooltip("load_label:N", title=_("Load")),
             ],
         )
     )
+    # One step per month: the capacity changes as officers join, on the bars' own scale and axis.
     line = (
         alt.Chart()
-        .mark_rule(color="black", strokeDash=[6, 4], strokeWidth=2)
-        .encode(y="max(capacity_hours):Q")
+        .mark_line(color="black", strokeDash=[6, 4], strokeWidth=2, interpolate="step")
+        .encode(x=x, y=alt.Y("capacity_hours:Q", title=y_title))
     )
-    return theme.layer(data, bars, line, title=title or _("Hours against capacity"), description=description)
+    subtitle = _(
+        "Dashed line: capacity, the officers on staff that month x {hours} hours.",
+        hours=i18n.fmt_number(per_officer),
+    )
+    return theme.layer(
+        data, bars, line, title=title or _("Hours against capacity"), description=description, subtitle=subtitle
+    )

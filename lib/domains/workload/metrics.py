@@ -87,21 +87,40 @@ def by_round(items: pd.DataFrame, rounds: pd.DataFrame | Iterable[str]) -> pd.Da
     return out
 
 
-def hours_vs_capacity(items: pd.DataFrame, staff_capacity_hours_per_month: float) -> pd.DataFrame:
-    """Hours logged per month (by month received) against the office's monthly capacity.
+def officers_on_staff(items: pd.DataFrame) -> pd.Series:
+    """Officers on staff per month: each officer from the month of their first request received to
+    that of their last (no staff list is held; the requests show who was there), every month of the
+    items' range, zeros included."""
+    d = _items(items)
+    d["month"] = _month(d["received_on"])
+    months = _month_range(d["month"])
+    if "staff_member" not in d:
+        return pd.Series(0, index=months, dtype=int)
+    spans = d.dropna(subset=["staff_member", "month"]).groupby("staff_member")["month"].agg(["min", "max"])
+    first, last = spans["min"].to_numpy(), spans["max"].to_numpy()
+    counts = [int(((first <= m) & (last >= m)).sum()) for m in months.to_numpy()]
+    return pd.Series(counts, index=months, dtype=int)
 
-    Columns: month, items, hours, capacity_hours, utilisation (hours / capacity),
+
+def hours_vs_capacity(items: pd.DataFrame, hours_per_officer: float) -> pd.DataFrame:
+    """Hours logged per month (by month received) against the office's capacity in that month.
+
+    The capacity of a month is the officers on staff then (:func:`officers_on_staff`, at least
+    one) times ``hours_per_officer``: both are the whole office's hours in one month, so bars and
+    line share one scale (a capacity counting every officer ever seen overstated the early months).
+    Columns: month, items, hours, officers, capacity_hours, utilisation (hours / capacity),
     over_capacity.
     """
-    if staff_capacity_hours_per_month <= 0:
-        raise ValueError("staff capacity must be positive")
+    if hours_per_officer <= 0:
+        raise ValueError("hours per officer must be positive")
     d = _items(items)
     d["month"] = _month(d["received_on"])
     out = d.groupby("month").agg(items=("id", "size"), hours=("hours", "sum"))
     out = out.reindex(_month_range(d["month"]), fill_value=0).rename_axis("month").reset_index()
     out["items"] = out["items"].astype(int)
     out["hours"] = out["hours"].astype(float)
-    out["capacity_hours"] = float(staff_capacity_hours_per_month)
+    out["officers"] = officers_on_staff(items).reindex(out["month"]).fillna(0).astype(int).to_numpy()
+    out["capacity_hours"] = out["officers"].clip(lower=1) * float(hours_per_officer)
     out["utilisation"] = out["hours"] / out["capacity_hours"]
     out["over_capacity"] = out["hours"] > out["capacity_hours"]
     return out

@@ -1,4 +1,4 @@
-"""Workload tables: the office's default capacity, the items of a round, monthly rows up to a cut-off."""
+"""Workload tables: an officer's monthly hours, the items of a round, monthly rows up to a cut-off."""
 
 from __future__ import annotations
 
@@ -7,12 +7,6 @@ import pandas as pd
 from lib.domains.workload import metrics
 
 HOURS_PER_PERSON_MONTH = 120.0  # a full-time officer's working hours in a month, less leave and training
-
-
-def default_capacity(items: pd.DataFrame, hours_per_person: float = HOURS_PER_PERSON_MONTH) -> float:
-    """Monthly capacity in hours: the staff who handled items times a person's monthly hours."""
-    staff = items["staff_member"].nunique() if "staff_member" in items else 0
-    return float(max(staff, 1) * hours_per_person)
 
 
 def items_in_round(items: pd.DataFrame, rounds: pd.DataFrame, round_id: str) -> pd.DataFrame:
