@@ -439,3 +439,13 @@ def test_long_titles_are_wrapped_not_cut():
     lines = text if isinstance(text, list) else [text]
     assert " ".join(lines) == "Action 2: human rights advisers deployed per round"
     assert all(len(line) <= theme.TITLE_LINE for line in lines)
+
+
+def test_long_y_axis_titles_are_wrapped_not_cut():
+    """Issue 16: Vega cuts an axis title longer than the axis; a long unit is drawn in lines."""
+    unit = "Proportion of the population using improved drinking water sources, urban"
+    spec = _spec(mdg_charts.indicator_timeseries(OBS.assign(unit=unit)))
+    title = spec["encoding"]["y"]["title"]
+    assert isinstance(title, list) and " ".join(title) == unit
+    assert all(len(line) <= mdg_charts.AXIS_TITLE_LINE for line in title)
+    assert _spec(mdg_charts.indicator_timeseries(OBS))["encoding"]["y"]["title"] == "per 1,000 live births"

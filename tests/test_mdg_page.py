@@ -181,3 +181,15 @@ def test_7_8_rated_on_the_successor_with_a_note_while_no_mdg_value_is_in(staff_p
     notes = [i.value for i in at.info if "rated on the successor series" in i.value]
     assert len(notes) == 1 and "no MDG series data up to 2007 for" in notes[0]
     assert "Population using at least basic drinking water services" in notes[0]
+
+
+def test_source_choices_and_warning_show_the_short_source_name(staff_page):
+    """Issue 16: the Source select box showed "UN IGME 2017 [open-numbers/igme]"; everywhere else the short name."""
+    at = staff_page
+    assert at.selectbox(key="mdg-source-4.1").options[0] == "UN IGME, 2017 (1990-2015, 195 countries)"
+    at.selectbox(key="mdg-goal").set_value(7).run()
+    at.selectbox(key="mdg-indicator").set_value("7.8").run()
+    at.selectbox(key="mdg-source-7.8").set_value("WDI/UNAIDS via Gapminder SG@c63631a").run()
+    shown = [*at.selectbox(key="mdg-source-7.8").options, *(w.value for w in at.warning)]
+    assert not [s for s in shown if "[" in s or "Gapminder SG" in s], shown
+    assert any(w.value.startswith("World Bank WDI") and "successor" in w.value for w in at.warning)

@@ -671,6 +671,9 @@ def test_capacity_counts_the_officers_on_staff_each_month(items):
     assert out.loc[pd.Timestamp(2009, 3, 1), "capacity_hours"] == 20.0
     assert out.loc[pd.Timestamp(2009, 7, 1), "capacity_hours"] == 10.0
     assert (out["capacity_hours"] == out["officers"] * 10.0).all()
+    # A quiet last month or two before the cut-off is no departure: officer 2 last seen in May stays.
+    items.loc[items["id"] == "NY2", "staff_member"] = "NY officer 2"  # 2009-05-01; the data end in July
+    assert wl_metrics.officers_on_staff(items)[pd.Timestamp(2009, 7, 1)] == 2
 
 
 def test_turnaround(items):

@@ -113,9 +113,10 @@ def test_default_indicator_is_the_first_with_mdg_data_in_the_round():
 def test_source_options_put_mdg_sources_with_round_data_first():
     src = mdg_choices.source_options(_catalogue(), "4.1", 2007)
     assert list(src["source"]) == [IGME, "UNSD MDG DB 2013 [UniteIdeas]"]
+    # The short names the rest of the dashboard shows, never the stored label (issue 16).
     assert src["label"].tolist() == [
-        f"{IGME} (1990-2015, 195 countries)",
-        "UNSD MDG DB 2013 [UniteIdeas] (2013, 195 countries)",
+        "UN IGME, 2017 (1990-2015, 195 countries)",
+        "UN MDG database, 2013 (2013, 195 countries)",
     ]
     src = mdg_choices.source_options(_catalogue(), "7.8", 2007)
     # The MDG source first even without values up to 2007; the successor is labelled as such.

@@ -75,11 +75,16 @@ def document_language(lang: str) -> None:
     st.html(_READABLE_LABELS)  # style only: Streamlit puts it out of the page's flow
 
 
-# Longer French and Spanish words: menu entries and table headers wrap instead of being cut.
+# Longer French and Spanish words: menu entries and headline figures' labels wrap instead of being
+# cut. Streamlit cuts them in a "stMarkdownEllipsis" box (nowrap, ellipsis); the menu entry's text
+# must also shrink to the link's width (min-width 0) or it runs past the sidebar's edge.
+_WRAP = "white-space: normal !important; overflow: visible !important; text-overflow: clip !important;"
 _READABLE_LABELS = (
     "<style>"
-    '[data-testid="stSidebarNav"] a span { white-space: normal !important; overflow: visible !important; '
-    "text-overflow: clip !important; }"
+    f'[data-testid="stSidebarNav"] a span[label], [data-testid="stSidebarNav"] a .stMarkdownEllipsis, '
+    f'[data-testid="stSidebarNav"] a p {{ {_WRAP} min-width: 0; }}'
+    '[data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2rem; }'
+    f'[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {{ {_WRAP} }}'
     "</style>"
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -9,6 +11,17 @@ from lib import chart_theme as theme
 from lib import i18n, reference, tables
 from lib.domains.mdg.rating import RATING_ENDS, RATING_ORDER, RATING_VERDICT
 from lib.i18n import _
+
+#: Characters per line of a y-axis title: Vega cuts a title longer than the axis (300 px at 14 px,
+#: about 40 characters); units like "Proportion of the population using improved ... sources, urban".
+AXIS_TITLE_LINE = 32
+
+
+def axis_title(text: str) -> str | list[str]:
+    """An axis title that is never cut: in lines of :data:`AXIS_TITLE_LINE` characters (Vega draws
+    a list as lines)."""
+    lines = textwrap.wrap(text, AXIS_TITLE_LINE)
+    return lines if len(lines) > 1 else text
 
 
 def rating_scale() -> alt.Scale:
@@ -62,7 +75,7 @@ def indicator_timeseries(obs: pd.DataFrame, title: str | None = None) -> alt.Cha
         .mark_line(point=True)
         .encode(
             x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y("value:Q", title=units[0] if len(units) == 1 else _("Value")),
+            y=alt.Y("value:Q", title=axis_title(units[0] if len(units) == 1 else _("Value"))),
             # Country by colour and point shape: shapes tell countries apart in grey print.
             color=alt.Color("country:N", title=_("Country")),
             shape=alt.Shape("country:N", title=_("Country")),
@@ -108,7 +121,7 @@ def equity_gap_chart(
         .mark_line(point=True)
         .encode(
             x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y(f"{measure}:Q", title=f"{theme.measure_title(measure)} ({what})"),
+            y=alt.Y(f"{measure}:Q", title=axis_title(f"{theme.measure_title(measure)} ({what})")),
             color=alt.Color("country:N", title=_("Country")),
             shape=alt.Shape("country:N", title=_("Country")),
             strokeDash=alt.StrokeDash("source_name:N", title=_("Source")),

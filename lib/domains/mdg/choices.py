@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import i18n
+from lib import i18n, reference
 from lib.domains.mdg.texts import SUCCESSOR_NOTE, is_successor_source
 from lib.i18n import N_, _
 
@@ -79,7 +79,12 @@ def source_options(catalogue: pd.DataFrame, indicator_code: str, data_year: int)
     )
     note = " — " + _(SUCCESSOR_NOTE)
     out["label"] = [
-        _("{source} ({years}, {count} countries)", source=s, years=y, count=i18n.fmt_number(n))
+        _(
+            "{source} ({years}, {count} countries)",
+            source=reference.source_name(s),  # the short name, as everywhere else
+            years=y,
+            count=i18n.fmt_number(n),
+        )
         + (note if succ else "")
         for s, y, n, succ in zip(out["source"], years, out["countries"], out["successor"], strict=True)
     ]

@@ -162,7 +162,7 @@ def successor_warning(source: str) -> str:
     """The warning shown over a successor source's values (markdown)."""
     return _(
         "{source} is an **{note}**: it is kept apart from the MDG data.",
-        source=md_escape(source),
+        source=md_escape(reference.source_name(source)),
         note=_(SUCCESSOR_NOTE),
     )
 

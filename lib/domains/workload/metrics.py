@@ -87,16 +87,24 @@ def by_round(items: pd.DataFrame, rounds: pd.DataFrame | Iterable[str]) -> pd.Da
     return out
 
 
+STILL_ON_STAFF_MONTHS = 3  # an officer with a request this recently is taken as still there
+
+
 def officers_on_staff(items: pd.DataFrame) -> pd.Series:
     """Officers on staff per month: each officer from the month of their first request received to
     that of their last (no staff list is held; the requests show who was there), every month of the
-    items' range, zeros included."""
+    items' range, zeros included. An officer whose last request is in the latest
+    :data:`STILL_ON_STAFF_MONTHS` months counts to the end: a quiet month before a round's cut-off
+    is no departure."""
     d = _items(items)
     d["month"] = _month(d["received_on"])
     months = _month_range(d["month"])
     if "staff_member" not in d:
         return pd.Series(0, index=months, dtype=int)
     spans = d.dropna(subset=["staff_member", "month"]).groupby("staff_member")["month"].agg(["min", "max"])
+    if len(months):
+        recent = spans["max"] > months[-1] - pd.DateOffset(months=STILL_ON_STAFF_MONTHS)
+        spans.loc[recent, "max"] = months[-1]
     first, last = spans["min"].to_numpy(), spans["max"].to_numpy()
     counts = [int(((first <= m) & (last >= m)).sum()) for m in months.to_numpy()]
     return pd.Series(counts, index=months, dtype=int)

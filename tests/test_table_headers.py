@@ -1,0 +1,52 @@
+"""Table headers are never cut (issue 16): the data grid sizes a column to its values, so a column
+whose translated header is the wider gets the header's width (the grid is drawn on a canvas: its
+configuration is what can be checked)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from lib.webapp import widgets
+
+#: A conservative width of one header character (bold 14 px): what a header must have at least.
+MIN_CHAR_PX = 8.0
+
+
+def test_a_header_wider_than_its_values_gets_its_width():
+    shown = pd.DataFrame({"action_point_id": ["V.1", "V.12"], "text": ["A long text that is wider than its header"]*2})
+    widths = widgets.column_widths(shown, {"action_point_id": "Punto de acción", "text": "Texto"})
+    assert widths["action_point_id"] >= len("Punto de acción") * MIN_CHAR_PX
+    assert "text" not in widths  # sized by its values, as the grid does
+
+
+def _configured_columns(at) -> list[tuple[str, dict]]:
+    """Every column of every table on the page, with the configuration sent to the browser."""
+    out = []
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns) if df.proto.columns else {}
+        for name, column in config.items():
+            if not column.get("hidden"):
+                out.append((name, column))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_no_header_on_the_action_points_page_is_narrower_than_its_text(make_app, lang):
+    at = make_app("pages/action_points.py", role="staff")
+    at.session_state["language"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    columns = _configured_columns(at)
+    assert columns
+    for name, column in columns:
+        label = column.get("label") or name
+        values = []
+        for df in at.dataframe:
+            if name in df.value.columns:
+                values = df.value[name].dropna().astype(str).tolist()
+        longest_value = max((len(v) for v in values), default=0)
+        if len(label) > longest_value:  # the header is what sizes the column
+            assert column.get("width", 0) >= len(label) * MIN_CHAR_PX, (label, column)
