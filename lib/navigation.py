@@ -19,6 +19,7 @@ class PageSpec(NamedTuple):
 # this list only decides what the menu shows.
 PAGES = [
     PageSpec("pages/briefing.py", N_("Briefing overview"), ":material/summarize:", "view_briefing"),
+    PageSpec("pages/briefing_edit.py", N_("Prepare the briefing"), ":material/edit_note:", "edit_briefing"),
     PageSpec("pages/action_points.py", N_("Action points"), ":material/checklist:", "view_action_points"),
     PageSpec(
         "pages/recommendations.py",
