@@ -336,3 +336,14 @@ def test_the_template_row_imports(engine):
     for name in ("briefing-messages", "briefing-choice"):
         raw = to_csv_bytes(ingest.template_frame(name)).replace(b"# example: ", b"", 1)
         assert ingest.import_bytes(engine, name, raw, "t.csv", user="t").ok
+
+
+def test_the_cli_pack_uses_the_stored_choice(make_app, db, tmp_path, capsys):
+    from lib import cli
+
+    _write(db, preparation.open_choice(db, ROUND), preparation.choice_values(ROUND, ["5.1"], ["KEN", "NPL"]))
+    out = tmp_path / "pack.pdf"
+    assert cli.main(["briefing", ROUND, "--out", str(out), "--quiet"]) == 0
+    assert "MDG indicators: 5.1; countries: KEN; NPL" in capsys.readouterr().out
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(out)).pages)
+    assert "5.1 " in text and "Kenya" in text
