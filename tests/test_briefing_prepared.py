@@ -347,3 +347,16 @@ def test_the_cli_pack_uses_the_stored_choice(make_app, db, tmp_path, capsys):
     assert "MDG indicators: 5.1; countries: KEN; NPL" in capsys.readouterr().out
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(out)).pages)
     assert "5.1 " in text and "Kenya" in text
+
+
+def test_a_change_previewed_for_one_round_is_not_confirmed_for_another(make_app, db):
+    at = run(make_app, PAGE, "staff")
+    at.selectbox(key="brief-msg-target-0").set_value("ap-overdue").run()
+    at.radio(key="brief-msg-action-0-ap-overdue").set_value("drop").run()
+    next(b for b in at.button if b.label == "Preview the change").click().run()
+    assert [b for b in at.button if b.label == "Confirm and save"]
+    assert any("Past their due date" in t.value for t in at.text)  # the dropped one, listed as dropped
+    at.selectbox(key="round").set_value("2008-H1").run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label == "Confirm and save"]
+    assert preparation.stored_edits(db, ROUND) == []

@@ -217,6 +217,7 @@ def briefing_message_form(user: dict, ov: Any, cutoff: Any, stored: list) -> Non
     from lib.briefing.brief import overflowing_languages
 
     engine, state, slot = get_engine(), st.session_state, "brief-msg"
+    _forget_other_round(slot, ov.round_id)
     computed = messages.key_messages(ov)
     added = [e for e in stored if e.action == "add"]
     new = preparation.new_key(stored, {m.key for m in computed})
@@ -295,6 +296,7 @@ def briefing_choice_form(
     from lib import datasets, preparation
 
     engine, state, slot = get_engine(), st.session_state, "brief-choice"
+    _forget_other_round(slot, round_id)
     if notice := state.pop(f"{slot}-notice", None):
         getattr(st, notice[0])(notice[1])
     nonce = state.get(f"{slot}-nonce", 0)
@@ -328,6 +330,15 @@ def briefing_choice_form(
                     st.warning(str(exc))
                 state[f"{slot}-lines"] = preparation.choice_lines(inds, ctry, indicators, countries)
     _write_checked(user, slot, state.get(f"{slot}-lines", []), _("The pack will show:"))
+
+
+def _forget_other_round(slot: str, round_id: str) -> None:
+    """A change checked for another round is never confirmed for this one: forget it."""
+    state = st.session_state
+    if state.get(f"{slot}-round") != round_id:
+        for k in ("checked", "lines"):
+            state.pop(f"{slot}-{k}", None)
+        state[f"{slot}-round"] = round_id
 
 
 def _short(text: str, most: int = 90) -> str:
