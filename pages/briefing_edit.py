@@ -53,7 +53,7 @@ indicators = w.load_indicators(version)
 names = w.country_names(version)
 w.briefing_choice_form(
     user,
-    rnd.name,
+    ov,
     {c: f"{c} {t}" for c, t in zip(indicators["code"], indicators["text"], strict=True)},
     names.sort_values().to_dict(),
     choice,

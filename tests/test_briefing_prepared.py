@@ -308,14 +308,20 @@ def test_staff_text_too_long_for_the_page_is_refused_with_a_message(make_app, db
 def test_staff_choose_the_pack_indicators_and_countries(make_app, db):
     at = run(make_app, PAGE, "staff")
     at.multiselect(key="brief-choice-ind-0").set_value(["7.8"])
+    at.multiselect(key="brief-choice-ctry-0").set_value(["KEN", "BOL", "NPL"])
+    [b for b in at.button if b.label == "Preview the change"][-1].click().run()
+    assert not at.exception, at.exception
+    assert any("13 pages before its annex (at most 12)" in s for s in texts(at.error))  # its data need more
+    assert not [b for b in at.button if b.label == "Confirm and save"]
+    at.multiselect(key="brief-choice-ind-0").set_value(["5.1"])
     at.multiselect(key="brief-choice-ctry-0").set_value(["KEN", "NPL"])
     [b for b in at.button if b.label == "Preview the change"][-1].click().run()
     assert not at.exception, at.exception
     assert preparation.stored_choice(db, ROUND) == preparation.Choice()
-    assert any(s.startswith("MDG indicators: 7.8 ") for s in (t.value for t in at.text))
+    assert any(s.startswith("MDG indicators: 5.1 ") for s in (t.value for t in at.text))
     next(b for b in at.button if b.label == "Confirm and save").click().run()
     assert not at.exception, at.exception
-    assert preparation.stored_choice(db, ROUND) == preparation.Choice(("7.8",), ("KEN", "NPL"))
+    assert preparation.stored_choice(db, ROUND) == preparation.Choice(("5.1",), ("KEN", "NPL"))
 
 
 def test_an_edit_the_data_no_longer_match_is_shown_to_staff(make_app, db):

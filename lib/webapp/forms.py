@@ -290,11 +290,13 @@ def briefing_message_form(user: dict, ov: Any, cutoff: Any, stored: list) -> Non
 
 
 def briefing_choice_form(
-    user: dict, round_id: str, indicators: dict[str, str], countries: dict[str, str], stored: Any
+    user: dict, ov: Any, indicators: dict[str, str], countries: dict[str, str], stored: Any
 ) -> None:
-    """Choose the MDG indicators and countries of the round's pack (empty: the defaults)."""
+    """Choose the MDG indicators and countries of the round's pack (empty: the defaults); the
+    preview builds the pack once and refuses a choice that would make it too long."""
     from lib import datasets, preparation
 
+    round_id = ov.round_id
     engine, state, slot = get_engine(), st.session_state, "brief-choice"
     _forget_other_round(slot, round_id)
     if notice := state.pop(f"{slot}-notice", None):
@@ -319,7 +321,11 @@ def briefing_choice_form(
         )
         if st.form_submit_button(_("Preview the change"), icon=":material/preview:"):
             state.pop(f"{slot}-checked", None)
-            if problem := preparation.choice_problem(inds, ctry):
+            problem = preparation.choice_problem(inds, ctry)
+            if problem is None:
+                with st.spinner(_("Building the pack with this choice, to check its length")):
+                    problem = preparation.choice_too_long(engine, ov, inds, ctry)
+            if problem:
                 st.error(problem)
             else:
                 opened = preparation.open_choice(engine, round_id)
