@@ -295,6 +295,7 @@ def briefing_choice_form(
     """Choose the MDG indicators and countries of the round's pack (empty: the defaults); the
     preview builds the pack once and refuses a choice that would make it too long."""
     from lib import datasets, preparation
+    from lib.briefing.length import choice_too_long
 
     round_id = ov.round_id
     engine, state, slot = get_engine(), st.session_state, "brief-choice"
@@ -324,7 +325,7 @@ def briefing_choice_form(
             problem = preparation.choice_problem(inds, ctry)
             if problem is None:
                 with st.spinner(_("Building the pack with this choice, to check its length")):
-                    problem = preparation.choice_too_long(engine, ov, inds, ctry)
+                    problem = choice_too_long(engine, ov, inds, ctry)
             if problem:
                 st.error(problem)
             else:
