@@ -249,8 +249,16 @@ def cmd_briefing(args) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
+    from lib import preparation
+
+    # The pack shows what staff stored for the round on "Prepare the briefing", else the defaults.
+    chosen = preparation.stored_choice(engine, args.round)
     pdf = build_pack(engine, args.round, progress=progress)
     out.write_bytes(pdf)
+    print(
+        f"MDG indicators: {'; '.join(chosen.indicators) or 'those whose ratings moved (default)'}; "
+        f"countries: {'; '.join(chosen.countries) or 'the MDG page default for each indicator'}"
+    )
     print(
         f"briefing pack for {args.round} written to {out} ({len(pdf):,} bytes, {time.perf_counter() - started:.1f} s)"
     )

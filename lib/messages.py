@@ -5,6 +5,9 @@ Each is a list of items built by small functions, one concern each, over the bri
 items (say, the recommendations of the last consultation) is one more function appended to
 :data:`MESSAGE_BUILDERS` or :data:`DECISION_BUILDERS`; nothing else changes.
 
+Staff may reword, drop or add key messages per round (lib.datasets.BRIEFING_MESSAGES);
+:func:`merge` applies their edits to the computed messages, and says which edits no longer match one.
+
 Texts are in the language of the current run (lib.i18n); names come from the data (action point
 ids, lead units, countries), numbers are rounded to what a reader can use.
 """
@@ -27,10 +30,14 @@ OVERDUE_DECISION_DAYS = 180  # a point overdue longer than this needs a principa
 
 @dataclass(frozen=True)
 class Message:
-    """One key message: ``key`` is stable for the round (staff edits refer to it)."""
+    """One key message: ``key`` is stable for the round (staff edits refer to it).
+
+    ``origin``: ``computed`` (from the data), ``reworded`` or ``added`` (by staff, see :func:`merge`).
+    """
 
     key: str
     text: str
+    origin: str = "computed"
 
 
 @dataclass(frozen=True)
@@ -327,3 +334,67 @@ DECISION_BUILDERS: list[DecisionBuilder] = [overdue_recommendations, off_track_t
 def decisions_sought(ov: Overview, builders: list[DecisionBuilder] | None = None) -> list[Decision]:
     """The questions the round puts to the principals, in the builders' order."""
     return [d for build in (DECISION_BUILDERS if builders is None else builders) for d in build(ov)]
+
+
+# --- Staff's edits of the key messages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A stored edit (lib.datasets.BRIEFING_MESSAGES): ``reword`` or ``drop`` the computed message
+    ``key``, ``add`` a message at ``position`` (1: first), or ``none`` (the computed message as it is)."""
+
+    key: str
+    action: str
+    text: str = ""
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The key messages as shown (computed, reworded, added; dropped ones absent) and the stored
+    edits that no longer match a computed message (its source changed with the data)."""
+
+    messages: list[Message]
+    unmatched: list[Edit]
+    dropped: list[Message]
+
+
+def merge(computed: list[Message], edits: list[Edit]) -> Merged:
+    """Apply staff's ``edits`` to the ``computed`` messages (pure).
+
+    A reworded message keeps its computed one's place, a dropped one is left out, the added ones
+    go to their positions (in the order of their positions, then keys). A reword or a drop whose
+    computed message no longer exists changes nothing and is listed in ``unmatched``, so staff see
+    it rather than it vanishing or staying unnoticed.
+    """
+    by_key = {e.key: e for e in edits if e.action in ("reword", "drop")}
+    out: list[Message] = []
+    dropped: list[Message] = []
+    for m in computed:
+        e = by_key.get(m.key)
+        if e is not None and e.action == "drop":
+            dropped.append(m)
+        elif e is not None:
+            out.append(Message(m.key, e.text, "reworded"))
+        else:
+            out.append(m)
+    added = sorted((e for e in edits if e.action == "add"), key=lambda e: (e.position or 10**6, e.key))
+    for e in added:
+        place = len(out) if e.position is None else min(max(e.position - 1, 0), len(out))
+        out.insert(place, Message(e.key, e.text, "added"))
+    known = {m.key for m in computed}
+    unmatched = [e for e in edits if e.action in ("reword", "drop") and e.key not in known]
+    return Merged(out, unmatched, dropped)
+
+
+def with_edit(edits: list[Edit], edit: Edit) -> list[Edit]:
+    """``edits`` with ``edit`` in place of any stored edit of the same key: what a change will give."""
+    return [e for e in edits if e.key != edit.key] + [edit]
+
+
+def unmatched_line(e: Edit) -> str:
+    """One stored edit that no longer matches a computed message, in words."""
+    if e.action == "drop":
+        return _("{key}: dropped, but the data no longer give this message.", key=e.key)
+    return _('{key}: reworded as "{text}", but the data no longer give this message.', key=e.key, text=e.text)

@@ -444,3 +444,6 @@ class ReminderSent(SQLModel, table=True):
     addresses: str = ""  # the e-mail addresses it went to (smtp), comma-separated
     sent_at: datetime
     sent_by: str = Field(max_length=120)
+
+
+from lib.models_briefing import BriefingChoice, BriefingMessage  # noqa: E402, F401  (the same schema)

@@ -31,6 +31,7 @@ PAGES = [
     PageSpec("pages/action2.py", N_("Action 2 activity"), ":material/handshake:", "view_action2"),
     PageSpec("pages/my_agency.py", N_("My agency"), ":material/corporate_fare:", "view_own_agency"),
     PageSpec("pages/submit.py", N_("Submit activities"), ":material/outbox:", "submit"),
+    PageSpec("pages/briefing_edit.py", N_("Prepare the briefing"), ":material/edit_note:", "edit_briefing"),
     PageSpec("pages/upload.py", N_("Upload data"), ":material/upload_file:", "upload"),
     PageSpec("pages/history.py", N_("Upload history"), ":material/history:", "view_history"),
     PageSpec("pages/review.py", N_("Review submissions"), ":material/fact_check:", "review_submissions"),

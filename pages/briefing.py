@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import headline, messages, overview
+from lib import headline, messages, overview, preparation
 from lib import webapp as w
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
@@ -16,7 +16,11 @@ st.title(_("Briefing overview"))
 version = w.data_version()
 rnd = w.round_picker(w.load_rounds(version))
 ov = w.load_overview(version, rnd.name)
-w.key_messages(messages.key_messages(ov), messages.decisions_sought(ov))
+edited = preparation.edited_messages(w.get_engine(), ov)  # with staff's edits, as in the pack
+w.key_messages(edited.messages, messages.decisions_sought(ov))
+if edited.unmatched and w.allowed(user, "edit_briefing"):
+    st.warning(_("Some stored edits of the key messages no longer match the data: see Prepare the briefing."))
+    w.link_to("pages/briefing_edit.py", _("Prepare the briefing"))
 
 if w.allowed(user, "download_briefing"):
     w.briefing_pack_download(version, rnd.name)

@@ -38,6 +38,7 @@ review_submissions   .        .          Y      Y
 view_due             .        Y          Y      Y
 view_recommendations Y        Y          Y      Y
 edit_records         .        .          Y      Y
+edit_briefing        .        .          Y      Y
 """
 
 

@@ -54,6 +54,7 @@ def test_each_role_sees_exactly_its_pages():
     ]
     assert titles["staff"] == [
         *titles["hc_office"][:-1],
+        "Prepare the briefing",  # issue 16: staff edit the key messages and the pack's choice
         "Upload data",
         "Upload history",
         "Review submissions",

@@ -31,6 +31,7 @@ ACTIONS = (
     "view_due",  # what is due per agency and unit, and the reminders sent
     "view_recommendations",  # the consultations' recommendations and where they stand
     "edit_records",  # record or change one record through a form (an upload of one row)
+    "edit_briefing",  # reword, drop or add key messages; choose the pack's indicators and countries
 )
 
 # Every role may open its own agency's page and submit; lib.submissions refuses a user who
@@ -45,7 +46,7 @@ _HC_OFFICE = _PARTNER | {
     "view_workload",
     "download_briefing",
 }
-_STAFF = _HC_OFFICE | {"upload", "view_history", "revert", "review_submissions", "edit_records"}
+_STAFF = _HC_OFFICE | {"upload", "view_history", "revert", "review_submissions", "edit_records", "edit_briefing"}
 
 #: The whole permission table: role -> the actions it may perform. Anything else is denied.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib import i18n, overview, queries
+from lib import i18n, overview, preparation, queries
 from lib.briefing.action2 import action2_section
 from lib.briefing.action_points import action_point_sections
 from lib.briefing.annex import annex_section, sources_section
@@ -50,7 +50,9 @@ def build_pack(
 
     ``countries`` (at most :data:`MAX_COUNTRIES` ISO3 codes) applies to every MDG
     indicator; by default each indicator shows the MDG page's default countries
-    (those with the most values). ``progress(fraction, message)`` is told how far
+    (those with the most values). ``mdg_indicators`` and ``countries`` left out: what staff
+    stored for the round (lib.preparation), else those defaults; staff's edits of the key
+    messages are applied on page 2. ``progress(fraction, message)`` is told how far
     the build is. ``round_overview``: the round's overview if the caller has it (the
     briefing page does), else it is computed here. Raises ``ValueError`` for an unknown
     round or too many countries.
@@ -63,20 +65,25 @@ def build_pack(
             progress(min(max(fraction, 0.0), 1.0), message)
 
     report(0.0, _("Loading the data"))
+    stored = preparation.stored_choice(engine, round_id)  # staff's choice for the round, if any
+    if countries is None:
+        countries = list(stored.countries) or None
     chosen = list(countries) if countries else None
     known = set(queries.rounds(engine)["id"])
     if round_id not in known:
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(sorted(known)) or 'none'}")
     report(0.1, _("Comparing with the previous round"))
     ov = round_overview if round_overview is not None else overview.compute(engine, round_id)
-    mdg_indicators = tuple(mdg_indicators) if mdg_indicators is not None else default_indicators(ov)
+    if mdg_indicators is None:
+        mdg_indicators = stored.indicators or default_indicators(ov)
+    mdg_indicators = tuple(mdg_indicators)
     data = load_data(engine, mdg_indicators, chosen)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
         ctx = Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)
         report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
-            (_("Writing the summary"), [brief_section(ctx)]),
+            (_("Writing the summary"), [brief_section(ctx, preparation.stored_edits(engine, round_id))]),
             # The follow-up part opens with the last consultation's recommendations (issue 13).
             (_("Writing the recommendations"), [recommendations_section(ctx)]),
             (_("Writing the action points"), action_point_sections(ctx)),

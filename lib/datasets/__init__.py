@@ -5,7 +5,8 @@ validation schema, the template staff download, the CLI's export, and the
 upsert's key. Pages and metrics read frames with exactly these column names.
 
 The package: ``base`` (vocabularies, columns, rules), ``core`` (the plan's datasets),
-``recommendations`` (the consultations' recommendations and follow-up).
+``recommendations`` (the consultations' recommendations and follow-up), ``briefing`` (what
+staff prepare for a round's briefing: edited key messages, the pack's indicators and countries).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from lib.datasets.base import (  # noqa: F401  (the public API)
     WORK_KINDS,
     WORK_STATUSES,
     AtMostOne,
+    AtMostValues,
     Col,
     Dataset,
     EmptyUnless,
@@ -49,6 +51,17 @@ from lib.datasets.base import (  # noqa: F401  (the public API)
     _natural_key,
     join_list,
     split_list,
+)
+from lib.datasets.briefing import (  # noqa: F401  (the public API)
+    BRIEFING_CHOICE,
+    BRIEFING_MESSAGES,
+    MAX_ADDED_MESSAGES,
+    MAX_MESSAGE_CHARS,
+    MAX_PACK_COUNTRIES,
+    MAX_PACK_INDICATORS,
+    MAX_POSITION,
+    MESSAGE_ACTIONS,
+    MESSAGE_KEY_PATTERN,
 )
 from lib.datasets.core import (  # noqa: F401  (the public API)
     ACTION2,
@@ -64,7 +77,17 @@ from lib.datasets.recommendations import (  # noqa: F401  (the public API)
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
-    for d in (ROUNDS, ACTION_POINTS, MDG, NY_WORKLOAD, ACTION2, RECOMMENDATIONS, RECOMMENDATION_STATUS)
+    for d in (
+        ROUNDS,
+        ACTION_POINTS,
+        MDG,
+        NY_WORKLOAD,
+        ACTION2,
+        RECOMMENDATIONS,
+        RECOMMENDATION_STATUS,
+        BRIEFING_MESSAGES,
+        BRIEFING_CHOICE,
+    )
 }
 
 

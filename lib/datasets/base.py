@@ -127,7 +127,16 @@ class AtMostOne:
     message: str
 
 
-RowRule = RequiredWhen | EmptyUnless | NotBefore | MemberOf | AtMostOne
+@dataclass(frozen=True)
+class AtMostValues:
+    """The list column ``column`` may hold at most ``most`` values (the pack's countries fit a page)."""
+
+    column: str
+    most: int
+    message: str
+
+
+RowRule = RequiredWhen | EmptyUnless | NotBefore | MemberOf | AtMostOne | AtMostValues
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 from lib.datasets import (
     ROUND_PATTERN,
     AtMostOne,
+    AtMostValues,
     Dataset,
     EmptyUnless,
     MemberOf,
@@ -117,6 +118,8 @@ def _rule_mask(df: pd.DataFrame, rule: RowRule) -> tuple[pd.Series, str, str]:
         return pd.Series(inside, index=df.index).eq(False), rule.column, rule.message
     if isinstance(rule, AtMostOne):
         return df[list(rule.columns)].notna().sum(axis=1).gt(1), rule.columns[-1], rule.message
+    if isinstance(rule, AtMostValues):
+        return df[rule.column].map(lambda cell: len(split_list(cell))).gt(rule.most), rule.column, rule.message
     raise TypeError(rule)  # a programming error in datasets.py
 
 

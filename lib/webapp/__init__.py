@@ -36,6 +36,8 @@ from lib.webapp.data import (  # noqa: F401
 from lib.webapp.forms import (  # noqa: F401
     FORM_FIRST_DAY,
     FORM_LAST_DAY,
+    briefing_choice_form,
+    briefing_message_form,
     edit_fields,
     edit_record,
     record_fields,
