@@ -4,7 +4,8 @@
 - ``session``: the current user, sign-in and the page guard;
 - ``widgets``: the shared widgets pages draw with;
 - ``links``: each view's choices in its URL;
-- ``forms``: one-record forms (an edit is an upload of one row).
+- ``forms``: one-record forms (an edit is an upload of one row);
+- ``pageviews``: each page's shaped frames and finished charts, cached per version, choices and language.
 
 Pages import this package (``from lib import webapp as w``) and call what it exports.
 """
@@ -49,6 +50,16 @@ from lib.webapp.links import (  # noqa: F401
     linked_tabs,
     open_requested,
     remember_request,
+)
+from lib.webapp.pageviews import (  # noqa: F401
+    action2_period,
+    action2_round,
+    action_point_history,
+    action_points_round,
+    action_points_shown,
+    workload_hours,
+    workload_monthly,
+    workload_round,
 )
 from lib.webapp.session import (  # noqa: F401
     allowed,
