@@ -15,11 +15,10 @@ version = w.data_version()
 rnd = w.round_picker(w.load_rounds(version))
 year = headline.data_year(rnd["cutoff_date"])
 st.caption(texts.data_year_caption(year))
-inds, catalogue = w.load_indicators(version), w.load_observation_catalogue(version)
-counts, names = w.load_disaggregation(version), w.country_names(version)
+lang, inds, names = i18n.get_language(), w.load_indicators(version), w.country_names(version)
 snames = choices.series_names(w.load_series(version))
-options = choices.indicator_options(inds, catalogue)
-first = choices.default_indicator(options, catalogue, year)
+options = w.mdg_options(version, lang)  # one indicator's summaries are read at a time, below
+first = w.mdg_default_indicator(version, year)
 if first is None:
     st.info(_("No MDG observations yet: staff can upload them on the Upload page."))
     st.stop()
@@ -32,35 +31,35 @@ code = w.choose(c2, _("Indicator"), labels, "mdg-indicator", "indicator", first)
 ind = choices.indicator_row(inds, code)
 st.header(w.md_escape(labels[code]), anchor=False)  # h2 above the tabs' h3 headings: headings in order
 st.markdown(texts.indicator_header(ind))
+catalogue, counts = w.mdg_catalogue(version, code), w.mdg_counts(version, code)
 c3, c4 = st.columns([1, 1])
 sources = choices.source_labels(catalogue, code, year)
 source = w.choose(c3, _("Source"), sources, f"mdg-source-{code}", "source")
-series = choices.series_labels(catalogue, code, source, snames)
+breakdowns = w.mdg_breakdowns()  # off: the totals only (both sexes, all locations)
+series = choices.series_labels(views.shown_catalogue(catalogue, source, breakdowns), code, source, snames)
 chosen_series = w.choose(c4, _("Series (trend chart)"), series, f"mdg-series-{code}", "series")
 offered = choices.country_choices(counts, code)
 label, default = _("Countries (up to {count})", count=8), choices.default_countries(counts, code)
-countries = w.choose_many(label, offered, names, "mdg-countries", "countries", default, 8)
+countries = tuple(sorted(w.choose_many(label, offered, names, "mdg-countries", "countries", default, 8)))
 if not countries:
     st.info(_("Choose at least one country."))
     st.stop()
 if texts.is_successor_source(source):
     st.warning(texts.successor_warning(source))
-obs = choices.of_source(w.load_observations(version, (code,), tuple(sorted(countries)), (source,)), source)
 tabs = w.linked_tabs(sections.TABS, "mdg-tab", "tab")
 with tabs[0]:
-    shown = sections.trend(obs, source, chosen_series, year, snames, code)
+    shown = w.mdg_trend(version, code, countries, source, chosen_series, year, breakdowns, lang)
     w.chart_or_info(shown, _("Choose countries with values for this series."))
     st.caption(texts.source_credit(source))
 with tabs[1]:
-    shown = sections.ratings(obs, inds, names, code, rnd.name, year)
+    shown = w.mdg_ratings(version, code, countries, source, year, rnd.name, breakdowns, lang)
     w.chart_or_info(shown, _("No values up to {year} for the selected countries in this source.", year=year))
     with st.expander(_("How the rating is calculated")):
         st.markdown(texts.rating_method_text(ind))
     groups = choices.group_labels()
     group = w.choose(st, _("Rate a group of countries"), groups, "mdg-group", "group", choices.NO_GROUP)
     if group != choices.NO_GROUP:
-        members = w.load_observations(version, (code,), choices.COUNTRY_GROUPS[group], (source,))
-        tally, table = sections.group_ratings(members, source, inds, year, names)
+        tally, table = w.mdg_group_ratings(version, code, group, source, year, breakdowns, lang)
         w.show_table(tally, width="content")
         w.table_with_downloads(table, f"mdg-{code}-ratings-group")
     st.caption(texts.source_credit(source))
@@ -73,7 +72,7 @@ with tabs[2]:
         format_func=theme.measure_title,
         help=_(texts.GAP_MEASURE_HELP),
     )
-    for gap in sections.gaps(obs, measure, year, names, code, counts):
+    for gap in w.mdg_gaps(version, code, countries, source, year, measure, breakdowns, lang):
         st.subheader(gap.what.capitalize())
         if gap.shown is None:
             st.info(gap.why)
@@ -88,9 +87,10 @@ with tabs[2]:
 with tabs[3]:
     st.subheader(_("Breakdowns of {code} by country", code=code))
     st.caption(_(texts.COVERAGE_NOTE))
-    w.table_with_downloads(views.indicator_coverage(counts, code, names), f"mdg-{code}-coverage")
+    coverage, overview = w.mdg_coverage(version, code, lang)
+    w.table_with_downloads(coverage, f"mdg-{code}-coverage")
     st.subheader(_("All indicators"))
-    w.table_with_downloads(views.coverage_overview(counts, inds), "mdg-coverage-overview")
+    w.table_with_downloads(overview, "mdg-coverage-overview")
 with tabs[4]:
     st.markdown(_(texts.RIGHTS_NOTE))
     if i18n.get_language() != i18n.DEFAULT_LANGUAGE:

@@ -5,7 +5,8 @@
 - ``widgets``: the shared widgets pages draw with;
 - ``links``: each view's choices in its URL;
 - ``forms``: one-record forms (an edit is an upload of one row);
-- ``pageviews``: each page's shaped frames and finished charts, cached per version, choices and language.
+- ``pageviews``: each page's shaped frames and finished charts, cached per version, choices and language;
+- ``mdgviews``: the MDG page's reads (one indicator at a time, totals unless breakdowns are asked for).
 
 Pages import this package (``from lib import webapp as w``) and call what it exports.
 """
@@ -50,6 +51,18 @@ from lib.webapp.links import (  # noqa: F401
     linked_tabs,
     open_requested,
     remember_request,
+)
+from lib.webapp.mdgviews import (  # noqa: F401
+    mdg_breakdowns,
+    mdg_catalogue,
+    mdg_counts,
+    mdg_coverage,
+    mdg_default_indicator,
+    mdg_gaps,
+    mdg_group_ratings,
+    mdg_options,
+    mdg_ratings,
+    mdg_trend,
 )
 from lib.webapp.pageviews import (  # noqa: F401
     action2_period,

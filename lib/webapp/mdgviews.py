@@ -1,0 +1,163 @@
+"""The MDG page's reads and parts, cached per data version, choices and language.
+
+The page reads one indicator's summaries (``observation_summary``: its sources, series and
+countries) and only the observations it draws: by default the totals (both sexes, all
+locations); the breakdowns by sex and location when the reader asks for them. So its cost
+follows the indicator on screen, not the size of the database. Its charts are kept as finished
+Vega-Lite specs (lib.webapp.pageviews).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import links, queries
+from lib.domains.mdg import choices, sections, views
+from lib.i18n import _
+from lib.webapp.data import country_names, get_engine, load_indicators, load_observations, load_series
+from lib.webapp.links import linked
+from lib.webapp.pageviews import ENTRIES, TTL, Shown, finished
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=TTL)
+def mdg_options(version: int, lang: str) -> pd.DataFrame:
+    """The indicators with data, framework order, labelled (choices.indicator_options)."""
+    codes = pd.DataFrame({"indicator_code": queries.indicators_with_data(get_engine())})
+    return choices.indicator_options(load_indicators(version), codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL)
+def mdg_catalogue(version: int, code: str) -> pd.DataFrame:
+    """One indicator's catalogue (queries.observation_catalogue of that indicator)."""
+    return queries.observation_catalogue(get_engine(), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL)
+def mdg_counts(version: int, code: str) -> pd.DataFrame:
+    """One indicator's values per country, sex and location (queries.disaggregation_counts)."""
+    return queries.disaggregation_counts(get_engine(), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def mdg_default_indicator(version: int, year: int) -> str | None:
+    """The first indicator with MDG-era values up to ``year``, else the first one (choices.default_indicator),
+    read one indicator at a time: the first usually has them."""
+    codes = list(mdg_options(version, "en")["code"])
+    for code in codes:
+        if views.has_mdg_era_values(mdg_catalogue(version, code), year):
+            return str(code)
+    return str(codes[0]) if codes else None
+
+
+def mdg_observations(
+    version: int, code: str, countries: tuple[str, ...], source: str, breakdowns: bool
+) -> pd.DataFrame:
+    """The observations the page draws: one source's, its totals only unless ``breakdowns``."""
+    totals = not breakdowns and views.has_totals(mdg_catalogue(version, code), source)
+    return choices.of_source(load_observations(version, (code,), countries, (source,), totals), source)
+
+
+def _finished(shown: Any) -> Shown | None:
+    return None if shown is None else Shown(finished(shown.chart), *shown[1:])
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def mdg_trend(
+    version: int,
+    code: str,
+    countries: tuple[str, ...],
+    source: str,
+    series: str,
+    year: int,
+    breakdowns: bool,
+    lang: str,
+) -> Shown | None:
+    """The trend tab's chart and table (sections.trend)."""
+    obs = mdg_observations(version, code, countries, source, breakdowns)
+    names = choices.series_names(load_series(version))
+    return _finished(sections.trend(obs, source, series, year, names, code))
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def mdg_ratings(
+    version: int,
+    code: str,
+    countries: tuple[str, ...],
+    source: str,
+    year: int,
+    round_id: str,
+    breakdowns: bool,
+    lang: str,
+) -> Shown | None:
+    """The rating tab's grid and table (sections.ratings)."""
+    obs = mdg_observations(version, code, countries, source, breakdowns)
+    return _finished(
+        sections.ratings(obs, load_indicators(version), country_names(version), code, round_id, year)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def mdg_group_ratings(
+    version: int, code: str, group: str, source: str, year: int, breakdowns: bool, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A group of countries' ratings: the count per rating and the table (sections.group_ratings)."""
+    members = mdg_observations(version, code, choices.COUNTRY_GROUPS[group], source, breakdowns)
+    return sections.group_ratings(members, source, load_indicators(version), year, country_names(version))
+
+
+def mdg_breakdowns() -> bool:
+    """The toggle of the breakdowns by sex and location (off: the totals only), kept in the URL."""
+    linked("breakdowns", "mdg-breakdowns", links.choice_of([False, True]))
+    return st.toggle(
+        _("Show the breakdowns by sex and location"),
+        key="mdg-breakdowns",
+        help=_("Off, the page reads and shows the totals only: both sexes, all locations."),
+    )
+
+
+def mdg_gaps(
+    version: int,
+    code: str,
+    countries: tuple[str, ...],
+    source: str,
+    year: int,
+    measure: str,
+    breakdowns: bool,
+    lang: str,
+) -> list[sections.Gap]:
+    """The equity gaps by sex and by location, from the breakdowns; while they are off, a note
+    saying how to see them, and no gaps."""
+    if not breakdowns:
+        st.info(
+            _(
+                "The equity gaps compare women with men and rural with urban areas: turn on "
+                "Show the breakdowns by sex and location above to see them."
+            )
+        )
+        return []
+    return _gaps(version, code, countries, source, year, measure, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def _gaps(
+    version: int, code: str, countries: tuple[str, ...], source: str, year: int, measure: str, lang: str
+) -> list[sections.Gap]:
+    """The equity gaps by sex and by location (sections.gaps), from the breakdowns."""
+    obs = mdg_observations(version, code, countries, source, True)
+    # Which indicators have each breakdown at all: for the reason when this one has none.
+    having = queries.indicator_breakdowns(get_engine())
+    gaps = sections.gaps(obs, measure, year, country_names(version), code, having)
+    return [g._replace(shown=_finished(g.shown)) for g in gaps]
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def mdg_coverage(version: int, code: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coverage tab: the indicator's breakdowns by country, and every indicator's (counted by the database)."""
+    names = country_names(version)
+    overview = views.coverage_overview_of(
+        queries.coverage_by_indicator(get_engine()), load_indicators(version)
+    )
+    return views.indicator_coverage(mdg_counts(version, code), code, names), overview
