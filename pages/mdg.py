@@ -5,7 +5,7 @@ import streamlit as st
 from lib import chart_theme as theme
 from lib import i18n
 from lib import webapp as w
-from lib.domains.mdg import choices, headline, sections, texts, views
+from lib.domains.mdg import choices, headline, sections, texts
 from lib.i18n import _
 
 w.guard("view_mdg")
@@ -16,7 +16,6 @@ rnd = w.round_picker(w.load_rounds(version))
 year = headline.data_year(rnd["cutoff_date"])
 st.caption(texts.data_year_caption(year))
 lang, inds, names = i18n.get_language(), w.load_indicators(version), w.country_names(version)
-snames = choices.series_names(w.load_series(version))
 options = w.mdg_options(version, lang)  # one indicator's summaries are read at a time, below
 first = w.mdg_default_indicator(version, year)
 if first is None:
@@ -31,16 +30,16 @@ code = w.choose(c2, _("Indicator"), labels, "mdg-indicator", "indicator", first)
 ind = choices.indicator_row(inds, code)
 st.header(w.md_escape(labels[code]), anchor=False)  # h2 above the tabs' h3 headings: headings in order
 st.markdown(texts.indicator_header(ind))
-catalogue, counts = w.mdg_catalogue(version, code), w.mdg_counts(version, code)
+pick = w.mdg_choices(version, code, year, lang)  # its sources and countries
 c3, c4 = st.columns([1, 1])
-sources = choices.source_labels(catalogue, code, year)
-source = w.choose(c3, _("Source"), sources, f"mdg-source-{code}", "source")
+source = w.choose(c3, _("Source"), pick.sources, f"mdg-source-{code}", "source")
 breakdowns = w.mdg_breakdowns()  # off: the totals only (both sexes, all locations)
-series = choices.series_labels(views.shown_catalogue(catalogue, source, breakdowns), code, source, snames)
+series = w.mdg_series(version, code, source, breakdowns, lang)
 chosen_series = w.choose(c4, _("Series (trend chart)"), series, f"mdg-series-{code}", "series")
-offered = choices.country_choices(counts, code)
-label, default = _("Countries (up to {count})", count=8), choices.default_countries(counts, code)
-countries = tuple(sorted(w.choose_many(label, offered, names, "mdg-countries", "countries", default, 8)))
+label = _("Countries (up to {count})", count=8)
+countries = tuple(
+    sorted(w.choose_many(label, pick.countries, names, "mdg-countries", "countries", pick.default, 8))
+)
 if not countries:
     st.info(_("Choose at least one country."))
     st.stop()
@@ -95,6 +94,6 @@ with tabs[4]:
     st.markdown(_(texts.RIGHTS_NOTE))
     if i18n.get_language() != i18n.DEFAULT_LANGUAGE:
         st.caption(_(texts.ENGLISH_TEXTS))
-    w.table_with_downloads(views.rights_table(inds, goal, list(options["code"])), f"mdg-goal-{goal}-rights")
+    w.table_with_downloads(w.mdg_rights(version, goal, lang), f"mdg-goal-{goal}-rights")
 w.illustrative_note()
 w.link_to_view()

@@ -54,14 +54,15 @@ from lib.webapp.links import (  # noqa: F401
 )
 from lib.webapp.mdgviews import (  # noqa: F401
     mdg_breakdowns,
-    mdg_catalogue,
-    mdg_counts,
+    mdg_choices,
     mdg_coverage,
     mdg_default_indicator,
     mdg_gaps,
     mdg_group_ratings,
     mdg_options,
     mdg_ratings,
+    mdg_rights,
+    mdg_series,
     mdg_trend,
 )
 from lib.webapp.pageviews import (  # noqa: F401

@@ -9,7 +9,7 @@ Vega-Lite specs (lib.webapp.pageviews).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -50,6 +50,36 @@ def mdg_default_indicator(version: int, year: int) -> str | None:
         if views.has_mdg_era_values(mdg_catalogue(version, code), year):
             return str(code)
     return str(codes[0]) if codes else None
+
+
+class IndicatorChoices(NamedTuple):
+    sources: pd.Series  # each source's label by source, the default first
+    countries: list[str]  # the countries offered, most values first
+    default: list[str]  # the countries shown until someone chooses
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL)
+def mdg_choices(version: int, code: str, year: int, lang: str) -> IndicatorChoices:
+    """What the page offers for an indicator: its sources and countries (choices)."""
+    catalogue, counts = mdg_catalogue(version, code), mdg_counts(version, code)
+    return IndicatorChoices(
+        choices.source_labels(catalogue, code, year),
+        choices.country_choices(counts, code),
+        choices.default_countries(counts, code),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL)
+def mdg_series(version: int, code: str, source: str, breakdowns: bool, lang: str) -> pd.Series:
+    """The series offered for the trend chart: the source's totals only unless ``breakdowns``."""
+    shown = views.shown_catalogue(mdg_catalogue(version, code), source, breakdowns)
+    return choices.series_labels(shown, code, source, choices.series_names(load_series(version)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def mdg_rights(version: int, goal: int, lang: str) -> pd.DataFrame:
+    """The goal's indicators and the rights they serve (views.rights_table)."""
+    return views.rights_table(load_indicators(version), goal, list(mdg_options(version, lang)["code"]))
 
 
 def mdg_observations(
