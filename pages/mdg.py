@@ -86,10 +86,9 @@ with tabs[2]:
 with tabs[3]:
     st.subheader(_("Breakdowns of {code} by country", code=code))
     st.caption(_(texts.COVERAGE_NOTE))
-    coverage, overview = w.mdg_coverage(version, code, lang)
-    w.table_with_downloads(coverage, f"mdg-{code}-coverage")
+    w.table_with_downloads(w.mdg_coverage(version, code, lang), f"mdg-{code}-coverage")
     st.subheader(_("All indicators"))
-    w.table_with_downloads(overview, "mdg-coverage-overview")
+    w.mdg_all_indicators(version, lang)  # on request
 with tabs[4]:
     st.markdown(_(texts.RIGHTS_NOTE))
     if i18n.get_language() != i18n.DEFAULT_LANGUAGE:

@@ -156,6 +156,11 @@ def test_coverage_and_rights_tabs(staff_page):
     at = staff_page
     coverage = table_with(at, {"by_sex", "by_location"})
     assert len(coverage) == 195
+    # Every indicator's coverage is counted on request only.
+    assert not [df for df in at.dataframe if "countries_by_sex" in df.value.columns]
+    at.toggle(key="mdg-all-indicators").set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.query_params["all_indicators"] == "1"
     overview = table_with(at, {"countries_by_sex", "countries_by_location"})
     assert "4.1" in set(overview["indicator_code"]) and "7.8" in set(overview["indicator_code"])
     rights = table_with(at, {"rights_provisions", "indicator_type", "has_data"})

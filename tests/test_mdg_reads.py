@@ -39,9 +39,7 @@ def test_the_default_indicator_read_one_at_a_time_is_the_catalogues(seeded, year
     options = choices.indicator_options(inds, catalogue)
     expected = choices.default_indicator(options, catalogue, year)
     first = next(
-        c
-        for c in options["code"]
-        if views.has_mdg_era_values(queries.observation_catalogue(seeded, c), year)
+        c for c in options["code"] if views.has_mdg_era_values(queries.observation_catalogue(seeded, c), year)
     )
     assert first == expected
 

@@ -53,6 +53,7 @@ from lib.webapp.links import (  # noqa: F401
     remember_request,
 )
 from lib.webapp.mdgviews import (  # noqa: F401
+    mdg_all_indicators,
     mdg_breakdowns,
     mdg_choices,
     mdg_coverage,

@@ -20,6 +20,7 @@ from lib.i18n import _
 from lib.webapp.data import country_names, get_engine, load_indicators, load_observations, load_series
 from lib.webapp.links import linked
 from lib.webapp.pageviews import ENTRIES, TTL, Shown, finished
+from lib.webapp.widgets import table_with_downloads
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=TTL)
@@ -184,10 +185,19 @@ def _gaps(
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
-def mdg_coverage(version: int, code: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The coverage tab: the indicator's breakdowns by country, and every indicator's (counted by the database)."""
-    names = country_names(version)
-    overview = views.coverage_overview_of(
-        queries.coverage_by_indicator(get_engine()), load_indicators(version)
-    )
-    return views.indicator_coverage(mdg_counts(version, code), code, names), overview
+def mdg_coverage(version: int, code: str, lang: str) -> pd.DataFrame:
+    """The indicator's breakdowns by country (views.indicator_coverage)."""
+    return views.indicator_coverage(mdg_counts(version, code), code, country_names(version))
+
+
+def mdg_all_indicators(version: int, lang: str) -> None:
+    """Every indicator's coverage, on request (a toggle kept in the URL): counting it goes through
+    the whole summary, whose size follows the database, not the indicator on screen."""
+    linked("all_indicators", "mdg-all-indicators", links.choice_of([False, True]))
+    if st.toggle(_("Show the coverage of every indicator"), key="mdg-all-indicators"):
+        table_with_downloads(_overview(version, lang), "mdg-coverage-overview")
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=TTL)
+def _overview(version: int, lang: str) -> pd.DataFrame:
+    return views.coverage_overview_of(queries.coverage_by_indicator(get_engine()), load_indicators(version))
