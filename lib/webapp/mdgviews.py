@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import links, queries
-from lib.domains.mdg import choices, sections, views
+from lib.domains.mdg import choices, sections, texts, views
 from lib.i18n import _
 from lib.webapp.data import country_names, get_engine, load_indicators, load_observations, load_series
 from lib.webapp.links import linked
@@ -159,17 +159,34 @@ def mdg_gaps(
     breakdowns: bool,
     lang: str,
 ) -> list[sections.Gap]:
-    """The equity gaps by sex and by location, from the breakdowns; while they are off, a note
-    saying how to see them, and no gaps."""
-    if not breakdowns:
+    """The equity gaps by sex and by location, from the breakdowns. While they are off: a note saying
+    how to see them, and for a breakdown no source has for this indicator, why there is no gap."""
+    if breakdowns:
+        return _gaps(version, code, countries, source, year, measure, lang)
+    counts = mdg_counts(version, code)
+    missing = [
+        (dim, _(pairs))
+        for dim, pairs in texts.GAP_PAIRS
+        if code not in sections.indicators_with_breakdown(counts, dim)
+    ]
+    if len(missing) < len(texts.GAP_PAIRS):
         st.info(
             _(
                 "The equity gaps compare women with men and rural with urban areas: turn on "
                 "Show the breakdowns by sex and location above to see them."
             )
         )
-        return []
-    return _gaps(version, code, countries, source, year, measure, lang)
+    having = _breakdowns(version) if missing else None
+    return [
+        sections.Gap(what, None, pd.DataFrame(), "", sections.no_gap_reason(having, code, dim, what))
+        for dim, what in missing
+    ]
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=TTL)
+def _breakdowns(version: int) -> pd.DataFrame:
+    # Which indicators have each breakdown at all: for the reason when this one has none.
+    return queries.indicator_breakdowns(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
@@ -178,9 +195,7 @@ def _gaps(
 ) -> list[sections.Gap]:
     """The equity gaps by sex and by location (sections.gaps), from the breakdowns."""
     obs = mdg_observations(version, code, countries, source, True)
-    # Which indicators have each breakdown at all: for the reason when this one has none.
-    having = queries.indicator_breakdowns(get_engine())
-    gaps = sections.gaps(obs, measure, year, country_names(version), code, having)
+    gaps = sections.gaps(obs, measure, year, country_names(version), code, _breakdowns(version))
     return [g._replace(shown=_finished(g.shown)) for g in gaps]
 
 
