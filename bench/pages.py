@@ -1,6 +1,7 @@
 """Each page's cold render and cached rerun (AppTest), the process's memory, and the briefing pack.
 
-Run: ``python -m bench.pages [--repeat 3] [--database-url URL] [--pack ROUND] [--json FILE]``.
+Run: ``python -m bench.pages [--repeat 3] [--database-url URL] [--pack ROUND] [--json FILE]``;
+``--profile PAGE`` prints where one page's cold render and cached rerun spend their time (pyinstrument).
 Without a URL it builds a seeded SQLite database in a temporary folder. AppTest runs each
 page script in this process, as a Streamlit server runs it in its own: so this process's
 memory is the server's. "Cold" clears Streamlit's caches first (the modules are already
@@ -114,6 +115,48 @@ def measure(page: str, repeat: int) -> dict[str, float]:
     }
 
 
+def profile(page: str) -> str:
+    """pyinstrument's account of one page's cold render and then its cached rerun (text).
+
+    AppTest runs the page in a thread of its own: the profiler is started in that thread,
+    around the script runner's run.
+    """
+    import streamlit as st
+    import streamlit.runtime.scriptrunner.script_runner as runner
+    from pyinstrument import Profiler
+    from streamlit.testing.v1 import AppTest
+
+    from lib import derived
+    from lib.db import make_engine
+    from lib.paths import ROOT
+
+    reports: list[str] = []
+    real = runner.ScriptRunner._run_script
+
+    def profiled(self, *args, **kwargs):
+        prof = Profiler(interval=0.001)
+        prof.start()
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            prof.stop()
+            reports.append(prof.output_text(unicode=False, color=False))
+
+    engine = make_engine()
+    st.cache_data.clear()
+    derived.clear(engine)
+    engine.dispose()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=600)
+    at.session_state["username"] = BENCH_USER
+    runner.ScriptRunner._run_script = profiled
+    try:
+        at.run()
+        at.run()
+    finally:
+        runner.ScriptRunner._run_script = real
+    return f"== {page}: cold\n{reports[0]}\n== {page}: cached rerun\n{reports[-1]}"
+
+
 def pack(round_id: str) -> dict[str, float]:
     """Build the briefing pack of ``round_id`` once: wall and CPU seconds, pages, peak memory."""
     from pypdf import PdfReader
@@ -161,7 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pack", metavar="ROUND", default=None, help="also build this round's briefing pack")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     parser.add_argument("--pages", default=None, help="only these pages (file stems, comma-separated)")
+    parser.add_argument(
+        "--profile", metavar="PAGE", default=None, help="profile this page (file stem) instead"
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["DATABASE_URL"] = args.database_url or prepare(None, Path(tmp))
+            measure("pages/briefing.py", 1)  # warm-up: imports and the engine, as on a running server
+            print(profile(f"pages/{args.profile}.py"))
+        return 0
     only = [p.strip() for p in args.pages.split(",") if p.strip()] if args.pages else None
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or prepare(None, Path(tmp))

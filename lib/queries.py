@@ -119,26 +119,76 @@ def agencies(engine: Engine) -> pd.DataFrame:
     return _frame(engine, select(t.c.code, t.c.name).order_by(t.c.code))
 
 
-def observation_catalogue(engine: Engine) -> pd.DataFrame:
+def observation_catalogue(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
     """What data exists: per indicator, series, source, sex and location, the countries and years.
 
     Read from ``observation_summary`` (one row per country within each of these groups),
-    so its cost follows the number of series, not of observations.
+    so its cost follows the number of series, not of observations. With ``indicator_code``,
+    that indicator's rows only (through the summary's index on the indicator).
     """
     s = ObservationSummary.__table__
     keys = [s.c.indicator_code, s.c.series_code, s.c.source, s.c.sex, s.c.location, s.c.unit]
-    stmt = (
-        select(
-            *keys,
-            func.count().label("countries"),
-            func.min(s.c.first_year).label("first_year"),
-            func.max(s.c.last_year).label("last_year"),
-            func.sum(s.c.n_values).label("values"),
-        )
-        .group_by(*keys)
-        .order_by(*keys)
+    stmt = select(
+        *keys,
+        func.count().label("countries"),
+        func.min(s.c.first_year).label("first_year"),
+        func.max(s.c.last_year).label("last_year"),
+        func.sum(s.c.n_values).label("values"),
     )
-    return _frame(engine, stmt)
+    if indicator_code is not None:
+        stmt = stmt.where(s.c.indicator_code == indicator_code)
+    return _frame(engine, stmt.group_by(*keys).order_by(*keys))
+
+
+def indicators_with_data(engine: Engine) -> list[str]:
+    """The codes of the MDG indicators that have any observation: one index look-up per indicator
+    (``observation_summary``), however many observations there are."""
+    s, i = ObservationSummary.__table__, MdgIndicator.__table__
+    has = select(s.c.indicator_code).where(s.c.indicator_code == i.c.code).exists()
+    with engine.connect() as conn:
+        return list(conn.execute(select(i.c.code).where(has).order_by(i.c.code)).scalars())
+
+
+def coverage_by_indicator(engine: Engine) -> pd.DataFrame:
+    """Per indicator with data: its values, the countries with any, and those with both sexes (female
+    and male) and both locations (rural and urban); counted in the database (``observation_summary``).
+
+    Columns: indicator_code, values, countries, countries_by_sex, countries_by_location.
+    """
+    s = ObservationSummary.__table__
+
+    def has(col, group):
+        return func.max(case((col == group, 1), else_=0))
+
+    per_country = (
+        select(
+            s.c.indicator_code,
+            func.sum(s.c.n_values).label("values"),
+            (has(s.c.sex, "female") * has(s.c.sex, "male")).label("by_sex"),
+            (has(s.c.location, "rural") * has(s.c.location, "urban")).label("by_location"),
+        )
+        .group_by(s.c.indicator_code, s.c.country_iso3)
+        .subquery()
+    )
+    c = per_country.c
+    stmt = select(
+        c.indicator_code,
+        func.sum(c["values"]).label("values"),
+        func.count().label("countries"),
+        func.sum(c.by_sex).label("countries_by_sex"),
+        func.sum(c.by_location).label("countries_by_location"),
+    ).group_by(c.indicator_code)
+    return _frame(engine, stmt.order_by(c.indicator_code))
+
+
+def indicator_breakdowns(engine: Engine) -> pd.DataFrame:
+    """Which sexes and locations each indicator has values for, in any source and country.
+
+    Columns: indicator_code, sex, location (one row each).
+    """
+    s = ObservationSummary.__table__
+    keys = [s.c.indicator_code, s.c.sex, s.c.location]
+    return _frame(engine, select(*keys).distinct().order_by(*keys))
 
 
 def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
@@ -160,8 +210,10 @@ def observations(
     indicator_codes: Sequence[str],
     countries: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
+    totals_only: bool = False,
 ) -> pd.DataFrame:
-    """Observations of some indicators (and countries, and sources), tidy, with the country name."""
+    """Observations of some indicators (and countries, and sources), tidy, with the country name;
+    ``totals_only``: the totals only (both sexes, all locations), not the breakdowns."""
     o, c = Observation.__table__, Country.__table__
     stmt = (
         select(
@@ -175,15 +227,20 @@ def observations(
         stmt = stmt.where(o.c.country_iso3.in_(list(countries)))
     if sources:
         stmt = stmt.where(o.c.source.in_(list(sources)))
+    if totals_only:
+        stmt = stmt.where(o.c.sex == "total", o.c.location == "total")
     return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
 
 
-def disaggregation_counts(engine: Engine) -> pd.DataFrame:
-    """Per country and indicator, how many values exist by sex and location (from ``observation_summary``)."""
+def disaggregation_counts(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
+    """Per country and indicator, how many values exist by sex and location (from ``observation_summary``);
+    with ``indicator_code``, that indicator's only."""
     s = ObservationSummary.__table__
     keys = [s.c.country_iso3, s.c.indicator_code, s.c.sex, s.c.location]
-    stmt = select(*keys, func.sum(s.c.n_values).label("values")).group_by(*keys).order_by(*keys)
-    return _frame(engine, stmt)
+    stmt = select(*keys, func.sum(s.c.n_values).label("values"))
+    if indicator_code is not None:
+        stmt = stmt.where(s.c.indicator_code == indicator_code)
+    return _frame(engine, stmt.group_by(*keys).order_by(*keys))
 
 
 def work_items(engine: Engine) -> pd.DataFrame:

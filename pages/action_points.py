@@ -5,35 +5,28 @@ import streamlit as st
 from lib import i18n, links
 from lib import webapp as w
 from lib.datasets import ASSESSMENTS, CLUSTERS, STATUSES
-from lib.domains.action_points import charts, headline, metrics, views
+from lib.domains.action_points import views
 from lib.i18n import _
-from lib.rounds import window
 
 user = w.guard("view_action_points")
 internal = w.allowed(user, "view_internal_notes")
 
 st.title(_("Action points"))
 version = w.data_version()
-rounds = w.load_rounds(version)
-rnd = w.round_picker(rounds)
-reports = w.load_reports(version, internal)
-win = window(rounds, rnd.name)
-table = views.round_points(reports, win)
+rnd = w.round_picker(w.load_rounds(version))
+lang = i18n.get_language()
+view = w.action_points_round(version, internal, rnd.name, lang)  # cached per version, round, language
 
 st.header(_("Roll-up by cluster"))
-rollup = metrics.cluster_rollup(reports, rnd.name)
-if rollup.empty:
+if view.rollup is None:
     st.info(_("No progress reports for {round} yet.", round=rnd.name))
     st.stop()
-w.chart_with_table(
-    charts.cluster_status_bars(rollup), rollup, f"cluster-rollup-{rnd.name}", _("status by cluster")
-)
-hl = headline.headline(reports, win)
-w.metrics(headline.figures(hl.changes, hl.moves, win.previous))
+w.chart_with_table(*view.rollup)
+w.metrics(view.figures)
 
 st.header(_("Action points"))
 f1, f2, f3, f4 = st.columns(4)
-units_offered = views.lead_units(table) if internal else []
+units_offered = view.units
 for param, offered in (("cluster", CLUSTERS), ("status", STATUSES), ("assessment", ASSESSMENTS)):
     w.linked(param, f"ap-{param}", links.selection_of(list(offered)))
 w.linked("unit", "ap-unit", links.selection_of(units_offered))
@@ -57,29 +50,22 @@ units = (
     else []
 )
 overdue_only = st.toggle(_("Only overdue points"), key="ap-overdue")
-shown = views.visible_point_columns(
-    views.filter_points(table, clusters, statuses, assessments, units, overdue_only), internal
-)
-st.caption(views.shown_caption(shown, table))
-w.table_with_downloads(shown, f"action-points-{rnd.name}")
-if "assessments_differ" in shown:
-    st.caption(views.differ_caption(shown))
+filters = (tuple(clusters), tuple(statuses), tuple(assessments), tuple(units), overdue_only)
+shown = w.action_points_shown(version, internal, rnd.name, filters, lang)
+st.caption(shown.caption)
+w.table_with_downloads(shown.table, f"action-points-{rnd.name}")
+if shown.differ:
+    st.caption(shown.differ)
 
 st.header(_("History of one action point"))
-texts = views.point_texts(table)
+texts = view.texts
 w.linked("point", "ap-point", links.choice_of(list(texts.index)))
 point = st.selectbox(
     _("Action point"), list(texts.index), key="ap-point", format_func=lambda i: f"{i}: {texts[i][:90]}…"
 )
-history = metrics.point_history(reports, point)
 st.markdown(w.md_escape(texts[point]))
-w.chart_with_table(
-    charts.point_history_chart(history),
-    views.visible_point_columns(history, internal),
-    f"history-{point}",
-    _("history of action point {point}", point=point),
-)
-if w.allowed(user, "edit_records") and point in set(table["action_point_id"]):
+w.chart_with_table(*w.action_point_history(version, internal, point, lang))
+if w.allowed(user, "edit_records") and point in set(view.table["action_point_id"]):
     w.edit_record(
         user,
         "action-points",

@@ -127,6 +127,8 @@ def test_successor_series_are_labelled_and_equity_gaps_shown(staff_page):
     assert not at.exception, at.exception
     assert any("SDG-era successor definition" in w.value for w in at.warning)
     assert "SDG-era successor definition" in captions(at)
+    at.toggle(key="mdg-breakdowns").set_value(True).run()  # the gaps compare the breakdowns
+    assert not at.exception, at.exception
     gaps = table_with(at, {"value_a", "value_b", "ratio", "difference", "after_data_year"})
     assert set(gaps["group_a"]) == {"rural"} and set(gaps["group_b"]) == {"urban"}
     trend = table_with(at, {"trend", "first_ratio", "latest_ratio", "change"})
@@ -154,6 +156,11 @@ def test_coverage_and_rights_tabs(staff_page):
     at = staff_page
     coverage = table_with(at, {"by_sex", "by_location"})
     assert len(coverage) == 195
+    # Every indicator's coverage is counted on request only.
+    assert not [df for df in at.dataframe if "countries_by_sex" in df.value.columns]
+    at.toggle(key="mdg-all-indicators").set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.query_params["all_indicators"] == "1"
     overview = table_with(at, {"countries_by_sex", "countries_by_location"})
     assert "4.1" in set(overview["indicator_code"]) and "7.8" in set(overview["indicator_code"])
     rights = table_with(at, {"rights_provisions", "indicator_type", "has_data"})
@@ -193,3 +200,46 @@ def test_source_choices_and_warning_show_the_short_source_name(staff_page):
     shown = [*at.selectbox(key="mdg-source-7.8").options, *(w.value for w in at.warning)]
     assert not [s for s in shown if "[" in s or "Gapminder SG" in s], shown
     assert any(w.value.startswith("World Bank WDI") and "successor" in w.value for w in at.warning)
+
+
+def test_the_default_view_reads_the_totals_and_breakdowns_come_on_request(staff_page):
+    at = staff_page
+    at.selectbox(key="mdg-goal").set_value(7).run()
+    at.selectbox(key="mdg-indicator").set_value("7.8").run()
+    assert not at.exception, at.exception
+    assert at.toggle(key="mdg-breakdowns").value is False
+    # Only the total series is offered and drawn; the rural and urban ones wait for the toggle.
+    assert at.selectbox(key="mdg-series-7.8").options == [
+        "Proportion of the population using improved drinking water sources, total"
+    ]
+    trend = table_with(at, {"year", "value", "after_data_year"})
+    assert set(trend["location"]) == {"total"} and set(trend["sex"]) == {"total"}
+    assert any("turn on Show the breakdowns" in i.value for i in at.info)
+    assert not [df for df in at.dataframe if {"value_a", "value_b"} <= set(df.value.columns)]
+
+    at.toggle(key="mdg-breakdowns").set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.query_params["breakdowns"] == "1"  # kept in the URL with the other choices
+    assert len(at.selectbox(key="mdg-series-7.8").options) == 3
+    gaps = table_with(at, {"value_a", "value_b", "ratio", "difference", "after_data_year"})
+    assert set(gaps["group_a"]) == {"rural"} and set(gaps["group_b"]) == {"urban"}
+    assert not any("turn on Show the breakdowns" in i.value for i in at.info)
+
+
+def test_a_source_measured_for_one_group_shows_its_values_without_breakdowns(staff_page):
+    at = staff_page
+    at.selectbox(key="mdg-goal").set_value(3).run()
+    at.selectbox(key="mdg-indicator").set_value("3.3").run()  # seats held by women: women only
+    assert not at.exception, at.exception
+    assert at.toggle(key="mdg-breakdowns").value is False
+    trend = table_with(at, {"year", "value", "after_data_year"})
+    assert len(trend) and set(trend["sex"]) == {"female"}
+
+
+def test_a_link_turns_the_breakdowns_on(make_app):
+    at = make_app(PAGE, role="staff")
+    at.query_params.update(goal="7", indicator="7.8", breakdowns="1")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.toggle(key="mdg-breakdowns").value is True
+    assert len(at.selectbox(key="mdg-series-7.8").options) == 3

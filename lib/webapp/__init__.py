@@ -4,7 +4,9 @@
 - ``session``: the current user, sign-in and the page guard;
 - ``widgets``: the shared widgets pages draw with;
 - ``links``: each view's choices in its URL;
-- ``forms``: one-record forms (an edit is an upload of one row).
+- ``forms``: one-record forms (an edit is an upload of one row);
+- ``pageviews``: each page's shaped frames and finished charts, cached per version, choices and language;
+- ``mdgviews``: the MDG page's reads (one indicator at a time, totals unless breakdowns are asked for).
 
 Pages import this package (``from lib import webapp as w``) and call what it exports.
 """
@@ -51,6 +53,30 @@ from lib.webapp.links import (  # noqa: F401
     linked_tabs,
     open_requested,
     remember_request,
+)
+from lib.webapp.mdgviews import (  # noqa: F401
+    mdg_all_indicators,
+    mdg_breakdowns,
+    mdg_choices,
+    mdg_coverage,
+    mdg_default_indicator,
+    mdg_gaps,
+    mdg_group_ratings,
+    mdg_options,
+    mdg_ratings,
+    mdg_rights,
+    mdg_series,
+    mdg_trend,
+)
+from lib.webapp.pageviews import (  # noqa: F401
+    action2_period,
+    action2_round,
+    action_point_history,
+    action_points_round,
+    action_points_shown,
+    workload_hours,
+    workload_monthly,
+    workload_round,
 )
 from lib.webapp.session import (  # noqa: F401
     allowed,

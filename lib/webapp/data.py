@@ -79,9 +79,13 @@ def load_observations(
     indicator_codes: tuple[str, ...],
     countries: tuple[str, ...] = (),
     sources: tuple[str, ...] = (),
+    totals_only: bool = False,
 ) -> pd.DataFrame:
-    # Only the sources shown: the page never mixes sources, and other sources' rows grow with the data.
-    return queries.observations(get_engine(), indicator_codes, countries or None, sources or None)
+    # Only the sources shown: the page never mixes sources, and other sources' rows grow with the data;
+    # only the totals unless the breakdowns are asked for (queries.observations).
+    return queries.observations(
+        get_engine(), indicator_codes, countries or None, sources or None, totals_only
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

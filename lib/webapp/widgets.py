@@ -19,6 +19,7 @@ from lib.i18n import N_, _
 from lib.rounds import round_caption
 from lib.webapp.data import load_agencies, load_briefing_pack, log
 from lib.webapp.links import linked
+from lib.webapp.pageviews import table_as_read
 
 ILLUSTRATIVE_NOTE = N_(
     "Progress reports, New York workload and action 2 figures in the seed data are **illustrative** "
@@ -85,8 +86,7 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     without a time of day (the frame is unchanged)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    shown = tables.labelled(tables.plain_dates(df))
-    headers = tables.column_labels(df)
+    shown, headers = table_as_read(df)  # made once per frame and language
     config: dict[str, Any] = {
         col: st.column_config.Column(headers[col], width=width)
         for col, width in column_widths(shown, headers).items()
@@ -207,11 +207,14 @@ def all_placeholder() -> str:
 
 
 def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A chart and its PNG download, then its table (for screen readers and exact figures) with CSV and Excel.
+    """A chart (Altair, or its finished Vega-Lite spec) and its PNG download, then its table (for
+    screen readers and exact figures) with CSV and Excel.
 
     ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
     """
-    if theme.uses_named_data(chart):  # the world map: its topology is added to the finished spec
+    if isinstance(chart, dict) or theme.uses_named_data(chart):
+        # A finished spec (lib.webapp.pageviews) is drawn as it is, not converted and validated on
+        # every run; a named dataset (the world map's topology) is added to it here.
         st.vega_lite_chart(theme.vega_spec(chart), width="stretch", theme=None)
     else:
         st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.chart_theme), not Streamlit's

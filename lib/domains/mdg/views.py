@@ -9,6 +9,7 @@ import pandas as pd
 from lib.domains.mdg import metrics
 from lib.domains.mdg import rating as rating_rules
 from lib.domains.mdg.choices import code_key
+from lib.domains.mdg.texts import is_successor_source
 
 # The inputs of the calculation next to the verdict, then what identifies the series.
 RATING_COLUMNS = [
@@ -165,3 +166,40 @@ def rights_table(indicators: pd.DataFrame, goal: int, with_data: Sequence[str] =
     cols = ["code", "text", "rights_provisions", "indicator_type", "target", "quantified_target", "has_data"]
     return d[cols].reset_index(drop=True)
 
+
+def has_totals(catalogue: pd.DataFrame, source: str) -> bool:
+    """Whether a source has totals (both sexes, all locations) in this catalogue (one indicator's).
+
+    Without them (an indicator measured for one group only, women's seats in parliament, say)
+    its values are the totals a page shows.
+    """
+    d = catalogue.loc[catalogue["source"] == source]
+    return bool(((d["sex"] == "total") & (d["location"] == "total")).any())
+
+
+def shown_catalogue(catalogue: pd.DataFrame, source: str, breakdowns: bool) -> pd.DataFrame:
+    """The catalogue rows a page offers: all of them with the breakdowns by sex and location, else
+    only the source's totals where it has any (see :func:`has_totals`)."""
+    if breakdowns or not has_totals(catalogue, source):
+        return catalogue
+    return catalogue.loc[(catalogue["sex"] == "total") & (catalogue["location"] == "total")]
+
+
+def has_mdg_era_values(catalogue: pd.DataFrame, data_year: int) -> bool:
+    """Whether a catalogue has values of an MDG-era (not successor) source up to ``data_year``
+    (the rule of ``choices.default_indicator``, for one indicator's catalogue)."""
+    mdg = ~catalogue["source"].map(is_successor_source) & (catalogue["first_year"] <= data_year)
+    return bool(mdg.any())
+
+
+def coverage_overview_of(per_indicator: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coverage_overview` from the counts per indicator made by the database
+    (``queries.coverage_by_indicator``): the same columns, framework order."""
+    cols = ["indicator_code", "indicator", "values", "countries", "countries_by_sex", "countries_by_location"]
+    if per_indicator.empty:
+        return pd.DataFrame(columns=cols)
+    out = per_indicator.copy()
+    out[cols[2:]] = out[cols[2:]].astype(int)
+    out["indicator"] = out["indicator_code"].map(indicators.set_index("code")["text"])
+    out = out.iloc[code_key(out["indicator_code"]).argsort(kind="stable")]
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,92 @@
+"""A page's rerun reuses its shaped frames and finished chart specs (lib.webapp.pageviews).
+
+Counted on the real Altair and Streamlit code (a spy that calls through, never a stand-in): a
+rerun of the same view converts no chart and draws the finished specs, and a new choice, a
+new language or new data computes the view again.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import altair as alt
+import pytest
+
+from lib.paths import ROOT
+
+PAGES = ["pages/action_points.py", "pages/workload.py", "pages/action2.py", "pages/mdg.py"]
+
+
+@pytest.fixture
+def conversions(monkeypatch):
+    """How many times an Altair chart is converted to a Vega-Lite spec (its to_dict)."""
+    calls = {"n": 0}
+    real = alt.TopLevelMixin.to_dict
+
+    def counted(self, *args, **kwargs):
+        calls["n"] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(alt.TopLevelMixin, "to_dict", counted)
+    return calls
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_rerun_converts_no_chart_and_draws_the_same_specs(make_app, conversions, page):
+    at = make_app(page, role="admin", timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert conversions["n"] > 0 and at.get("vega_lite_chart")
+    first = specs(at)
+    conversions["n"] = 0
+    at.run()
+    assert not at.exception, at.exception
+    assert conversions["n"] == 0  # nothing rebuilt: the finished specs come from the cache
+    assert specs(at) == first
+
+
+def test_the_world_map_keeps_its_named_topology(make_app):
+    at = make_app("pages/action2.py", role="admin", timeout=120)
+    at.run()
+    at.run()  # from the cache
+    maps = [s for s in specs(at) if s.get("data", {}).get("name", "").startswith("topojson-")]
+    assert len(maps) == 1
+    topology = maps[0]["datasets"][maps[0]["data"]["name"]]
+    assert topology["type"] == "Topology" and "countries" in topology["objects"]
+
+
+def test_a_new_choice_or_language_computes_the_view_again(make_app, conversions):
+    at = make_app("pages/workload.py", role="admin", timeout=120)
+    at.run()
+    conversions["n"] = 0
+    at.radio(key="wl-measure").set_value("hours").run()
+    assert not at.exception, at.exception
+    assert conversions["n"] == 1  # the monthly chart only; the rest of the round is cached
+    hours = [s for s in specs(at) if "Hours" in json.dumps(s.get("encoding", s))]
+    assert hours
+    conversions["n"] = 0
+    at.session_state["language"] = "fr"
+    at.run()
+    assert not at.exception, at.exception
+    assert conversions["n"] > 0  # French titles and number formats: a view of its own
+
+
+def test_every_cache_of_the_glue_is_bounded():
+    """Each st.cache_data of lib/webapp keeps at most max_entries results; the page views also expire."""
+    for path in sorted((ROOT / "lib" / "webapp").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                if isinstance(deco, ast.Call) and ast.unparse(deco.func) == "st.cache_data":
+                    names = {k.arg for k in deco.keywords}
+                    assert "max_entries" in names, f"{path.name}:{node.name} has no max_entries"
+                    if Path(path).name == "pageviews.py":
+                        assert "ttl" in names, f"{path.name}:{node.name} has no ttl"
