@@ -8,10 +8,12 @@ never loads the whole observation table.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true, union_all
 
+from lib.domains.mdg.rating import RATING_INSUFFICIENT, RATING_NOT_RATED
 from lib.models import (
     Action2Activity,
     ActionPoint,
@@ -23,6 +25,7 @@ from lib.models import (
     Observation,
     ObservationEnd,
     ObservationEndYear,
+    ObservationRating,
     ObservationSummary,
     ProgressReport,
     Recommendation,
@@ -119,26 +122,25 @@ def agencies(engine: Engine) -> pd.DataFrame:
     return _frame(engine, select(t.c.code, t.c.name).order_by(t.c.code))
 
 
-def observation_catalogue(engine: Engine) -> pd.DataFrame:
-    """What data exists: per indicator, series, source, sex and location, the countries and years.
+def observation_catalogue(engine: Engine, indicator_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """What data exists: per indicator, series, source, sex and location, the countries and years
+    (of ``indicator_codes`` only when given).
 
     Read from ``observation_summary`` (one row per country within each of these groups),
     so its cost follows the number of series, not of observations.
     """
     s = ObservationSummary.__table__
     keys = [s.c.indicator_code, s.c.series_code, s.c.source, s.c.sex, s.c.location, s.c.unit]
-    stmt = (
-        select(
-            *keys,
-            func.count().label("countries"),
-            func.min(s.c.first_year).label("first_year"),
-            func.max(s.c.last_year).label("last_year"),
-            func.sum(s.c.n_values).label("values"),
-        )
-        .group_by(*keys)
-        .order_by(*keys)
+    stmt = select(
+        *keys,
+        func.count().label("countries"),
+        func.min(s.c.first_year).label("first_year"),
+        func.max(s.c.last_year).label("last_year"),
+        func.sum(s.c.n_values).label("values"),
     )
-    return _frame(engine, stmt)
+    if indicator_codes is not None:  # a range of the key each, not the whole summary
+        stmt = stmt.where(s.c.indicator_code.in_(list(indicator_codes)))
+    return _frame(engine, stmt.group_by(*keys).order_by(*keys))
 
 
 def observation_countries(engine: Engine, indicator_code: str) -> list[str]:
@@ -178,12 +180,15 @@ def observations(
     return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
 
 
-def disaggregation_counts(engine: Engine) -> pd.DataFrame:
-    """Per country and indicator, how many values exist by sex and location (from ``observation_summary``)."""
+def disaggregation_counts(engine: Engine, indicator_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per country and indicator, how many values exist by sex and location (from
+    ``observation_summary``; of ``indicator_codes`` only when given)."""
     s = ObservationSummary.__table__
     keys = [s.c.country_iso3, s.c.indicator_code, s.c.sex, s.c.location]
-    stmt = select(*keys, func.sum(s.c.n_values).label("values")).group_by(*keys).order_by(*keys)
-    return _frame(engine, stmt)
+    stmt = select(*keys, func.sum(s.c.n_values).label("values"))
+    if indicator_codes is not None:
+        stmt = stmt.where(s.c.indicator_code.in_(list(indicator_codes)))
+    return _frame(engine, stmt.group_by(*keys).order_by(*keys))
 
 
 def work_items(engine: Engine) -> pd.DataFrame:
@@ -279,6 +284,55 @@ def stored_end_points(engine: Engine, years: Sequence[int]) -> pd.DataFrame | No
     if len(wanted) > 1:
         rows = rows.drop_duplicates([*keys, "year"])
     return rows.reset_index(drop=True).astype({"year": "int64", "value": "float64"})
+
+
+@dataclass
+class StoredRatings:
+    """What the MDG headline needs of the ratings kept at write time (see :func:`stored_ratings`)."""
+
+    counts: dict[int, dict[str, int]]  # per data year, series per rating
+    moved: pd.DataFrame  # series keys, rating_before, rating: the series whose rating moved
+
+
+def stored_ratings(engine: Engine, now_year: int, before_year: int | None) -> StoredRatings | None:
+    """The headline's ratings up to ``now_year`` and ``before_year`` as kept at write time in
+    ``observation_rating`` (lib.ingest.ratings), or None when it does not hold both years.
+
+    Counted and compared in SQL: how many series have each rating per year, and the series whose
+    rating differs between the two (both rated), so no row per series leaves the database.
+    """
+    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+    r, held = ObservationRating.__table__, ObservationEndYear.__table__
+    wanted = sorted({int(y) for y in (now_year, before_year) if y is not None})
+    with engine.connect() as conn:  # on one connection: the years held, then their ratings
+        if not set(wanted) <= set(conn.execute(select(held.c.year)).scalars()):
+            return None
+        tallied = conn.execute(
+            select(r.c.cutoff_year, r.c.rating, func.count())
+            .where(r.c.cutoff_year.in_(wanted))
+            .group_by(r.c.cutoff_year, r.c.rating)
+        ).all()
+        counts: dict[int, dict[str, int]] = {y: {} for y in wanted}
+        for year, name, n in tallied:
+            counts[int(year)][name] = int(n)
+        moved = pd.DataFrame([], columns=[*keys, "rating_before", "rating"])
+        if before_year is not None and before_year != now_year:
+            b = r.alias("before_r")
+            unrated = [RATING_INSUFFICIENT, RATING_NOT_RATED]
+            stmt = (
+                select(*[r.c[k] for k in keys], b.c.rating.label("rating_before"), r.c.rating)
+                .join(b, and_(b.c.cutoff_year == before_year, *[b.c[k] == r.c[k] for k in keys]))
+                .where(
+                    r.c.cutoff_year == now_year,
+                    r.c.rating != b.c.rating,
+                    r.c.rating.not_in(unrated),
+                    b.c.rating.not_in(unrated),
+                )
+            )
+            moved = pd.DataFrame(_driver_rows(conn, stmt), columns=[*keys, "rating_before", "rating"])
+    # rating_moves' order (progress_rating's: by series), whatever the database's collation.
+    moved = moved.astype(str).sort_values(keys, kind="stable").reset_index(drop=True)
+    return StoredRatings(counts, moved)
 
 
 def _driver_rows(conn, stmt) -> list[tuple]:
