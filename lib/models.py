@@ -193,26 +193,6 @@ class ObservationEndYear(SQLModel, table=True):
     year: int = Field(primary_key=True)
 
 
-class ObservationRating(SQLModel, table=True):
-    """Each series' progress rating up to a cut-off year of :class:`ObservationEnd`.
-
-    Derived data kept by ``lib.ingest.ratings`` from ``observation_end`` in the same transaction
-    as every import and revert, so the briefing overview reads its ratings instead of rating
-    every series on each view.
-    """
-
-    __tablename__ = "observation_rating"
-    __table_args__ = {"sqlite_with_rowid": False}  # one B-tree (the key): half the writes
-    cutoff_year: int = Field(primary_key=True)
-    indicator_code: str = Field(primary_key=True)
-    series_code: str = Field(primary_key=True, max_length=120)
-    country_iso3: str = Field(primary_key=True)
-    sex: str = Field(primary_key=True, max_length=6)
-    location: str = Field(primary_key=True, max_length=5)
-    source: str = Field(primary_key=True, max_length=120)
-    rating: str = Field(max_length=40)
-
-
 class WorkItem(SQLModel, table=True):
     """One request handled by the New York office."""
 
@@ -464,3 +444,7 @@ class ReminderSent(SQLModel, table=True):
     addresses: str = ""  # the e-mail addresses it went to (smtp), comma-separated
     sent_at: datetime
     sent_by: str = Field(max_length=120)
+
+
+# Kept in their own module: this one is at the size limit of a lib module.
+from lib.models_derived import ObservationRating  # noqa: E402, F401
