@@ -152,9 +152,10 @@ def _chart_rows(ratings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return ratings.head(PACK_CHART_ROWS), note
 
 
-#: Rows of an MDG table in the pack: past them a table would run over pages (the pack keeps to
-#: 8-12 pages before the annex) and take seconds to lay out; the MDG page lists every series.
-PACK_TABLE_ROWS = 40
+#: Rows of an MDG table in the pack (about a page): past them a table runs over pages (the pack
+#: keeps to 8-12 pages before the annex), its gap chart becomes a tangle of lines, and both take
+#: seconds to lay out and draw. The MDG page lists every series.
+PACK_TABLE_ROWS = 24
 
 
 def _table_rows(rows: pd.DataFrame, breakdowns: list[str]) -> tuple[pd.DataFrame, str]:
