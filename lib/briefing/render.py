@@ -32,6 +32,8 @@ _WORKER = r"""
 import json, struct, sys
 import vl_convert as vlc
 vlc.register_font_directory(sys.argv[1])
+# Draw once now: vl-convert starts its JavaScript engine on the first chart, not on import.
+vlc.vegalite_to_png({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a"}}})
 inp, out = sys.stdin.buffer, sys.stdout.buffer
 while True:
     head = inp.read(8)
