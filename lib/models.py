@@ -446,4 +446,5 @@ class ReminderSent(SQLModel, table=True):
     sent_by: str = Field(max_length=120)
 
 
-from lib.models_briefing import BriefingChoice, BriefingMessage  # noqa: E402, F401  (the same schema)
+from lib.models_briefing import BriefingChoice, BriefingMessage  # noqa: E402, F401
+from lib.models_derived import ObservationRating  # noqa: E402, F401  (kept apart: size limit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from lib import queries
+from lib import queries, rating_reads
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.mdg import headline as mdg_headline
@@ -66,13 +66,15 @@ def round_overview(
     agencies: list[str] | None = None,
     recs: pd.DataFrame | None = None,
     rec_statuses: pd.DataFrame | None = None,
+    ratings: rating_reads.StoredRatings | None = None,
 ) -> Overview:
     """Headline figures and changes since the previous round, across the domains: each
     domain's own headline (lib/domains/*/headline.py), gathered. The recommendations' part is
-    left empty when ``recs`` is not given."""
+    left empty when ``recs`` is not given. ``ratings``: the MDG ratings when kept at write time
+    (rating_reads.stored_ratings), else they are computed from ``obs``."""
     win = window(rounds, round_id)
     ap = ap_headline.headline(reports, win)
-    mdg = mdg_headline.headline(obs, indicators, win)
+    mdg = mdg_headline.headline(obs, indicators, win, ratings)
     wl = wl_headline.headline(items, rounds, win)
     a2 = a2_headline.headline(acts, rounds, win, agencies)
     rec = rec_headline.headline(recs, rec_statuses, rounds, win) if recs is not None else None
@@ -104,20 +106,25 @@ def round_overview(
 
 
 def compute(engine, round_id: str) -> Overview:
-    """The overview of ``round_id`` read from the database (only the rows the ratings use,
-    aggregated in SQL: never the whole observation table)."""
+    """The overview of ``round_id`` read from the database: the MDG ratings as kept at write
+    time for the latest rounds' data years, else rated from only the rows the ratings use
+    (aggregated in SQL: never the whole observation table)."""
     rounds = queries.rounds(engine)
+    win = window(rounds, round_id)
+    years = mdg_headline.data_years(win)
+    ratings = rating_reads.stored_ratings(engine, years[0], years[1] if len(years) > 1 else None)
     return round_overview(
         rounds,
         round_id,
         queries.progress_reports(engine),
-        queries.rating_observations(engine, mdg_headline.data_years(window(rounds, round_id))),
+        rating_reads.rating_observations(engine, years) if ratings is None else pd.DataFrame(),
         queries.indicators(engine),
         queries.work_items(engine),
         queries.activities(engine),
         list(queries.agencies(engine)["code"]),
         queries.recommendations(engine),
         queries.recommendation_statuses(engine),
+        ratings,
     )
 
 

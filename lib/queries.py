@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true, union_all
+from sqlalchemy import Engine, case, func, select
 
+from lib.db import frame as _frame
 from lib.models import (
     Action2Activity,
     ActionPoint,
@@ -21,24 +22,12 @@ from lib.models import (
     MdgIndicator,
     MdgSeries,
     Observation,
-    ObservationEnd,
-    ObservationEndYear,
     ObservationSummary,
     ProgressReport,
     Recommendation,
     RecommendationStatus,
     WorkItem,
 )
-
-
-def _frame(engine: Engine, stmt, date_cols: Sequence[str] = ()) -> pd.DataFrame:
-    with engine.connect() as conn:
-        res = conn.execute(stmt)
-        # Plain tuples: pandas probes Row objects slowly (0.3 s for 64,000 rows, against 0.04 s).
-        df = pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
-    for c in date_cols:
-        df[c] = pd.to_datetime(df[c])
-    return df
 
 
 def rounds(engine: Engine) -> pd.DataFrame:
@@ -119,12 +108,18 @@ def agencies(engine: Engine) -> pd.DataFrame:
     return _frame(engine, select(t.c.code, t.c.name).order_by(t.c.code))
 
 
-def observation_catalogue(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
-    """What data exists: per indicator, series, source, sex and location, the countries and years.
+def _codes(codes: str | Sequence[str]) -> list[str]:
+    """Indicator codes as a list: one code may be passed as a string."""
+    return [codes] if isinstance(codes, str) else list(codes)
+
+
+def observation_catalogue(engine: Engine, indicator_codes: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """What data exists: per indicator, series, source, sex and location, the countries and years
+    (of ``indicator_codes`` only when given).
 
     Read from ``observation_summary`` (one row per country within each of these groups),
-    so its cost follows the number of series, not of observations. With ``indicator_code``,
-    that indicator's rows only (through the summary's index on the indicator).
+    so its cost follows the number of series, not of observations (with codes, a range of the
+    summary's index on the indicator each). One code may be given as a string.
     """
     s = ObservationSummary.__table__
     keys = [s.c.indicator_code, s.c.series_code, s.c.source, s.c.sex, s.c.location, s.c.unit]
@@ -135,8 +130,8 @@ def observation_catalogue(engine: Engine, indicator_code: str | None = None) -> 
         func.max(s.c.last_year).label("last_year"),
         func.sum(s.c.n_values).label("values"),
     )
-    if indicator_code is not None:
-        stmt = stmt.where(s.c.indicator_code == indicator_code)
+    if indicator_codes is not None:  # a range of the key each, not the whole summary
+        stmt = stmt.where(s.c.indicator_code.in_(_codes(indicator_codes)))
     return _frame(engine, stmt.group_by(*keys).order_by(*keys))
 
 
@@ -232,14 +227,14 @@ def observations(
     return _frame(engine, stmt.order_by(o.c.indicator_code, o.c.country_iso3, o.c.year))
 
 
-def disaggregation_counts(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
-    """Per country and indicator, how many values exist by sex and location (from ``observation_summary``);
-    with ``indicator_code``, that indicator's only."""
+def disaggregation_counts(engine: Engine, indicator_codes: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Per country and indicator, how many values exist by sex and location (from
+    ``observation_summary``; of ``indicator_codes`` only when given)."""
     s = ObservationSummary.__table__
     keys = [s.c.country_iso3, s.c.indicator_code, s.c.sex, s.c.location]
     stmt = select(*keys, func.sum(s.c.n_values).label("values"))
-    if indicator_code is not None:
-        stmt = stmt.where(s.c.indicator_code == indicator_code)
+    if indicator_codes is not None:
+        stmt = stmt.where(s.c.indicator_code.in_(_codes(indicator_codes)))
     return _frame(engine, stmt.group_by(*keys).order_by(*keys))
 
 
@@ -254,149 +249,6 @@ def activities(engine: Engine) -> pd.DataFrame:
     cols = [t.c[n] for n in t.c.keys() if n not in ("upload_id", "created_upload_id")]
     stmt = select(*cols, c.c.name.label("country_name"), c.c.m49).join(c, c.c.iso3 == t.c.country_iso3)
     return _frame(engine, stmt.order_by(t.c.start_date), ["start_date", "end_date"])
-
-
-def rating_inputs(
-    engine: Engine, max_year: int, indicator_codes: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """Only the rows a progress rating uses, computed in SQL: per series (indicator, series,
-    country, sex, location, source) its first value, its first from 1990 and its latest up to
-    ``max_year``, with the series' number of values (``n_points``).
-
-    ``metrics.progress_rating`` on this gives the same ratings as on all the observations,
-    without pulling the whole table into pandas.
-    """
-    o = Observation.__table__
-    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
-    where = [o.c.year <= max_year]
-    if indicator_codes:
-        where.append(o.c.indicator_code.in_(list(indicator_codes)))
-    agg = (
-        select(
-            *[o.c[k] for k in keys],
-            func.min(o.c.year).label("y_first"),
-            func.min(case((o.c.year >= 1990, o.c.year))).label("y_base"),
-            func.max(o.c.year).label("y_last"),
-            func.count().label("n_points"),
-        )
-        .where(*where)
-        .group_by(*[o.c[k] for k in keys])
-        .subquery()
-    )
-    stmt = select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit, agg.c.n_points).join(
-        agg,
-        and_(
-            *[o.c[k] == agg.c[k] for k in keys],
-            or_(o.c.year == agg.c.y_first, o.c.year == agg.c.y_base, o.c.year == agg.c.y_last),
-        ),
-    )
-    return _frame(engine, stmt)
-
-
-def stored_end_points(engine: Engine, years: Sequence[int]) -> pd.DataFrame | None:
-    """:func:`rating_observations` read from ``observation_end`` (kept at write time by
-    lib.ingest.ends), or None when it does not hold every one of ``years``.
-
-    The first and 1990 base points up to the last year are those up to any earlier year when
-    they exist by then, so they are read for the last year only; the latest for each year.
-    """
-    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
-    points = [f"{p}_{x}" for p in ("first", "base", "latest") for x in ("year", "value", "unit")]
-    e, held = ObservationEnd.__table__, ObservationEndYear.__table__
-    wanted = sorted({int(y) for y in years})
-    with engine.connect() as conn:  # on one connection: the years held, then their rows
-        if not set(wanted) <= set(conn.execute(select(held.c.year)).scalars()):
-            return None
-        stmt = select(*[e.c[k] for k in keys], e.c.cutoff_year, *[e.c[c] for c in points]).where(
-            e.c.cutoff_year.in_(wanted)
-        )
-        ends = pd.DataFrame(_driver_rows(conn, stmt), columns=[*keys, "cutoff_year", *points])
-    last = ends.loc[ends["cutoff_year"] == wanted[-1]]
-    if len(wanted) == 1:
-        # One year: a series' points coincide only when their years do (same row), so no sort.
-        parts = [
-            last,
-            last.loc[last["base_year"].notna() & (last["base_year"] != last["first_year"])],
-            last.loc[
-                (last["latest_year"] != last["first_year"]) & (last["latest_year"] != last["base_year"])
-            ],
-        ]
-    else:
-        parts = [last, last, ends]
-    rows = pd.concat(
-        [
-            part[[*keys, f"{p}_year", f"{p}_value", f"{p}_unit"]].set_axis(
-                [*keys, "year", "value", "unit"], axis=1
-            )
-            for part, p in zip(parts, ("first", "base", "latest"), strict=True)
-        ],
-        ignore_index=True,
-    )
-    rows = rows.loc[rows["year"].notna()]
-    if len(wanted) > 1:
-        rows = rows.drop_duplicates([*keys, "year"])
-    return rows.reset_index(drop=True).astype({"year": "int64", "value": "float64"})
-
-
-def _driver_rows(conn, stmt) -> list[tuple]:
-    """The rows of ``stmt`` as the driver's own tuples (SQLAlchemy's Row objects cost 2 s for 130k rows)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    if compiled.positional:
-        params = [compiled.params[n] for n in compiled.positiontup]
-    else:
-        params = compiled.params
-    cur = conn.connection.dbapi_connection.cursor()
-    try:
-        cur.execute(str(compiled), params)
-        return cur.fetchall()
-    finally:
-        cur.close()
-
-
-def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
-    """The rows ratings up to each of ``years`` need (see rating_inputs), in one frame, in one pass.
-
-    For comparing rounds: ``metrics.progress_rating(frame[frame.year <= y])`` is exact for
-    each y in ``years``: per series the frame holds its first value, its first from 1990 and
-    its latest up to each y (the first and the 1990 base are the same for every y up to which
-    they exist, so one GROUP BY serves all the years). Each end point is then fetched by its
-    full primary key.
-    """
-    years = sorted({int(y) for y in years})
-    # Kept at write time (observation_end): no GROUP BY over the whole table.
-    stored = stored_end_points(engine, years) if years else None
-    return stored if stored is not None else rating_observations_scan(engine, years)
-
-
-def rating_observations_scan(engine: Engine, years: Sequence[int]) -> pd.DataFrame:
-    """:func:`rating_observations` computed from the observation table itself (one GROUP BY over it)."""
-    years = sorted({int(y) for y in years})
-    keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
-    o = Observation.__table__
-    if not years:
-        return _frame(engine, select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit).where(false()))
-    ends = [
-        func.min(o.c.year).label("y_first"),
-        func.min(case((o.c.year >= 1990, o.c.year))).label("y_base"),
-        *[func.max(case((o.c.year <= y, o.c.year))).label(f"y_last_{i}") for i, y in enumerate(years)],
-    ]
-    agg = (
-        select(*[o.c[k] for k in keys], *ends)
-        .where(o.c.year <= years[-1])
-        .group_by(*[o.c[k] for k in keys])
-        .subquery("a")
-    )
-    names = [e.name for e in ends]
-    # One row per (series, end point): the end point's year is looked up by the whole primary key.
-    which = union_all(*[select(literal(i).label("i")) for i in range(len(names))]).subquery("k")
-    year_of = case(*[(which.c.i == i, agg.c[n]) for i, n in enumerate(names)])
-    stmt = (
-        select(*[o.c[k] for k in keys], o.c.year, o.c.value, o.c.unit)
-        .select_from(agg.join(which, true()))
-        .join(o, and_(*[o.c[k] == agg.c[k] for k in keys], o.c.year == year_of))
-        .distinct()
-    )
-    return _frame(engine, stmt)
 
 
 def recommendations(engine: Engine) -> pd.DataFrame:

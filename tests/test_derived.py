@@ -9,7 +9,7 @@ from dataclasses import fields
 import pandas as pd
 from sqlalchemy import func, select, update
 
-from lib import derived, overview, queries, storage
+from lib import derived, overview, queries, rating_reads, storage
 from lib.db import bump_data_version, writer
 from lib.domains.mdg import headline as mdg_headline
 from lib.models import DerivedResult
@@ -108,7 +108,7 @@ def test_overview_survives_encode_and_decode_exactly(engine):
     rest = (queries.indicators(engine), queries.work_items(engine), queries.activities(engine))
     moved = 0
     for rid in rounds["id"]:
-        obs = queries.rating_observations(engine, mdg_headline.data_years(window(rounds, rid)))
+        obs = rating_reads.rating_observations(engine, mdg_headline.data_years(window(rounds, rid)))
         ov = overview.round_overview(rounds, rid, *common, obs, *rest, list(queries.agencies(engine)["code"]))
         back = overview.decode(overview.encode(ov))
         for f in fields(ov):
@@ -162,8 +162,10 @@ def test_warm_prepares_what_the_first_views_read(engine, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("computed again after warm()")
 
-    for name in ("observation_catalogue", "disaggregation_counts", "rating_observations"):
+    for name in ("observation_catalogue", "disaggregation_counts"):
         monkeypatch.setattr(queries, name, must_not_run)
+    for name in ("rating_observations", "stored_ratings"):
+        monkeypatch.setattr(rating_reads, name, must_not_run)
     pd.testing.assert_frame_equal(derived.observation_catalogue(engine, v), expected[0])
     pd.testing.assert_frame_equal(derived.disaggregation_counts(engine, v), expected[1])
     assert derived.round_overview(engine, "2008-H2", v).round_id == "2008-H2"

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, inspect, select
 
-from lib import ingest, queries
+from lib import ingest, queries, rating_reads
 from lib.domains.mdg import headline
 from lib.ingest import direct, ends, import_bytes, revert, to_csv_bytes
 from lib.models import Observation, ObservationEnd
@@ -47,9 +47,9 @@ def assert_ends_exact(engine: Engine) -> None:
     assert held, "no cut-off years held"
     for n in (1, 2, len(held)):
         for years in itertools.combinations(held, n):
-            stored = queries.stored_end_points(engine, years)
+            stored = rating_reads.stored_end_points(engine, years)
             assert stored is not None, years
-            scan = queries.rating_observations_scan(engine, years)
+            scan = rating_reads.rating_observations_scan(engine, years)
             assert list(stored.columns) == list(scan.columns)
             assert len(scan) > 0
             pd.testing.assert_frame_equal(
@@ -112,8 +112,8 @@ def test_end_points_follow_seeding_imports_reverts_and_rounds(engine, share, mon
     revert(engine, added.upload_id, user="tester")
     with engine.connect() as conn:
         assert 2009 not in ends.covered_years(conn)
-    assert queries.stored_end_points(engine, [2009]) is None  # not held: the scan answers
-    assert len(queries.rating_observations(engine, [2009])) > 0
+    assert rating_reads.stored_end_points(engine, [2009]) is None  # not held: the scan answers
+    assert len(rating_reads.rating_observations(engine, [2009])) > 0
 
     revert(engine, mod.upload_id, user="tester")
     assert_ends_exact(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import overview, queries
+from lib import overview, queries, rating_reads
 from lib.domains.mdg import headline as mdg_headline
 from lib.domains.mdg import rating as mdg_rating
 from lib.rounds import window
@@ -19,7 +19,7 @@ def test_rating_inputs_equal_ratings_on_all_observations(engine):
     full = queries.observations(engine, list(inds["code"]))
     for year in (2005, 2007, 2015):
         a = mdg_rating.progress_rating(full[full["year"] <= year], inds)
-        reduced = queries.rating_inputs(engine, year)
+        reduced = rating_reads.rating_inputs(engine, year)
         assert len(reduced) < len(full[full["year"] <= year]) / 3  # far fewer rows leave the database
         b = mdg_rating.progress_rating(reduced, inds)
         keys = mdg_rating.SERIES_KEYS
@@ -43,7 +43,7 @@ def test_overview_from_sql_aggregates_equals_overview_from_all_rows(engine):
             rounds,
             rid,
             *common,
-            queries.rating_observations(engine, mdg_headline.data_years(window(rounds, rid))),
+            rating_reads.rating_observations(engine, mdg_headline.data_years(window(rounds, rid))),
             *rest,
         )
         assert [(c.label, c.now, c.before) for c in fast.mdg] == [
@@ -59,7 +59,7 @@ def test_rating_observations_serve_every_year_in_one_pass(engine):
     inds = queries.indicators(engine)
     full = queries.observations(engine, list(inds["code"]))
     years = [2003, 2007, 2012]
-    reduced = queries.rating_observations(engine, years)
+    reduced = rating_reads.rating_observations(engine, years)
     assert len(reduced) < len(full) / 3
     keys = mdg_rating.SERIES_KEYS
     for year in years:
@@ -68,7 +68,7 @@ def test_rating_observations_serve_every_year_in_one_pass(engine):
         pd.testing.assert_frame_equal(
             a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
         )
-    assert queries.rating_observations(engine, []).empty
+    assert rating_reads.rating_observations(engine, []).empty
 
 
 @BACKENDS

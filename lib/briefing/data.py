@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,17 +10,17 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib import overview, queries
+from lib import derived, overview, queries
 from lib.briefing.pdf import CHART_SCALE
+from lib.briefing.render import WORKERS, rasterise
 from lib.domains.mdg import choices as mdg_choices
-from lib.exports import chart_png
 
 ProgressFn = Callable[[float, str], None]
 
 DEFAULT_INDICATORS = ("4.1", "5.1", "7.8", "2.1", "3.1")
 MAX_COUNTRIES = 8  # as on the MDG page (its country picker's limit), so grids and tables fit a page
 
-CHART_WORKERS = min(4, os.cpu_count() or 1)  # vl-convert renders charts in parallel threads
+CHART_WORKERS = WORKERS  # threads waiting on the chart workers (lib.briefing.render)
 
 # --- Data ---------------------------------------------------------------------------------------
 
@@ -35,11 +34,11 @@ class PackData:
     indicators: pd.DataFrame
     series: pd.DataFrame
     obs: pd.DataFrame  # the chosen indicators' observations for the countries shown
-    last_year: dict[str, int]  # per indicator, its latest year in any country
+    last_year: dict[str, int]  # per chosen indicator, its latest year in any country
     items: pd.DataFrame
     acts: pd.DataFrame
     agencies: pd.DataFrame
-    counts: pd.DataFrame  # values per country, indicator, sex and location (the MDG page's country list)
+    counts: pd.DataFrame  # the chosen indicators' values per country, sex and location
 
 
 def load_data(
@@ -51,15 +50,16 @@ def load_data(
     """
     inds = queries.indicators(engine)
     rounds = queries.rounds(engine)
-    counts = queries.disaggregation_counts(engine)
+    shown = [code for code in dict.fromkeys(codes) if code in set(inds["code"])]
+    # The chosen indicators' part of the catalogue only: its cost does not grow with the others.
+    counts = queries.disaggregation_counts(engine, shown)
     frames = [
         queries.observations(
             engine, (code,), list(countries) if countries else mdg_choices.default_countries(counts, code)
         )
-        for code in dict.fromkeys(codes)
-        if code in set(inds["code"])
+        for code in shown
     ]
-    catalogue = queries.observation_catalogue(engine)
+    catalogue = queries.observation_catalogue(engine, shown)
     return PackData(
         rounds=rounds,
         reports=queries.progress_reports(engine),
@@ -84,8 +84,17 @@ class Context:
     cutoff: pd.Timestamp
     pool: ThreadPoolExecutor
     mdg_sources: set[str] = field(default_factory=set)  # observation sources the MDG pages show
+    engine: Engine | None = None  # with version: charts kept for every server (lib.derived.chart_png)
+    version: int | None = None
 
     def render(self, chart: Any) -> tuple[Future[bytes], str]:
         """Start rendering a chart in the pool; returns the PNG's future and the chart's description."""
         spec = chart.to_dict()  # validated here, once; the pool only rasterises
-        return self.pool.submit(chart_png, spec, CHART_SCALE), str(spec.get("description", ""))
+        return self.pool.submit(self._png, spec), str(spec.get("description", ""))
+
+    def _png(self, spec: dict[str, Any]) -> bytes:
+        if self.engine is None or self.version is None:
+            return rasterise(spec, CHART_SCALE)
+        return derived.chart_png(
+            self.engine, self.version, spec, CHART_SCALE, lambda: rasterise(spec, CHART_SCALE)
+        )

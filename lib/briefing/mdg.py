@@ -152,6 +152,38 @@ def _chart_rows(ratings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return ratings.head(PACK_CHART_ROWS), note
 
 
+#: Rows of an MDG table in the pack (about a page): past them a table runs over pages (the pack
+#: keeps to 8-12 pages before the annex), its gap chart becomes a tangle of lines, and both take
+#: seconds to lay out and draw. The MDG page lists every series.
+PACK_TABLE_ROWS = 24
+
+
+def _table_rows(rows: pd.DataFrame, breakdowns: list[str]) -> tuple[pd.DataFrame, str]:
+    """The rows an MDG table shows, and a note when it is not all of them.
+
+    Over :data:`PACK_TABLE_ROWS`: the rows without a breakdown (``breakdowns`` all "total"),
+    and if those are still too many, the first ones in the table's order.
+    """
+    total = len(rows)
+    if total <= PACK_TABLE_ROWS:
+        return rows, ""
+    plain = rows.loc[(rows[breakdowns] == "total").all(axis=1)]
+    if 0 < len(plain) <= PACK_TABLE_ROWS:
+        note = _(
+            "The table shows the {shown} series without a breakdown, of {total}; the MDG page lists "
+            "every series, female/male and rural/urban included.",
+            shown=len(plain),
+            total=total,
+        )
+        return plain, note
+    note = _(
+        "The table shows the first {shown} of {total} series; the MDG page lists every series.",
+        shown=PACK_TABLE_ROWS,
+        total=total,
+    )
+    return rows.head(PACK_TABLE_ROWS), note
+
+
 def _unrated_line(unrated: pd.DataFrame, ind: pd.Series) -> str:
     """One line on the series that could not be rated, and why (instead of rows of "not rated")."""
     if unrated.empty:
@@ -185,7 +217,7 @@ def _mdg_indicator(
     found = mdg_headline.rated(obs, ctx.data.indicators, year) if not obs.empty else None
     ratings = found.ratings if found is not None else pd.DataFrame()
     fallback_notes = mdg_headline.fallback_notes(found, names) if found is not None else []
-    rating_table, rating_widths, rating_note = pd.DataFrame(), [], ""
+    rating_table, rating_widths, rating_note, rating_bound = pd.DataFrame(), [], "", ""
     unrated_line = ""
     if not ratings.empty:
         no_rating = ratings["rating"].isin([mdg_rating.RATING_NOT_RATED, mdg_rating.RATING_INSUFFICIENT])
@@ -194,6 +226,7 @@ def _mdg_indicator(
     if not ratings.empty:
         # The grid's own row order (country, breakdown, source, series), so chart and table read alike.
         ratings = ratings.assign(_row=mdg_charts._rating_row_label(ratings)).sort_values("_row")
+        ratings, rating_bound = _table_rows(ratings, ["sex", "location"])
         # No rating grid: it would repeat the ratings table below, row for row.
         rating_table, rating_widths, rating_note = compact(
             pd.DataFrame(
@@ -219,6 +252,10 @@ def _mdg_indicator(
             continue
         trend = mdg_metrics.gap_trend(g)
         other = "location" if dim == "sex" else "sex"
+        trend, bound = _table_rows(trend, [other])
+        if bound:  # the chart draws the gaps the table lists
+            keys = ["indicator_code", "series_key", "country_iso3", "source", other]
+            g = g.merge(trend[keys], on=keys)
         a_word, b_word = human(a), human(b)
         table, widths, note = compact(
             pd.DataFrame(
@@ -241,7 +278,7 @@ def _mdg_indicator(
                 g, "difference", title=_("Indicator {code}: gap, {gap}", code=code, gap=minus)
             ).properties(width=460, height=220)
         )
-        gaps.append((minus, table, widths, note, chart_g))
+        gaps.append((minus, table, widths, " ".join(n for n in (note, bound) if n), chart_g))
     sources = sorted(obs["source"].dropna().astype(str).unique()) if not obs.empty else []
 
     def write(pdf: PackPDF) -> None:
@@ -281,8 +318,9 @@ def _mdg_indicator(
             )
         elif not rating_table.empty:
             pdf.subheading(_("Progress ratings"))
-            if rating_note:
-                pdf.para(rating_note, size=7.5, muted=True)
+            for line in (rating_note, rating_bound):
+                if line:
+                    pdf.para(line, size=7.5, muted=True)
             pdf.data_table(rating_table, rating_widths, size=7)
         for label, table, widths, note, chart_g in gaps:
             pdf.chart(

@@ -1,4 +1,4 @@
-"""Builds the pack: loads the data, renders the charts in parallel, writes the sections in order."""
+"""Builds the pack: loads the data, renders the charts in parallel (in processes), writes the sections in order."""
 
 from __future__ import annotations
 
@@ -13,15 +13,24 @@ from lib.briefing.action_points import action_point_sections
 from lib.briefing.annex import annex_section, sources_section
 from lib.briefing.brief import brief_section
 from lib.briefing.cover import cover
-from lib.briefing.data import CHART_WORKERS, DEFAULT_INDICATORS, MAX_COUNTRIES, Context, ProgressFn, load_data
+from lib.briefing.data import (
+    CHART_WORKERS,
+    DEFAULT_INDICATORS,
+    MAX_COUNTRIES,
+    Context,
+    ProgressFn,
+    load_data,
+)
 from lib.briefing.fmt import fmt_date
 from lib.briefing.mdg import mdg_sections
 from lib.briefing.pdf import PackPDF, Writer, render_toc
 from lib.briefing.recommendations import recommendations_section
+from lib.briefing.render import start_workers
 from lib.briefing.workload import workload_section
+from lib.db import get_data_version
 from lib.i18n import _
 
-MOVED_INDICATORS = 3  # the pack shows at most this many indicators by default
+MOVED_INDICATORS = 2  # by default at most this many indicators: staff may choose 2, and 3 pass 12 pages
 
 
 def default_indicators(ov: overview.Overview) -> tuple[str, ...]:
@@ -65,6 +74,9 @@ def build_pack(
             progress(min(max(fraction, 0.0), 1.0), message)
 
     report(0.0, _("Loading the data"))
+    start_workers()  # they load vl-convert while the data loads
+    with engine.connect() as conn:
+        version = get_data_version(conn)
     stored = preparation.stored_choice(engine, round_id)  # staff's choice for the round, if any
     if countries is None:
         countries = list(stored.countries) or None
@@ -80,7 +92,17 @@ def build_pack(
     data = load_data(engine, mdg_indicators, chosen)
     row = data.rounds.set_index("id").loc[round_id]
     with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
-        ctx = Context(data, ov, round_id, row, ov.previous_round_id, pd.Timestamp(row["cutoff_date"]), pool)
+        ctx = Context(
+            data,
+            ov,
+            round_id,
+            row,
+            ov.previous_round_id,
+            pd.Timestamp(row["cutoff_date"]),
+            pool,
+            engine=engine,
+            version=version,
+        )
         report(0.2, _("Computing the figures and drawing the charts"))
         parts: list[tuple[str, list[Writer]]] = [
             (_("Writing the summary"), [brief_section(ctx, preparation.stored_edits(engine, round_id))]),

@@ -18,7 +18,7 @@ from lib import reference
 from lib.audit import audit
 from lib.datasets import MDG, Dataset, get_dataset
 from lib.db import bump_data_version, get_data_version, writer
-from lib.ingest import direct, ends
+from lib.ingest import direct, ends, ratings
 from lib.ingest.decode import decode
 from lib.ingest.readers import parse
 from lib.ingest.results import (
@@ -281,12 +281,15 @@ def _write(
             else:
                 add_to_summary(conn, typed, delta)
             ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
+            ratings.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
         else:
             big = rebuild_all_worth(conn, res.new + res.modified)
             refresh_summary(conn, None if big else summary_groups_of(target, upload_id))
             ends.refresh_written(conn, upload_id, big)
+            ratings.refresh_written(conn, upload_id, big)
     elif dataset.table == ConsultationRound.__tablename__:
         ends.sync_years(conn)  # the rounds' cut-off years may have changed
+        ratings.sync_years(conn)
     res.upload_id = upload_id
     if after_write is not None:
         after_write(conn, upload_id)

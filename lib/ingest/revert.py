@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from lib.audit import audit
 from lib.datasets import get_dataset
 from lib.db import bump_data_version, writer
-from lib.ingest import ends
+from lib.ingest import ends, ratings
 from lib.ingest.results import RevertRefused
 from lib.ingest.staging import lock_writes, target_table, temp_table
 from lib.ingest.summary import collect_groups, rebuild_all_worth, refresh_summary, summary_groups_of
@@ -196,9 +196,11 @@ def revert(engine: Engine, upload_id: int, user: str = "cli") -> dict:
         before.drop(conn)
         if summary:
             ends.refresh(conn, groups)  # before refresh_summary, which drops the groups' table
+            ratings.refresh(conn, groups)
             refresh_summary(conn, groups)
         elif target is ConsultationRound.__table__:
             ends.sync_years(conn)  # the rounds' cut-off years may have changed
+            ratings.sync_years(conn)
         now = datetime.now(UTC)
         conn.execute(update(up).where(up.c.id == upload_id).values(reverted_at=now, reverted_by=user))
         version = bump_data_version(conn)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib import chart_theme as theme
 from lib import filters, i18n, links, tables
+from lib.briefing.render import start_workers
 from lib.escape import md_escape
 from lib.exports import chart_png, to_csv_bytes, to_excel_bytes
 from lib.headline import Figure
@@ -279,6 +280,7 @@ def briefing_pack_download(version: int, round_id: str) -> None:
         # The pack is built in the language of the page (one cached pack per language).
         lang = i18n.get_language()
         pack_for = (version, round_id, lang)
+        start_workers()  # the pack's chart processes get ready while the reader looks at the page
         if st.button(
             _("Build the briefing pack"), key="build-briefing-pack", icon=":material/picture_as_pdf:"
         ):

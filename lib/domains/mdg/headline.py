@@ -8,6 +8,7 @@ briefing overview and the pack (lib.headline).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,6 +17,9 @@ from lib.domains.mdg import rating, texts
 from lib.headline import Change
 from lib.i18n import N_, _
 from lib.rounds import Window
+
+if TYPE_CHECKING:
+    from lib.rating_reads import StoredRatings
 
 PROGRESSING = (rating.RATING_ON_TRACK, rating.RATING_SUBSTANTIAL, rating.RATING_MODERATE)
 DETERIORATING = (
@@ -52,9 +56,18 @@ def rating_moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
         how="inner",
     )
     both = both.loc[~both["rating_before"].isin(unrated)]
-    moved = both.loc[both["rating"] != both["rating_before"]].copy()
-    moved["direction"] = (moved["rating_order"] < moved["order_before"]).map({True: "better", False: "worse"})
-    return moved[[*keys, "rating_before", "rating", "arrow", "direction"]].reset_index(drop=True)
+    moved = both.loc[both["rating"] != both["rating_before"]]
+    return moves_of(moved[[*keys, "rating_before", "rating"]])
+
+
+def moves_of(moved: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rating_moves`' columns for series whose rating moved (keys, rating_before, rating)."""
+    order = {name: i for i, name in enumerate(rating.RATING_ORDER)}
+    better = moved["rating"].map(order) < moved["rating_before"].map(order)
+    return moved.assign(
+        arrow=moved["rating"].map(rating.RATING_ARROWS),
+        direction=better.map({True: "better", False: "worse"}),
+    ).reset_index(drop=True)[[*rating.SERIES_KEYS, "rating_before", "rating", "arrow", "direction"]]
 
 
 @dataclass
@@ -106,19 +119,33 @@ class Headline:
     moved: pd.DataFrame = field(default_factory=pd.DataFrame)  # rating_moves since the previous round
 
 
-def headline(obs: pd.DataFrame, indicators: pd.DataFrame, win: Window) -> Headline:
-    """The round's headline from the observations of the data years (:func:`data_years`)."""
+def headline(
+    obs: pd.DataFrame, indicators: pd.DataFrame, win: Window, stored: StoredRatings | None = None
+) -> Headline:
+    """The round's headline from the observations of the data years (:func:`data_years`), or
+    from the ratings kept at write time (``stored``: rating_reads.stored_ratings, the same
+    progress_rating results counted and compared in SQL)."""
     hl = Headline(data_year(win.cutoff))
-    if obs.empty:
-        return hl
-    now = rated(obs, indicators, hl.year).ratings
-    before = None
-    if win.previous_cutoff is not None:
-        before = rated(obs, indicators, data_year(win.previous_cutoff)).ratings
-        hl.moved = rating_moves(now, before)
+    before_year = data_year(win.previous_cutoff) if win.previous_cutoff is not None else None
+    if stored is not None:
+        if not any(stored.counts.values()):  # as no observation up to the data years
+            return hl
+        now = stored.counts[hl.year]
+        before = stored.counts[before_year] if before_year is not None else None
+        if before_year is not None:
+            hl.moved = moves_of(stored.moved)
+    else:
+        if obs.empty:
+            return hl
+        ratings = rated(obs, indicators, hl.year).ratings  # the MDG series first, as everywhere
+        now, before = ratings["rating"].value_counts().to_dict(), None
+        if before_year is not None:
+            earlier = rated(obs, indicators, before_year).ratings
+            before = earlier["rating"].value_counts().to_dict()
+            hl.moved = rating_moves(ratings, earlier)
 
-    def tally(ratings: pd.DataFrame | None, which: tuple[str, ...]) -> float | None:
-        return None if ratings is None else float(ratings["rating"].isin(which).sum())
+    def tally(counts: dict[str, int] | None, which: tuple[str, ...]) -> float | None:
+        return None if counts is None else float(sum(counts.get(r, 0) for r in which))
 
     hl.changes = [
         Change(N_("Series progressing"), tally(now, PROGRESSING), tally(before, PROGRESSING)),

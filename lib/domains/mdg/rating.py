@@ -294,7 +294,7 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
         *RATING_VERDICT,
         "rating_order",
     ]
-    counted = "n_points" in obs.columns  # pre-aggregated inputs (queries.rating_inputs) carry the full count
+    counted = "n_points" in obs.columns  # pre-aggregated inputs (rating_reads.rating_inputs) carry the full count
     extra = ["n_points"] if counted else []
     d = obs.loc[obs["value"].notna(), [*SERIES_KEYS, "year", "value", "unit", *extra]].copy()
     d["value"] = d["value"].astype(float)

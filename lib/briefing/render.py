@@ -1,0 +1,128 @@
+"""The pack's charts rasterised in worker processes, started once per server and kept.
+
+vl-convert holds the GIL (and its one converter) while it renders: in threads the charts
+neither ran in parallel nor let the pack's own work go on meanwhile. Each worker is a plain
+``python -c`` process that imports vl-convert only (nothing of the app, nor the server's main
+module, as multiprocessing's spawn would) and answers one spec at a time over its pipes.
+A worker that dies is replaced; its chart is drawn in this process instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from lib.chart_theme import vega_spec
+from lib.exports import PNG_FONT, chart_png
+from lib.paths import FONT_DIR
+
+log = logging.getLogger(__name__)
+
+WORKERS = min(4, os.cpu_count() or 1)
+
+# The worker: length-prefixed JSON requests {"spec", "scale"} in, (status, length, bytes) out.
+_WORKER = r"""
+import json, struct, sys
+import vl_convert as vlc
+vlc.register_font_directory(sys.argv[1])
+# Draw once now: vl-convert starts its JavaScript engine on the first chart, not on import.
+vlc.vegalite_to_png({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a"}}})
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+while True:
+    head = inp.read(8)
+    if len(head) < 8:
+        break
+    req = json.loads(inp.read(struct.unpack(">Q", head)[0]))
+    try:
+        body, status = vlc.vegalite_to_png(req["spec"], scale=req["scale"]), 0
+    except Exception as exc:
+        body, status = repr(exc).encode(), 1
+    out.write(struct.pack(">BQ", status, len(body)))
+    out.write(body)
+    out.flush()
+"""
+
+
+class ChartError(RuntimeError):
+    """vl-convert refused a spec (the worker itself is fine)."""
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(  # noqa: S603  (our own interpreter and code)
+            [sys.executable, "-c", _WORKER, str(FONT_DIR)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def render(self, spec: dict[str, Any], scale: float) -> bytes:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        req = json.dumps({"spec": spec, "scale": scale}).encode()
+        self.proc.stdin.write(struct.pack(">Q", len(req)) + req)
+        self.proc.stdin.flush()
+        head = self.proc.stdout.read(9)
+        if len(head) < 9:
+            raise EOFError("chart worker stopped")
+        status, n = struct.unpack(">BQ", head)
+        body = self.proc.stdout.read(n)
+        if len(body) < n:
+            raise EOFError("chart worker stopped")
+        if status:
+            raise ChartError(body.decode(errors="replace"))
+        return body
+
+
+_idle: queue.Queue[_Worker] = queue.Queue()
+_started = 0
+_lock = threading.Lock()
+
+
+def start_workers() -> None:
+    """Start the workers that are not running yet (they load vl-convert while the pack loads its data)."""
+    global _started
+    with _lock:
+        while _started < WORKERS:
+            _idle.put(_Worker())
+            _started += 1
+
+
+def worker_pids() -> list[int]:
+    """The process ids of the idle workers (for tests and diagnostics)."""
+    return [w.proc.pid for w in list(_idle.queue)]
+
+
+def png_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as lib.exports.chart_png draws it (TopoJSON inlined, the shipped font)."""
+    out = vega_spec(spec)
+    return {**out, "config": {**out.get("config", {}), "font": PNG_FONT}}
+
+
+def rasterise(spec: dict[str, Any], scale: float) -> bytes:
+    """The PNG of a Vega-Lite spec, as lib.exports.chart_png draws it, rendered by a worker (this
+    thread only waits); in this process when the worker stopped (it is replaced)."""
+    global _started
+    start_workers()
+    worker = _idle.get()
+    try:
+        png = worker.render(png_spec(spec), scale)
+    except (OSError, EOFError, ValueError):
+        log.warning("a chart worker stopped; drawing in the server process", exc_info=True)
+        worker.proc.kill()
+        worker.proc.wait()
+        with _lock:
+            _started -= 1
+        start_workers()
+        return chart_png(spec, scale)
+    except ChartError:
+        _idle.put(worker)
+        raise
+    _idle.put(worker)
+    return png

@@ -1,0 +1,156 @@
+"""Upkeep of ``observation_rating``: each series' progress rating up to the cut-off years of
+``observation_end`` (the latest round's data year and the previous round's), kept at write time
+so that the briefing overview reads its ratings instead of rating some 130,000 series per view.
+
+Maintained in the same transaction as every import and revert, right after ``observation_end``
+(lib.ingest.ends), and from it: only the series a write touched are rated again, with the
+briefing's own function (``lib.domains.mdg.rating.progress_rating``) on the same end points the
+overview would read, so a stored rating is the computed one by construction. A change of the
+rounds' cut-off years rates the years added and drops those gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Column, Connection, Table, and_, delete, exists, select
+
+from lib.domains.mdg.rating import progress_rating
+from lib.ingest.ends import POINTS, SERIES, covered_years
+from lib.ingest.staging import fill_staging, temp_table
+from lib.ingest.summary import collect_groups, summary_groups_of
+from lib.models import MdgIndicator, Observation, ObservationEnd, ObservationRating
+
+#: observation_end's columns a rating reads, in the order :func:`rate_ends` takes them.
+END_COLUMNS = [*SERIES, "cutoff_year", *[f"{p}_{x}" for p in POINTS for x in ("year", "value", "unit")]]
+RATING_COLUMNS = [*SERIES, "cutoff_year", "rating"]
+
+
+def end_rows(ends: pd.DataFrame) -> pd.DataFrame:
+    """The observations a rating of ``ends`` (one cut-off year's rows of ``observation_end``)
+    uses: each series' first value, its first from 1990 and its latest, once per year."""
+    parts = [
+        ends[[*SERIES, f"{p}_year", f"{p}_value", f"{p}_unit"]].set_axis(
+            [*SERIES, "year", "value", "unit"], axis=1
+        )
+        for p in POINTS
+    ]
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows.loc[rows["year"].notna()].drop_duplicates([*SERIES, "year"])
+    return rows.astype({"year": "int64", "value": "float64"})
+
+
+def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The rating of every series and cut-off year of ``ends`` (columns :data:`END_COLUMNS`):
+    ``progress_rating`` on its end points, per year; columns :data:`RATING_COLUMNS`."""
+    out = []
+    for year, part in ends.groupby("cutoff_year", sort=True):
+        rated = progress_rating(end_rows(part), indicators)
+        out.append(rated[list(SERIES)].assign(cutoff_year=int(year), rating=rated["rating"]))
+    if not out:
+        return pd.DataFrame(columns=RATING_COLUMNS)
+    return pd.concat(out, ignore_index=True)[RATING_COLUMNS]
+
+
+def _indicators(conn: Connection) -> pd.DataFrame:
+    t = MdgIndicator.__table__
+    cols = [t.c.code, t.c.target_ratio_2015, t.c.desired_direction]
+    return pd.DataFrame(conn.execute(select(*cols)).all(), columns=[c.name for c in cols])
+
+
+def _driver_rows(conn: Connection, stmt) -> list[tuple]:
+    """The rows of ``stmt`` as the driver's tuples (SQLAlchemy's Row objects are slow by the 100,000)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[n] for n in compiled.positiontup] if compiled.positional else compiled.params
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _rows_of(ratings: pd.DataFrame) -> Iterable[tuple]:
+    """``ratings`` as driver tuples in the table's column order (fill_staging's)."""
+    cols = [
+        ratings[c.name].to_numpy(dtype="int64").tolist()
+        if c.name == "cutoff_year"
+        else ratings[c.name].tolist()
+        for c in ObservationRating.__table__.columns
+    ]
+    return zip(*cols, strict=True)
+
+
+def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None) -> None:
+    """Rate the series of ``groups`` (None: every series) at the years ``observation_end`` holds
+    (or only ``years``) and insert their ratings (none of them is stored)."""
+    e, r = ObservationEnd.__table__, ObservationRating.__table__
+    stmt = select(*[e.c[c] for c in END_COLUMNS])
+    if groups is not None:
+        stmt = stmt.select_from(e.join(groups, and_(*[e.c[k] == groups.c[k] for k in SERIES])))
+    if years is not None:
+        stmt = stmt.where(e.c.cutoff_year.in_(years))
+    ends = pd.DataFrame(_driver_rows(conn, stmt), columns=END_COLUMNS)
+    if ends.empty:
+        return
+    fill_staging(conn, r, _rows_of(rate_ends(ends, _indicators(conn))))
+
+
+def refresh(conn: Connection, groups: Table | None) -> None:
+    """Rate again the series in ``groups`` (a temporary table of SERIES columns, as ends.refresh
+    takes it) or every series (None), after their end points were rebuilt."""
+    r = ObservationRating.__table__
+    if groups is None:
+        conn.execute(delete(r))
+    else:
+        conn.execute(delete(r).where(exists().where(and_(*[r.c[k] == groups.c[k] for k in SERIES]))))
+    _rate(conn, groups)
+
+
+def refresh_written(conn: Connection, upload_id: int, everything: bool) -> None:
+    """After an import that modified rows (as ends.refresh_written): rate again the series it wrote."""
+    if everything:
+        refresh(conn, None)
+        return
+    groups = collect_groups(conn, summary_groups_of(Observation.__table__, upload_id))
+    refresh(conn, groups)
+    groups.drop(conn)
+
+
+def add_new_rows(
+    conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None, *, new_series: bool = False
+) -> None:
+    """After an all-new import (ends.add_new_rows): rate again the series of ``rows`` (``codes``
+    numbers each row's series, see direct.series_codes). ``new_series``: none was rated before."""
+    if rows.empty:
+        return
+    if codes is None:
+        codes = rows.groupby(list(SERIES), sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    heads = rows.iloc[np.sort(first)][list(SERIES)]
+    o = Observation.__table__
+    groups = temp_table(conn, "rating_groups", [Column(k, o.c[k].type, primary_key=True) for k in SERIES])
+    fill_staging(conn, groups, zip(*[heads[k].tolist() for k in SERIES], strict=True))
+    if new_series:
+        _rate(conn, groups)
+    else:
+        refresh(conn, groups)
+    groups.drop(conn)
+
+
+def rated_years(conn: Connection) -> list[int]:
+    """The cut-off years ``observation_rating`` holds ratings for."""
+    r = ObservationRating.__table__
+    return sorted(conn.execute(select(r.c.cutoff_year).distinct()).scalars())
+
+
+def sync_years(conn: Connection) -> None:
+    """After ends.sync_years: rate the cut-off years ``observation_end`` gained, drop those it lost."""
+    r = ObservationRating.__table__
+    want, have = set(covered_years(conn)), set(rated_years(conn))
+    if gone := sorted(have - want):
+        conn.execute(delete(r).where(r.c.cutoff_year.in_(gone)))
+    if added := sorted(want - have):
+        _rate(conn, None, added)
