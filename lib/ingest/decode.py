@@ -40,7 +40,7 @@ def decode(
                 )
             ]
         )
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file to find out)
         raise ImportRejected(
             [
                 Problem(
@@ -93,7 +93,7 @@ def decode(
 
 def _text_checked(text: str) -> str:
     """The text with CR-only line ends made LF; refused when it holds nothing but blanks."""
-    if not text.strip():
+    if not text or text.isspace():
         # A byte-order mark and blanks only.
         raise ImportRejected(
             [

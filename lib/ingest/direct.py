@@ -44,13 +44,36 @@ class SeriesCodes:
         return len(self.first)
 
 
+#: Each text column's numbering (``pd.factorize`` codes, -1 for a missing cell) made while the
+#: frame was coerced (lib.ingest.validate), by frame id with a weak reference to tell a reused id.
+_FACTORS: dict[int, tuple[weakref.ref, dict[str, np.ndarray]]] = {}
+
+
+def remember_factors(frame: pd.DataFrame, factors: dict[str, np.ndarray]) -> None:
+    """Keep the columns' numbering of a new frame, for :func:`combine_codes` to reuse."""
+    for key in [k for k, (ref, _) in _FACTORS.items() if ref() is None]:
+        del _FACTORS[key]
+    _FACTORS[id(frame)] = (weakref.ref(frame), factors)
+
+
+def _factor(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
+    """A column's cells numbered 0..n-1 (a missing cell has its own number), and n."""
+    held = _FACTORS.get(id(frame))
+    if held is not None and held[0]() is frame and column in held[1]:
+        k = held[1][column] + 1  # -1 (missing) becomes 0
+        return k, int(k.max(initial=0)) + 1
+    k, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+    return k, len(uniques)
+
+
 def combine_codes(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> SeriesCodes:
-    """Number the distinct combinations of ``columns``: one factorize per column, one sort."""
+    """Number the distinct combinations of ``columns``: one factorize per column (or the one
+    made while coercing it, see :func:`remember_factors`), one sort."""
     codes = np.zeros(len(frame), dtype=np.int64)
     for c in columns:
-        k, uniques = pd.factorize(frame[c], use_na_sentinel=False)
-        codes = codes * max(len(uniques), 1) + k
-        if len(uniques) > 1 and int(codes.max(initial=0)) > 2**40:  # keep clear of int64 overflow
+        k, n_uniques = _factor(frame, c)
+        codes = codes * max(n_uniques, 1) + k
+        if n_uniques > 1 and int(codes.max(initial=0)) > 2**40:  # keep clear of int64 overflow
             codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     return SeriesCodes(inverse.astype(np.int64), first)

@@ -133,16 +133,22 @@ def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
 
 
 def add_new_rows(
-    conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None, *, new_series: bool = False
+    conn: Connection,
+    rows: pd.DataFrame,
+    codes: np.ndarray | None = None,
+    *,
+    new_series: bool = False,
+    delta: pd.DataFrame | None = None,
 ) -> None:
     """Merge the end points of observations that were all new (none replaced a stored one).
 
     Per series and cut-off year the earlier first (and base) and the later latest win, so two
     set-based statements merge them: stored series are updated, others inserted.
     ``new_series``: none of the rows' series has anything stored, so they are only inserted.
+    ``delta``: the rows' :func:`ends_frame` for the years the table covers, if already made.
     """
-    years = covered_years(conn)
-    delta = ends_frame(rows, years, codes)
+    if delta is None:
+        delta = ends_frame(rows, covered_years(conn), codes)
     if delta.empty:
         return
     e = ObservationEnd.__table__

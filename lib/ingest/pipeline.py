@@ -228,6 +228,22 @@ def _compress_later(raw: bytes) -> Future[bytes]:
         pool.shutdown(wait=False)  # the thread ends once the file is done
 
 
+def _derive_later(
+    conn: Connection, typed: pd.DataFrame, series: direct.SeriesCodes
+) -> Future[tuple[pd.DataFrame, pd.DataFrame]]:
+    """What an all-new import adds to the summary and to the end points, computed on a worker
+    thread while the rows are written (the driver waits on the database meanwhile: SQLite
+    steps and PostgreSQL's COPY release the GIL). Reads the cut-off years first, on ``conn``."""
+    years = ends.covered_years(conn)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(
+            lambda: (direct.summary_delta(typed, series), ends.ends_frame(typed, years, series.codes))
+        )
+    finally:
+        pool.shutdown(wait=False)
+
+
 def _write(
     conn: Connection,
     res: ImportResult,
@@ -263,6 +279,8 @@ def _write(
         .returning(up.c.id)
     ).scalar_one()
     fresh, series = staged.fresh, staged.series
+    all_new = series is not None and res.modified == 0 and res.unchanged == 0
+    derived = _derive_later(conn, typed, series) if all_new else None
     apply_rows(
         conn, target, staged.table, dataset, upload_id, (staged.staged_new, res.modified, res.unchanged)
     )
@@ -272,15 +290,15 @@ def _write(
     if packing is not None:
         conn.execute(update(up).where(up.c.id == upload_id).values(content=packing.result()))
     if series is not None:
-        if res.modified == 0 and res.unchanged == 0:
-            # Every row is new: add the file's own counts and end points (grouped here on the
-            # series numbers; SQLite's GROUP BY over the table took 2.7 s).
-            delta = direct.summary_delta(typed, series)
+        if derived is not None:
+            # Every row is new: add the file's own counts and end points (grouped on the
+            # series numbers, see _derive_later; SQLite's GROUP BY over the table took 2.7 s).
+            delta, end_points = derived.result()
             if fresh.all():  # series with nothing stored: their rows are only inserted
                 direct.insert_summary(conn, delta)
             else:
                 add_to_summary(conn, typed, delta)
-            ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
+            ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()), delta=end_points)
             ratings.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
         else:
             big = rebuild_all_worth(conn, res.new + res.modified)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lib.datasets import Col, Dataset, join_list, split_list
-from lib.ingest.direct import duplicated_keys
+from lib.ingest.direct import duplicated_keys, remember_factors
 from lib.ingest.regional import REGIONAL_DELIMITERS, day_first_dates, decimal_commas
 from lib.ingest.results import (
     BOOL_FALSE,
@@ -93,7 +93,44 @@ def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd
     In a semicolon or tab file, a column written throughout with decimal commas or day-first
     dates is read that way (:mod:`lib.ingest.regional`).
     """
+    typed, _checked, problems = _coerce(df, dataset, delimiter)
+    return typed, problems
+
+
+def _objects(v: pd.Series, factors: dict[str, np.ndarray]) -> pd.Series:
+    """A text column as Python strings (object dtype), None where empty.
+
+    Each distinct text becomes one string shared by its cells (factorized once: a column of
+    300k cells holds a few thousand distinct texts), which is also what makes the later
+    factorizing, ``isin`` and binding of the column cheap: equal cells are the same object.
+    """
+    codes, uniques = pd.factorize(v, use_na_sentinel=True)
+    factors[str(v.name)] = codes  # the series numbering reuses it (direct.remember_factors)
+    objs = np.asarray(uniques, dtype=object)
+    objs = np.append(np.where(objs == "", None, objs), None)  # code -1 (a missing cell): None
+    return pd.Series(objs.take(codes), index=v.index, dtype=object)
+
+
+def _arrow_checked(c: Col) -> bool:
+    """Whether the value checks read this text column as Arrow strings (see :func:`_coerce`).
+
+    Not a list column (its values are checked one by one) nor one with a pattern (Arrow's
+    regular expressions are RE2's, not Python's).
+    """
+    return c.kind == "str" and not c.multiple and not c.pattern
+
+
+def _coerce(
+    df: pd.DataFrame, dataset: Dataset, delimiter: str = ","
+) -> tuple[pd.DataFrame, pd.DataFrame, Problems]:
+    """:func:`coerce`, and the frame the value checks read: the same columns, but the text ones
+    (:func:`_arrow_checked`) kept as Arrow strings, missing where empty. pandera asks each
+    column whether it holds a missing cell once per check: on Python strings that is a scan
+    of the column each time, on Arrow strings a count Arrow keeps (and ``isin`` and lengths
+    run in Arrow's C++)."""
     out = pd.DataFrame(index=df.index)
+    checked: dict[str, pd.Series] = {}
+    factors: dict[str, np.ndarray] = {}
     problems = Problems()
     problems.unreadable = {}  # column -> rows of its cells that did not convert (see check_values)
     regional = delimiter in REGIONAL_DELIMITERS
@@ -106,8 +143,13 @@ def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd
                 # One stored form per set of values, whatever the order or spacing in the file.
                 v = v.map(lambda cell: join_list(split_list(cell)))
                 blank = v.eq("")
-            # object first: pandas' string dtype would turn None into NaN.
-            out[c.name] = v.astype(object).where(~blank, None)
+            # object: pandas' string dtype would turn None into NaN.
+            if v.dtype != "str":  # a list column's stored forms
+                out[c.name] = v.astype(object).where(~blank, None)
+                continue
+            out[c.name] = _objects(v.rename(c.name), factors)
+            if _arrow_checked(c):
+                checked[c.name] = v.where(~blank)
             continue
         if c.kind == "bool":
             low = s.str.lower()
@@ -160,7 +202,11 @@ def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd
         failed = out[c.name].isna().to_numpy() & ~blank.to_numpy()
         if failed.any():
             problems.unreadable[c.name] = s.index.to_numpy()[failed]
-    return out, problems
+    remember_factors(out, factors)
+    view = out.copy(deep=False)
+    for name, col in checked.items():
+        view[name] = col
+    return out, view, problems
 
 
 def range_text(c: Col) -> str:
@@ -174,7 +220,10 @@ Rule = tuple[Callable[[pd.Series], pd.Series], str]
 
 
 def _lengths(s: pd.Series) -> pd.Series:
-    """The lengths of a column of strings (``map(len)`` in C: ten times ``.str.len()`` on objects)."""
+    """The lengths of a column of strings: Arrow's for Arrow strings (characters, as ``len``),
+    else ``map(len)`` in C (ten times ``.str.len()`` on objects)."""
+    if s.dtype == "str" and not s.hasnans:
+        return s.str.len().astype("int64")
     return pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
 
 
@@ -384,10 +433,10 @@ def validate(
 
     ``series`` is the MDG series catalogue: each row's series must be in it, under its indicator.
     """
-    typed, converted = coerce(parsed.frame, dataset, parsed.delimiter)
+    typed, checked, converted = _coerce(parsed.frame, dataset, parsed.delimiter)
     problems = Problems.merge(
         converted,
-        check_values(typed, dataset, refs, converted.unreadable),
+        check_values(checked, dataset, refs, converted.unreadable),
         row_rules(typed, dataset, series),
         _duplicates(typed, dataset),
     )
