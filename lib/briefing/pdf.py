@@ -4,7 +4,6 @@ paragraphs, notes, charts, tables and the contents. Nothing here knows a domain.
 from __future__ import annotations
 
 import io
-import os
 import struct
 from collections.abc import Callable
 
@@ -20,7 +19,6 @@ from lib.paths import FONT_DIR
 
 CHART_SCALE = 2.0  # PNG pixels per CSS pixel: sharp in print, a few MB for the whole pack
 PX_MM = 25.4 / 96  # one CSS pixel in millimetres (charts keep their on-screen size when they fit)
-CHART_WORKERS = min(4, os.cpu_count() or 1)  # vl-convert renders charts in parallel threads
 
 FONT = "DejaVu"
 INK = (33, 37, 41)
