@@ -244,8 +244,13 @@ def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
         return df
     out = df.copy()
     for c in cols:
-        # An empty date shows as a dash, not Streamlit's "None" (in every language).
-        out[c] = out[c].dt.date.astype(object).where(out[c].notna(), "—")
+        if out[c].notna().all():
+            out[c] = out[c].dt.date  # typed dates: the table sorts them as dates
+        else:
+            # An empty date shows as a dash, not Streamlit's "None" (in every language). The whole
+            # column is then text (ISO dates sort in date order): dates mixed with a dash fail the
+            # conversion to Arrow, and Streamlit logs a traceback at every draw of the table.
+            out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), "—")
     return out
 
 

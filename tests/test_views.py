@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from lib import filters, tables
@@ -318,7 +319,12 @@ def test_plain_dates_drop_the_midnight_time_and_keep_real_times():
         }
     )
     out = tables.plain_dates(df)
-    assert list(out["due_date"]) == [date(2008, 6, 30), "—"]  # issue 16: a dash, not "None"
+    assert list(out["due_date"]) == ["2008-06-30", "—"]  # issue 16: a dash, not "None"
+    # The table widget converts the frame to Arrow: dates mixed with a dash failed, and Streamlit
+    # logged "ArrowTypeError ... due_date" with a traceback at every draw.
+    pa.Table.from_pandas(out)
+    full = tables.plain_dates(df.dropna())
+    assert list(full["due_date"]) == [date(2008, 6, 30)]  # no empty date: typed dates
     assert out["at"].equals(df["at"]) and out["n"].equals(df["n"])
     assert df["due_date"].dtype.kind == "M", "the caller's frame is unchanged"
     numbers = df[["n"]]
