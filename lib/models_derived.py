@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Index, true
 from sqlmodel import Field, SQLModel
 
 
@@ -14,7 +15,11 @@ class ObservationRating(SQLModel, table=True):
     """
 
     __tablename__ = "observation_rating"
-    __table_args__ = {"sqlite_with_rowid": False}  # one B-tree (the key): half the writes
+    __table_args__ = (
+        # The headline's counts per year and rating read this index alone (migration 0011).
+        Index("ix_observation_rating_counted", "cutoff_year", "counted", "rating"),
+        {"sqlite_with_rowid": False},  # one B-tree (the key): half the writes
+    )
     cutoff_year: int = Field(primary_key=True)
     indicator_code: str = Field(primary_key=True)
     series_code: str = Field(primary_key=True, max_length=120)
@@ -23,3 +28,6 @@ class ObservationRating(SQLModel, table=True):
     location: str = Field(primary_key=True, max_length=5)
     source: str = Field(primary_key=True, max_length=120)
     rating: str = Field(max_length=40)
+    # Whether the headline counts it: MDG-era series always; a successor series only where no
+    # MDG-era series of the same indicator and country is rated (lib.ingest.ratings.recount_statement).
+    counted: bool = Field(default=True, sa_column_kwargs={"server_default": true()})

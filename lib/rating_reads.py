@@ -13,7 +13,6 @@ from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, tr
 
 from lib.db import frame as _frame
 from lib.domains.mdg.rating import RATING_INSUFFICIENT, RATING_NOT_RATED
-from lib.domains.mdg.texts import SUCCESSOR_MARK
 from lib.models import Observation, ObservationEnd, ObservationEndYear, ObservationRating
 
 
@@ -109,22 +108,9 @@ class StoredRatings:
 
 def _rated_first(r):
     """The rows of ``r`` (observation_rating or an alias) that the headline rates: the MDG series
-    first, as ``lib.domains.mdg.rating.mdg_first`` chooses them. A successor series' rating counts
-    only where no MDG-era series of the same indicator and country is rated up to that year (a
-    rating is kept only for a series with values up to its year)."""
-    m = ObservationRating.__table__.alias("mdg_r")
-    successor = func.lower(r.c.source).contains(SUCCESSOR_MARK, autoescape=True)
-    has_mdg = (
-        select(m.c.cutoff_year)
-        .where(
-            m.c.cutoff_year == r.c.cutoff_year,
-            m.c.indicator_code == r.c.indicator_code,
-            m.c.country_iso3 == r.c.country_iso3,
-            ~func.lower(m.c.source).contains(SUCCESSOR_MARK, autoescape=True),
-        )
-        .exists()
-    )
-    return or_(~successor, ~has_mdg)
+    first, as ``lib.domains.mdg.rating.mdg_first`` chooses them, kept at write time in ``counted``
+    (lib.ingest.ratings.recount_statement). An equality, so the counts read its index in order."""
+    return r.c.counted == true()
 
 
 def stored_ratings(engine: Engine, now_year: int, before_year: int | None) -> StoredRatings | None:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, inspect, select
 
 from lib import ingest, overview, queries, rating_reads
 from lib.domains.mdg import rating
+from lib.domains.mdg.texts import is_successor_source
 from lib.ingest import ends, import_bytes, ratings, revert, to_csv_bytes
 from lib.models import Observation, ObservationRating
 from lib.seed import init
@@ -54,6 +55,19 @@ def assert_ratings_exact(engine: Engine) -> None:
             stored.loc[stored["cutoff_year"] == year, [*SERIES, "rating"]].reset_index(drop=True),
             full[[*SERIES, "rating"]].sort_values(SERIES).reset_index(drop=True),
         )
+        assert_counted_exact(stored.loc[stored["cutoff_year"] == year], full)
+
+
+def assert_counted_exact(stored: pd.DataFrame, full: pd.DataFrame) -> None:
+    """``counted`` marks exactly the series ``mdg_first`` chooses among the ratings ``full``
+    (a rated series has values up to its year: every one is "valued")."""
+    chosen, _ = rating.mdg_first(full.assign(value=1.0), is_successor_source)
+    expected = full[SERIES].merge(chosen[SERIES].assign(chosen=True), on=SERIES, how="left")
+    expected = expected.assign(counted=expected["chosen"].notna()).sort_values(SERIES)
+    got = stored[[*SERIES, "counted"]].astype({"counted": bool}).sort_values(SERIES)
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), expected[[*SERIES, "counted"]].reset_index(drop=True)
+    )
 
 
 def assert_overview_same(engine: Engine, monkeypatch, moves: bool = False) -> None:
@@ -150,3 +164,43 @@ def test_migration_fills_the_ratings_it_creates(engine):
     alembic(engine, "upgrade", "head")
     assert rating_rows(engine) == maintained
     assert_ratings_exact(engine)
+
+
+def mdg_water_file(countries: list[str]) -> bytes:
+    """One MDG-era value of 7.8 (drinking water) up to the seed's data year for each of
+    ``countries``, where the seed rates 7.8 only on the successor series."""
+    seed = seed_frame()
+    row = seed.loc[(seed["indicator_code"] == "7.8") & ~seed["source"].map(is_successor_source)].iloc[:1]
+    assert len(row) == 1
+    rows = pd.concat([row.assign(country_iso3=c, year="2005") for c in countries])
+    return to_csv_bytes(rows)
+
+
+def counted_of(engine: Engine, country: str) -> set[tuple[str, bool]]:
+    r = ObservationRating.__table__
+    with engine.connect() as conn:
+        got = conn.execute(
+            select(r.c.source, r.c.counted).where(r.c.indicator_code == "7.8", r.c.country_iso3 == country)
+        ).all()
+    return {(str(src), bool(c)) for src, c in got}
+
+
+def test_an_mdg_series_added_or_reverted_recounts_the_successor_beside_it(engine, monkeypatch):
+    """The headline counts a successor rating only while no MDG series of its indicator and
+    country is rated: an import adding one turns the successor's ``counted`` off, its revert on."""
+    init(engine)
+    successor = {(s, c) for s, c in counted_of(engine, "BRA")}
+    assert successor and all(is_successor_source(s) and c for s, c in successor)
+    before = overview.compute(engine, str(queries.rounds(engine)["id"].iloc[-1]))
+    added = imp(engine, mdg_water_file(["BRA", "IND"]), "water.csv")
+    assert added.new == 2
+    now = counted_of(engine, "BRA")
+    assert {c for s, c in now if is_successor_source(s)} == {False}
+    assert {c for s, c in now if not is_successor_source(s)} == {True}
+    assert_ratings_exact(engine)
+    assert_overview_same(engine, monkeypatch)
+    revert(engine, added.upload_id, user="tester")
+    assert counted_of(engine, "BRA") == successor
+    assert_ratings_exact(engine)
+    after = overview.compute(engine, str(queries.rounds(engine)["id"].iloc[-1]))
+    assert [(c.label, c.now) for c in after.mdg] == [(c.label, c.now) for c in before.mdg]

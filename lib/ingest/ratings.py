@@ -15,9 +15,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Connection, Table, and_, delete, exists, select
+from sqlalchemy import Column, Connection, Table, Update, and_, delete, exists, func, select, update
 
 from lib.domains.mdg.rating import progress_rating
+from lib.domains.mdg.texts import SUCCESSOR_MARK
 from lib.ingest.ends import POINTS, SERIES, covered_years
 from lib.ingest.staging import fill_staging, temp_table
 from lib.ingest.summary import collect_groups, summary_groups_of
@@ -93,9 +94,42 @@ def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None
     if years is not None:
         stmt = stmt.where(e.c.cutoff_year.in_(years))
     ends = pd.DataFrame(_driver_rows(conn, stmt), columns=END_COLUMNS)
-    if ends.empty:
-        return
-    fill_staging(conn, r, _rows_of(rate_ends(ends, _indicators(conn))))
+    if not ends.empty:
+        rated = rate_ends(ends, _indicators(conn)).assign(counted=True)  # recount sets it below
+        fill_staging(conn, r, _rows_of(rated))
+    conn.execute(recount_statement(r, groups))
+
+
+def _successor(source):
+    """SQL: ``source`` is a successor series' (as lib.domains.mdg.texts.is_successor_source tells)."""
+    return func.lower(source).contains(SUCCESSOR_MARK, autoescape=True)
+
+
+def recount_statement(r, groups: Table | None = None) -> Update:
+    """The UPDATE that sets ``observation_rating.counted`` (``r``: the table or a migration's
+    lightweight copy of it) as ``lib.domains.mdg.rating.mdg_first`` chooses: a successor series'
+    rating counts only where no MDG-era series of its indicator and country is rated up to the
+    same year. Only successor rows can change, and only those sharing an indicator and a country
+    with ``groups`` (the series just rated or dropped; None: every one)."""
+    m = r.alias("mdg_r")
+    mdg_rated = (
+        select(m.c.cutoff_year)
+        .where(
+            m.c.cutoff_year == r.c.cutoff_year,
+            m.c.indicator_code == r.c.indicator_code,
+            m.c.country_iso3 == r.c.country_iso3,
+            ~_successor(m.c.source),
+        )
+        .exists()
+    )
+    where = [_successor(r.c.source)]
+    if groups is not None:
+        where.append(
+            exists().where(
+                groups.c.indicator_code == r.c.indicator_code, groups.c.country_iso3 == r.c.country_iso3
+            )
+        )
+    return update(r).where(*where).values(counted=~mdg_rated)
 
 
 def refresh(conn: Connection, groups: Table | None) -> None:
