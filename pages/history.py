@@ -45,7 +45,7 @@ else:
 if w.allowed(user, "revert") and history.is_active(row):
     st.subheader(_("Revert this upload"))
     st.write(uploads.md_escape(history.revert_consequence(row)))
-    plan = history.revert_plan(engine, uid)
+    plan = w.load_revert_plan(w.data_version(), uid)
     if plan["typed"]:  # more than a handful of rows: show them, and have the id typed
         st.write(history.revert_sample_heading(plan))
         w.show_table(plan["sample"])

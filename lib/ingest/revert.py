@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -96,6 +97,46 @@ REVERT_TYPED_ABOVE = 10
 REVERT_SAMPLE = 10
 
 
+#: How many rows, in key order, are looked through for a revert's first rows before sorting all
+#: the upload's rows: an upload that wrote most of a table (2 million rows) has its first rows among
+#: the table's first ones, where sorting them all took 1 s on SQLite.
+SAMPLE_SCAN = 20_000
+
+
+def _first_added(
+    conn, target: Table, columns: Sequence[str], key: Sequence[str], upload_id: int, removed: int
+) -> list[tuple]:
+    """The first ``REVERT_SAMPLE`` rows, in key order, that ``upload_id`` added to ``target``.
+
+    Exact either way: when the table's first ``SAMPLE_SCAN`` rows hold that many of them (or all
+    ``removed``), every row before them was looked at; otherwise the upload's rows are sorted.
+    """
+    wanted = min(REVERT_SAMPLE, removed)
+    if wanted == 0:
+        return []
+    head = (
+        select(*[target.c[c] for c in columns], target.c.created_upload_id)
+        .order_by(*[target.c[k] for k in key])
+        .limit(SAMPLE_SCAN)
+        .subquery("head")
+    )
+    first = conn.execute(
+        select(*[head.c[c] for c in columns])
+        .where(head.c.created_upload_id == upload_id)
+        .order_by(*[head.c[k] for k in key])
+        .limit(REVERT_SAMPLE)
+    ).all()
+    if len(first) < wanted:
+        cols = [target.c[c] for c in columns]
+        first = conn.execute(
+            select(*cols)
+            .where(target.c.created_upload_id == upload_id)
+            .order_by(*[target.c[k] for k in key])
+            .limit(REVERT_SAMPLE)
+        ).all()
+    return first
+
+
 def revert_preview(engine: Engine, upload_id: int) -> dict:
     """What reverting an upload would do: rows removed and restored, and the first removed ones."""
     up = Upload.__table__
@@ -109,10 +150,7 @@ def revert_preview(engine: Engine, upload_id: int) -> dict:
         removed = conn.execute(select(func.count()).select_from(target).where(added)).scalar_one()
         r = RevisionModel.__table__
         restored = conn.execute(select(func.count()).where(r.c.upload_id == upload_id)).scalar_one()
-        cols = [target.c[c] for c in dataset.column_names]
-        first = conn.execute(
-            select(*cols).where(added).order_by(*[target.c[k] for k in dataset.key]).limit(REVERT_SAMPLE)
-        ).all()
+        first = _first_added(conn, target, dataset.column_names, dataset.key, upload_id, removed)
     return {
         "upload_id": upload_id,
         "removed": removed,

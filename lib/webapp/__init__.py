@@ -29,6 +29,7 @@ from lib.webapp.data import (  # noqa: F401
     load_recommendation_statuses,
     load_recommendations,
     load_reports,
+    load_revert_plan,
     load_rounds,
     load_series,
     load_work_items,
