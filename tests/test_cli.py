@@ -133,9 +133,7 @@ def test_cli_end_to_end(tmp_path):
             "upload id 9; data version 9",  # after the eight seed uploads
         ]
         # Then what the first page views need is prepared for every app server (lib.derived).
-        assert out[2].startswith(
-            "prepared for every app server: observation_catalogue, disaggregation_counts, overview:2009-H1 ("
-        )
+        assert out[2].startswith("prepared for every app server: disaggregation_counts, overview:2009-H1 (")
         assert len(out) == 3
         # Rejected: exit 1, problems on stderr, nothing written.
         assert rejected.code == 1

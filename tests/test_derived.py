@@ -156,18 +156,16 @@ def test_frames_survive_the_stored_form_exactly(engine):
 def test_warm_prepares_what_the_first_views_read(engine, monkeypatch):
     init(engine)
     v = _version(engine)
-    assert derived.warm(engine, v) == ["observation_catalogue", "disaggregation_counts", "overview:2008-H2"]
-    expected = (queries.observation_catalogue(engine), queries.disaggregation_counts(engine))
+    assert derived.warm(engine, v) == ["disaggregation_counts", "overview:2008-H2"]
+    expected = queries.disaggregation_counts(engine)
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("computed again after warm()")
 
-    for name in ("observation_catalogue", "disaggregation_counts"):
-        monkeypatch.setattr(queries, name, must_not_run)
+    monkeypatch.setattr(queries, "disaggregation_counts", must_not_run)
     for name in ("rating_observations", "stored_ratings"):
         monkeypatch.setattr(rating_reads, name, must_not_run)
-    pd.testing.assert_frame_equal(derived.observation_catalogue(engine, v), expected[0])
-    pd.testing.assert_frame_equal(derived.disaggregation_counts(engine, v), expected[1])
+    pd.testing.assert_frame_equal(derived.disaggregation_counts(engine, v), expected)
     assert derived.round_overview(engine, "2008-H2", v).round_id == "2008-H2"
 
 
@@ -192,7 +190,7 @@ def test_warm_stops_quietly_when_another_process_writes_during_it(engine, monkey
         return frame
 
     monkeypatch.setattr(queries, "rounds", rounds_then_revert)
-    assert derived.warm(engine, v) == ["observation_catalogue", "disaggregation_counts"]
+    assert derived.warm(engine, v) == ["disaggregation_counts"]
     monkeypatch.setattr(queries, "rounds", real_rounds)
     assert derived.load(engine, "overview:2009-H1", v) is None
     with monkeypatch.context() as m:  # an error while the data version is still current is raised
@@ -200,7 +198,7 @@ def test_warm_stops_quietly_when_another_process_writes_during_it(engine, monkey
         def broken(*args, **kwargs):
             raise RuntimeError("broken")
 
-        m.setattr(derived, "observation_catalogue", broken)
+        m.setattr(derived, "disaggregation_counts", broken)
         try:
             derived.warm(engine, _version(engine))
         except RuntimeError:

@@ -23,7 +23,6 @@ from lib.webapp.data import (  # noqa: F401
     load_countries,
     load_disaggregation,
     load_indicators,
-    load_observation_catalogue,
     load_observations,
     load_overview,
     load_recommendation_statuses,

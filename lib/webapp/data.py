@@ -68,11 +68,6 @@ def country_names(version: int) -> pd.Series:
     return tables.localised_countries(names, i18n.get_language())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_observation_catalogue(version: int) -> pd.DataFrame:
-    return derived.observation_catalogue(get_engine(), version)  # computed once for all servers
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def load_observations(
     version: int,
