@@ -4,9 +4,8 @@ import streamlit as st
 
 from lib import i18n
 from lib import webapp as w
-from lib.domains.recommendations import charts, headline, metrics, views
+from lib.domains.recommendations import metrics, views
 from lib.i18n import _
-from lib.rounds import window
 
 user = w.guard("view_recommendations")
 internal = w.allowed(user, "view_internal_notes")  # partners see those addressed to agencies only
@@ -20,19 +19,13 @@ recs = w.load_recommendations(version)
 recs = recs if internal else metrics.addressed_to(recs, agencies["code"])
 statuses = w.load_recommendation_statuses(version)
 names, texts = views.addressee_names(agencies), views.point_texts(w.load_reports(version, False))
-win = window(rounds, rnd.name)
-w.metrics(headline.figures(headline.headline(recs, statuses, rounds, win), win.previous))
-stand = metrics.standing(recs, statuses, rounds, rnd.name)
-if stand.empty:
+view = w.recommendations_round(version, rnd.name, internal, i18n.get_language())  # cached per version
+w.metrics(view.figures)
+stand = view.standing
+if view.status is None:
     st.info(_("No recommendations made by {round} yet.", round=rnd.name))
 else:
-    counts = metrics.status_counts(stand)
-    w.chart_with_table(
-        charts.status_by_round_chart(counts),
-        counts,
-        f"recommendations-status-{rnd.name}",
-        _("status by round made"),
-    )
+    w.chart_with_table(*view.status)
 
 st.header(_("Where each recommendation stands"))
 f1, f2, f3 = st.columns(3)

@@ -16,7 +16,13 @@ import pytest
 
 from lib.paths import ROOT
 
-PAGES = ["pages/action_points.py", "pages/workload.py", "pages/action2.py", "pages/mdg.py"]
+PAGES = [
+    "pages/action_points.py",
+    "pages/workload.py",
+    "pages/action2.py",
+    "pages/mdg.py",
+    "pages/recommendations.py",
+]
 
 
 @pytest.fixture

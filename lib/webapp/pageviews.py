@@ -28,6 +28,9 @@ from lib.domains.action_points import charts as ap_charts
 from lib.domains.action_points import headline as ap_headline
 from lib.domains.action_points import metrics as ap_metrics
 from lib.domains.action_points import views as ap_views
+from lib.domains.recommendations import charts as rec_charts
+from lib.domains.recommendations import headline as rec_headline
+from lib.domains.recommendations import metrics as rec_metrics
 from lib.domains.workload import charts as wl_charts
 from lib.domains.workload import headline as wl_headline
 from lib.domains.workload import metrics as wl_metrics
@@ -39,6 +42,8 @@ from lib.webapp.data import (
     country_names,
     load_activities,
     load_agencies,
+    load_recommendation_statuses,
+    load_recommendations,
     load_reports,
     load_rounds,
     load_work_items,
@@ -270,3 +275,34 @@ def action2_period(version: int, round_id: str, this_round: bool, measure: str, 
     world = a2_charts.action2_world_map(by_country, DATA_DIR / "countries-110m.json", measure=measure)
     countries = shown(world, by_country, f"action2-countries-{round_id}", _("by country"))
     return Action2Period(agencies, countries, a2_views.activity_table(acts, round_filter))
+
+
+class RecommendationsRound(NamedTuple):
+    """The recommendations page's round: headline figures, where each stands, its chart (or None)."""
+
+    figures: list
+    standing: pd.DataFrame
+    status: Shown | None
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def recommendations_round(version: int, round_id: str, internal: bool, lang: str) -> RecommendationsRound:
+    """What the recommendations page shows of a round before any filter: its figures, where each
+    recommendation (only those addressed to agencies unless ``internal``) stands, the status chart."""
+    rounds, agencies = load_rounds(version), load_agencies(version)
+    recs = load_recommendations(version)
+    recs = recs if internal else rec_metrics.addressed_to(recs, agencies["code"])
+    statuses = load_recommendation_statuses(version)
+    win = window(rounds, round_id)
+    figures = rec_headline.figures(rec_headline.headline(recs, statuses, rounds, win), win.previous)
+    stand = rec_metrics.standing(recs, statuses, rounds, round_id)
+    status = None
+    if not stand.empty:
+        counts = rec_metrics.status_counts(stand)
+        status = shown(
+            rec_charts.status_by_round_chart(counts),
+            counts,
+            f"recommendations-status-{round_id}",
+            _("status by round made"),
+        )
+    return RecommendationsRound(figures, stand, status)
