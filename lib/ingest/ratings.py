@@ -154,11 +154,21 @@ def refresh_written(conn: Connection, upload_id: int, everything: bool) -> None:
 
 
 def add_new_rows(
-    conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None, *, new_series: bool = False
+    conn: Connection,
+    rows: pd.DataFrame,
+    codes: np.ndarray | None = None,
+    *,
+    new_series: bool = False,
+    rated: pd.DataFrame | None = None,
 ) -> None:
     """After an all-new import (ends.add_new_rows): rate again the series of ``rows`` (``codes``
-    numbers each row's series, see direct.series_codes). ``new_series``: none was rated before."""
+    numbers each row's series, see direct.series_codes). ``new_series``: none was rated before;
+    ``rated``: then their ratings, already made by :func:`rate_ends` from the end points the
+    import inserted (the same ones :func:`_rate` would read back)."""
     if rows.empty:
+        return
+    if new_series and rated is not None:
+        fill_staging(conn, ObservationRating.__table__, _rows_of(rated))
         return
     if codes is None:
         codes = rows.groupby(list(SERIES), sort=False, dropna=False, observed=True).ngroup().to_numpy()
