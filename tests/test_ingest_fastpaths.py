@@ -5,7 +5,9 @@
 - the value checks read the text columns as Arrow strings and report the same problems as on
   Python strings;
 - the series numbering reuses the numbering made while coercing and gives the same series;
-- the series catalogue rules, looked up once per distinct series, flag the same rows.
+- the series catalogue rules, looked up once per distinct series, flag the same rows;
+- rows written by columns (PostgreSQL: a COPY in CSV made by Arrow) are stored as the rows
+  written one by one are.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import BigInteger, Column, Float, Integer, String, select
 
 from lib.datasets import ACTION_POINTS, MDG, ROUNDS, Dataset
-from lib.ingest import direct
+from lib.ingest import direct, staging
 from lib.ingest.results import Parsed
 from lib.ingest.rules import row_rules
+from lib.ingest.staging import fill_columns, fill_staging, temp_table
 from lib.ingest.summary import SUMMARY_GROUP
 from lib.ingest.validate import _coerce, check_values, coerce, validate
+from tests.conftest import BACKENDS
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REFS: dict[str, set[str]] = {
@@ -198,3 +203,35 @@ def test_validate_reports_what_the_plain_frame_reports(dataset):
     assert typed.equals(plain_typed)
     plain = check_values(plain_typed, dataset, REFS, converted.unreadable)
     assert {(p.row, p.column, p.message) for p in plain} <= {(p.row, p.column, p.message) for p in problems}
+
+
+#: Texts a CSV could garble: quotes, separators, line ends, a lone "\\.", empty, accents, long.
+TEXTS = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", '"', '""', ",", "\\.", "\\N", "NULL", "a\nb", "a\r\nb", "é", "x" * 300]),
+    st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=20),
+)
+FLOATS = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
+INTS = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1))
+WRITTEN = st.lists(st.tuples(TEXTS, FLOATS, INTS, TEXTS), min_size=0, max_size=40)
+
+
+@BACKENDS
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=WRITTEN)
+def test_rows_written_by_columns_are_stored_as_rows_one_by_one(engine, rows, monkeypatch):
+    rows = [(n, *r) for n, r in enumerate(rows)]
+    names = ["n", "t", "f", "i", "u"]
+    kinds = [Integer, String, Float, BigInteger, String]
+    with engine.begin() as conn:
+        by_rows = temp_table(conn, "by_rows", [Column(n, k) for n, k in zip(names, kinds, strict=True)])
+        by_cols = temp_table(conn, "by_cols", [Column(n, k) for n, k in zip(names, kinds, strict=True)])
+        fill_staging(conn, by_rows, rows)
+        if engine.dialect.name == "postgresql":  # the CSV path itself, not its row-by-row fallback
+            monkeypatch.setattr(staging, "fill_staging", None)
+        fill_columns(conn, by_cols, names, [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 5)
+        plain = [tuple(r) for r in conn.execute(select(*by_rows.c).order_by(by_rows.c.n))]
+        fast = [tuple(r) for r in conn.execute(select(*by_cols.c).order_by(by_cols.c.n))]
+        by_rows.drop(conn)
+        by_cols.drop(conn)
+    assert fast == plain == rows

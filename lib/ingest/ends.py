@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from lib.ingest.staging import fill_staging, temp_table
+from lib.ingest.staging import fill_columns, fill_staging, temp_table
 from lib.ingest.summary import collect_groups, summary_groups_of
 from lib.models import ConsultationRound, Observation, ObservationEnd, ObservationEndYear
 
@@ -114,8 +114,8 @@ def ends_frame(rows: pd.DataFrame, years: Sequence[int], codes: np.ndarray | Non
     return out[cols]
 
 
-def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
-    """``frame`` (columns as ``observation_end``) as driver tuples, None for missing (by column)."""
+def _columns_of(frame: pd.DataFrame) -> list[list]:
+    """``frame`` (columns as ``observation_end``) as one list per column, None for missing."""
     cols = []
     for c in ObservationEnd.__table__.columns:
         s = frame[c.name]
@@ -129,7 +129,12 @@ def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
             cols.append(s.to_numpy(dtype="int64").tolist())
         else:
             cols.append(s.tolist())
-    return zip(*cols, strict=True)
+    return cols
+
+
+def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
+    """``frame`` (columns as ``observation_end``) as driver tuples, None for missing (by column)."""
+    return zip(*_columns_of(frame), strict=True)
 
 
 def add_new_rows(
@@ -153,7 +158,7 @@ def add_new_rows(
         return
     e = ObservationEnd.__table__
     if new_series:
-        fill_staging(conn, e, _rows_of(delta))
+        fill_columns(conn, e, [c.name for c in e.columns], _columns_of(delta))
         return
     d = temp_table(conn, "end_delta", [Column(c.name, c.type) for c in e.columns])
     fill_staging(conn, d, _rows_of(delta))

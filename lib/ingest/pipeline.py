@@ -146,9 +146,18 @@ def import_bytes(
             conn.rollback()
             return res
         step(0.7, "writing")
-        _write(
-            conn, res, typed, dataset, staging, raw, user=user, keep_file=keep_file, after_write=after_write
-        )
+        with direct.write_cache(conn):
+            _write(
+                conn,
+                res,
+                typed,
+                dataset,
+                staging,
+                raw,
+                user=user,
+                keep_file=keep_file,
+                after_write=after_write,
+            )
     step(1.0, "done")
     return res
 
@@ -229,17 +238,24 @@ def _compress_later(raw: bytes) -> Future[bytes]:
 
 
 def _derive_later(
-    conn: Connection, typed: pd.DataFrame, series: direct.SeriesCodes
-) -> Future[tuple[pd.DataFrame, pd.DataFrame]]:
-    """What an all-new import adds to the summary and to the end points, computed on a worker
-    thread while the rows are written (the driver waits on the database meanwhile: SQLite
-    steps and PostgreSQL's COPY release the GIL). Reads the cut-off years first, on ``conn``."""
+    conn: Connection, typed: pd.DataFrame, series: direct.SeriesCodes, new_series: bool
+) -> Future[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]]:
+    """What an all-new import adds to the summary, the end points and (``new_series``: none of its
+    series is stored) the ratings, computed on a worker thread while the rows are written (the
+    driver waits on the database meanwhile: SQLite steps and PostgreSQL's COPY release the GIL).
+    Reads the cut-off years and the indicators' targets first, on ``conn``."""
     years = ends.covered_years(conn)
+    indicators = ratings._indicators(conn) if new_series else None
+
+    def derive() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+        end_points = ends.ends_frame(typed, years, series.codes)
+        # New series: rated from their own end points, not read back once inserted.
+        rated = ratings.rate_ends(end_points, indicators) if indicators is not None else None
+        return direct.summary_delta(typed, series), end_points, rated
+
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        return pool.submit(
-            lambda: (direct.summary_delta(typed, series), ends.ends_frame(typed, years, series.codes))
-        )
+        return pool.submit(derive)
     finally:
         pool.shutdown(wait=False)
 
@@ -280,7 +296,7 @@ def _write(
     ).scalar_one()
     fresh, series = staged.fresh, staged.series
     all_new = series is not None and res.modified == 0 and res.unchanged == 0
-    derived = _derive_later(conn, typed, series) if all_new else None
+    derived = _derive_later(conn, typed, series, bool(fresh.all())) if all_new else None
     apply_rows(
         conn, target, staged.table, dataset, upload_id, (staged.staged_new, res.modified, res.unchanged)
     )
@@ -293,13 +309,13 @@ def _write(
         if derived is not None:
             # Every row is new: add the file's own counts and end points (grouped on the
             # series numbers, see _derive_later; SQLite's GROUP BY over the table took 2.7 s).
-            delta, end_points = derived.result()
+            delta, end_points, rated = derived.result()
             if fresh.all():  # series with nothing stored: their rows are only inserted
                 direct.insert_summary(conn, delta)
             else:
                 add_to_summary(conn, typed, delta)
             ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()), delta=end_points)
-            ratings.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()))
+            ratings.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()), rated=rated)
         else:
             big = rebuild_all_worth(conn, res.new + res.modified)
             refresh_summary(conn, None if big else summary_groups_of(target, upload_id))

@@ -95,8 +95,15 @@ def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None
         stmt = stmt.where(e.c.cutoff_year.in_(years))
     ends = pd.DataFrame(_driver_rows(conn, stmt), columns=END_COLUMNS)
     if not ends.empty:
-        rated = rate_ends(ends, _indicators(conn)).assign(counted=True)  # recount sets it below
-        fill_staging(conn, r, _rows_of(rated))
+        _insert(conn, rate_ends(ends, _indicators(conn)), groups)
+    else:
+        conn.execute(recount_statement(r, groups))
+
+
+def _insert(conn: Connection, rated: pd.DataFrame, groups: Table | None) -> None:
+    """Insert ``rated`` (:func:`rate_ends` of the series of ``groups``), then recount them."""
+    r = ObservationRating.__table__
+    fill_staging(conn, r, _rows_of(rated.assign(counted=True)))  # recount sets it below
     conn.execute(recount_statement(r, groups))
 
 
@@ -154,10 +161,17 @@ def refresh_written(conn: Connection, upload_id: int, everything: bool) -> None:
 
 
 def add_new_rows(
-    conn: Connection, rows: pd.DataFrame, codes: np.ndarray | None = None, *, new_series: bool = False
+    conn: Connection,
+    rows: pd.DataFrame,
+    codes: np.ndarray | None = None,
+    *,
+    new_series: bool = False,
+    rated: pd.DataFrame | None = None,
 ) -> None:
     """After an all-new import (ends.add_new_rows): rate again the series of ``rows`` (``codes``
-    numbers each row's series, see direct.series_codes). ``new_series``: none was rated before."""
+    numbers each row's series, see direct.series_codes). ``new_series``: none was rated before;
+    ``rated``: then their ratings, already made by :func:`rate_ends` from the end points the
+    import inserted (the same ones :func:`_rate` would read back)."""
     if rows.empty:
         return
     if codes is None:
@@ -167,7 +181,9 @@ def add_new_rows(
     o = Observation.__table__
     groups = temp_table(conn, "rating_groups", [Column(k, o.c[k].type, primary_key=True) for k in SERIES])
     fill_staging(conn, groups, zip(*[heads[k].tolist() for k in SERIES], strict=True))
-    if new_series:
+    if new_series and rated is not None:
+        _insert(conn, rated, groups)
+    elif new_series:
         _rate(conn, groups)
     else:
         refresh(conn, groups)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -100,6 +100,56 @@ def fill_staging(conn: Connection, staging: Table, rows: Iterable[tuple]) -> Non
     with raw.cursor() as cur, cur.copy(copy_sql) as cp:
         for r in rows:
             cp.write_row(r)
+
+
+#: Rows per CSV chunk of a PostgreSQL COPY by columns: Arrow formats one while the server reads the last.
+COPY_CHUNK = 50_000
+#: The Arrow types whose CSV form PostgreSQL reads back as the same value.
+_CSV_TYPES = ("string", "large_string", "int64", "double", "bool", "null", "date32[day]")
+
+
+def fill_columns(conn: Connection, table: Table, names: list[str], cols: list[Sequence]) -> None:
+    """Insert rows given as one sequence per column (``names``, in that order) into ``table``.
+
+    SQLite: ``executemany`` over the rows. PostgreSQL: ``COPY`` in CSV made by Arrow a chunk at
+    a time (psycopg's ``write_row`` formats row by row in Python: 4 s of 300k observations).
+    Arrow's CSV quotes every text and leaves a missing cell unquoted and empty, PostgreSQL's
+    NULL; a float is written in its shortest exact form. Columns of any other kind, or a
+    connection not in UTF-8, go row by row (:func:`fill_staging`).
+    """
+    if is_sqlite(conn):
+        compiled = table.insert().compile(dialect=conn.dialect, column_keys=names)
+        by_name = dict(zip(names, cols, strict=True))  # in the order of the statement's parameters
+        cur = conn.connection.driver_connection.cursor()
+        cur.executemany(str(compiled), zip(*[by_name[n] for n in compiled.positiontup], strict=True))
+        cur.close()
+        return
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    from psycopg import sql
+
+    raw = conn.connection.driver_connection
+    try:
+        frame = pa.table([pa.array(c) for c in cols], names=names)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):  # mixed kinds in a column
+        frame = None
+    if (
+        frame is None
+        or raw.info.encoding != "utf-8"
+        or any(str(t) not in _CSV_TYPES for t in frame.schema.types)
+    ):
+        target = Table(table.name, MetaData(), *[Column(n) for n in names])
+        fill_staging(conn, target, zip(*cols, strict=True))
+        return
+    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
+    )
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    with raw.cursor() as cur, cur.copy(copy_sql) as cp:
+        for batch in frame.to_batches(max_chunksize=COPY_CHUNK):
+            out = pa.BufferOutputStream()
+            pa_csv.write_csv(batch, out, options)
+            cp.write(out.getvalue().to_pybytes())
 
 
 def _value_cols(dataset: Dataset) -> list[str]:
