@@ -117,7 +117,8 @@ def recount_statement(r, groups: Table | None = None) -> Update:
     lightweight copy of it) as ``lib.domains.mdg.rating.mdg_first`` chooses: a successor series'
     rating counts only where no MDG-era series of its indicator and country is rated up to the
     same year. Only successor rows can change, and only those sharing an indicator and a country
-    with ``groups`` (the series just rated or dropped; None: every one)."""
+    with ``groups`` (a table of the series just rated or dropped, or only of their indicator and
+    country columns; None: every one)."""
     m = r.alias("mdg_r")
     mdg_rated = (
         select(m.c.cutoff_year)
@@ -174,16 +175,24 @@ def add_new_rows(
     import inserted (the same ones :func:`_rate` would read back)."""
     if rows.empty:
         return
+    o = Observation.__table__
+    if new_series and rated is not None:
+        # Only the recount reads the series' places: a table of their (indicator, country) pairs,
+        # a few hundred rows, instead of one row per series (0.4 s at 300,000 observations).
+        place = ["indicator_code", "country_iso3"]
+        pairs = rated[place].drop_duplicates()
+        places = temp_table(conn, "rating_places", [Column(k, o.c[k].type, primary_key=True) for k in place])
+        fill_staging(conn, places, zip(*[pairs[k].tolist() for k in place], strict=True))
+        _insert(conn, rated, places)
+        places.drop(conn)
+        return
     if codes is None:
         codes = rows.groupby(list(SERIES), sort=False, dropna=False, observed=True).ngroup().to_numpy()
     _, first = np.unique(codes, return_index=True)
     heads = rows.iloc[np.sort(first)][list(SERIES)]
-    o = Observation.__table__
     groups = temp_table(conn, "rating_groups", [Column(k, o.c[k].type, primary_key=True) for k in SERIES])
     fill_staging(conn, groups, zip(*[heads[k].tolist() for k in SERIES], strict=True))
-    if new_series and rated is not None:
-        _insert(conn, rated, groups)
-    elif new_series:
+    if new_series:
         _rate(conn, groups)
     else:
         refresh(conn, groups)
