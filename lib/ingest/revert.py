@@ -141,13 +141,18 @@ def revert_preview(engine: Engine, upload_id: int) -> dict:
     """What reverting an upload would do: rows removed and restored, and the first removed ones."""
     up = Upload.__table__
     with engine.connect() as conn:
-        row = conn.execute(select(up.c.dataset).where(up.c.id == upload_id)).first()
+        row = conn.execute(
+            select(up.c.dataset, up.c.rows_new, up.c.reverted_at).where(up.c.id == upload_id)
+        ).first()
         if row is None:
             raise RevertRefused(f"There is no upload {upload_id}.")
-        dataset = get_dataset(row[0])
+        dataset = get_dataset(row.dataset)
         target = target_table(dataset)
-        added = target.c.created_upload_id == upload_id
-        removed = conn.execute(select(func.count()).select_from(target).where(added)).scalar_one()
+        # The rows a revert removes are those the upload added (created_upload_id), and they are
+        # its rows_new until it is reverted: only its own revert deletes them, and a later write
+        # keeps a row's creator (tests/test_revert_preview.py counts them after imports,
+        # re-imports and reverts). Counting them took 0.2-0.4 s for 2 million rows.
+        removed = 0 if row.reverted_at is not None else int(row.rows_new)
         r = RevisionModel.__table__
         restored = conn.execute(select(func.count()).where(r.c.upload_id == upload_id)).scalar_one()
         first = _first_added(conn, target, dataset.column_names, dataset.key, upload_id, removed)
