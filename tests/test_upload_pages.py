@@ -144,7 +144,7 @@ def test_good_upload_end_to_end(make_app, db):
     assert (version, n) == (before[0] + 1, before[1] + 1)
     assert titles[LATEST] == NEW_TITLE and titles["2005-H2"] == "Founding consultation"
     assert audit_actions(db)[-1] == "upload"
-    assert warmed(db, version) == {"observation_catalogue", "disaggregation_counts", f"overview:{LATEST}"}
+    assert warmed(db, version) == {"disaggregation_counts", f"overview:{LATEST}"}
 
     # The next run of another page shows the new values (its cache keys on the data version).
     ap.run()
