@@ -14,7 +14,7 @@ from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 
 from lib.briefing.fmt import shorten
-from lib.briefing.table import draw_table
+from lib.briefing.layout import draw_table, paragraph_lines, write_lines
 from lib.i18n import _
 from lib.paths import FONT_DIR
 
@@ -28,7 +28,7 @@ ACCENT = (0, 114, 178)  # the charts' first Okabe-Ito blue
 HEAD_FILL = (226, 234, 242)
 ZEBRA = (245, 247, 250)
 NOTE_FILL = (255, 246, 220)
-#: The tables' look (lib.briefing.table.draw_table), besides widths, alignment and line height.
+#: The tables' look (lib.briefing.layout.draw_table), besides widths, alignment and line height.
 TABLE_ARGS = {
     "padding": (0.8, 1.2),
     "headings_style": FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
@@ -126,11 +126,19 @@ class PackPDF(FPDF):
     def para(self, text: str, size: float = 9.5, muted: bool = False) -> None:
         """A paragraph, moved whole to the next page rather than split (they are all short)."""
         self.set_font(FONT, size=size)
-        height = self.multi_cell(0, size * 0.5, text, dry_run=True, output="HEIGHT")
-        self.need(float(height))  # type: ignore[arg-type]
+        h = size * 0.5
+        lines = paragraph_lines(self, text)  # None: fpdf2 lays it out (lib.briefing.layout)
+        if lines is None:
+            height = float(self.multi_cell(0, h, text, dry_run=True, output="HEIGHT"))  # type: ignore[arg-type]
+        else:
+            height = len(lines) * h
+        self.need(height)
         if muted:
             self.set_text_color(*MUTED)
-        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if lines is None:
+            self.multi_cell(0, h, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            write_lines(self, lines, h)
         self.set_text_color(*INK)
         self.ln(1.5)
 

@@ -1,12 +1,12 @@
-"""The pack's tables drawn as fpdf2's ``FPDF.table`` draws them (with :data:`TABLE_STYLE`), at a
-fraction of its cost.
+"""The pack's paragraphs and tables laid out as fpdf2 lays them out (``multi_cell`` and
+``FPDF.table`` with :data:`TABLE_STYLE`), at a fraction of its cost.
 
-fpdf2 lays out every cell twice (once for the row's height, once to draw it) through its line
-breaker, which re-measures the whole line at every character: 10-20 ms a row in the pack's
-tables. Here each cell's text is broken into lines once, by :func:`wrap` (fpdf2's rule: break at
-the last space that fits, else inside the word), and each line is written at the place fpdf2
-writes it. A text :func:`wrap` does not handle exactly (other spaces, soft hyphens, line
-breaks, the page-count alias) is laid out by fpdf2's own ``multi_cell``, as its table does.
+fpdf2's line breaker re-measures the whole line at every character, and its table lays out
+every cell twice (once for the row's height, once to draw it): 10-20 ms a table row, tens of
+ms a paragraph. Here a text is broken into lines once, by :func:`wrap` (fpdf2's rule: break at
+the last space that fits, else inside the word), and each line is written where fpdf2 writes
+it. A text :func:`wrap` does not handle exactly (other spaces, soft hyphens, line breaks, the
+page-count alias) is laid out by fpdf2's own ``multi_cell``.
 """
 
 from __future__ import annotations
@@ -82,6 +82,22 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str] | None:
         else:  # not one character fits: fpdf2 raises, let it
             return None
     return lines
+
+
+def paragraph_lines(pdf: FPDF, text: str) -> list[str] | None:
+    """The lines of ``pdf.multi_cell(0, h, text)`` from the cursor to the right margin, or None."""
+    w = pdf.w - pdf.r_margin - pdf.x
+    return wrap(pdf, text, w - 0 - 0 - pdf.c_margin - pdf.c_margin)  # fpdf2's order of operations
+
+
+def write_lines(pdf: FPDF, lines: list[str], h: float) -> None:
+    """Writes :func:`paragraph_lines` as ``multi_cell(0, h, text, align="L", new_x=LMARGIN,
+    new_y=NEXT)`` writes them: a line of height ``h`` each, a page break wherever one does not fit."""
+    for line in lines:
+        pdf._perform_page_break_if_need_be(h)  # noqa: SLF001 (as multi_cell, before each line)
+        pdf.text(pdf.x + pdf.c_margin, pdf.y + 0.5 * h + 0.3 * pdf.font_size, line)
+        pdf.y += h
+    pdf.x = pdf.l_margin
 
 
 def draw_table(

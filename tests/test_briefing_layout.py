@@ -1,4 +1,4 @@
-"""The pack's fast tables (lib.briefing.table) against fpdf2's own line breaking and tables."""
+"""The pack's fast paragraphs and tables (lib.briefing.layout) against fpdf2's own layout."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from lib.briefing.layout import TABLE_STYLE, draw_table, wrap
 from lib.briefing.pdf import FONT, HEAD_FILL, TABLE_ARGS, ZEBRA, PackPDF
-from lib.briefing.table import TABLE_STYLE, draw_table, wrap
 
 PAD = TABLE_ARGS["padding"]
 
@@ -134,9 +134,12 @@ def test_table_draws_as_fpdf_table(widths: list[float] | None) -> None:
     """Same pages, same text on each, and (where poppler is installed) the same pixels: page
     breaks with repeated headings, wrapped, empty, centred, right-aligned and fallback cells."""
     rows = _rows(70)
-    fast, plain = _build(rows, widths, True), _build(rows, widths, False)
+    _same_pages(_build(rows, widths, True), _build(rows, widths, False), at_least=3)
+
+
+def _same_pages(fast: bytes, plain: bytes, at_least: int = 2) -> None:
     fast_pages, plain_pages = PdfReader(io.BytesIO(fast)).pages, PdfReader(io.BytesIO(plain)).pages
-    assert len(fast_pages) == len(plain_pages) >= 3
+    assert len(fast_pages) == len(plain_pages) >= at_least
     for a, b in zip(fast_pages, plain_pages, strict=True):
         assert a.extract_text() == b.extract_text()
     if shutil.which("pdftoppm") is None:
@@ -144,3 +147,32 @@ def test_table_draws_as_fpdf_table(widths: list[float] | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for a, b in zip(_pages(fast, Path(tmp), "fast"), _pages(plain, Path(tmp), "plain"), strict=True):
             assert ImageChops.difference(a, b).getbbox() is None
+
+
+def _paragraphs(fast: bool) -> bytes:
+    pdf = PackPDF("test")
+    pdf.add_page()
+    texts = [
+        LONG,
+        "Short.",
+        "A paragraph with soft\u00adhyphens and\nline breaks (fpdf2 lays it out).",
+        LONG * 30,
+    ]
+    for size, muted in ((9.5, False), (8.5, True), (7.5, True)):
+        for text in texts:
+            if fast:
+                pdf.para(text, size=size, muted=muted)
+            else:  # the plain computation: what para wrote with fpdf2's multi_cell alone
+                pdf.set_font(FONT, size=size)
+                pdf.need(float(pdf.multi_cell(0, size * 0.5, text, dry_run=True, output="HEIGHT")))
+                if muted:
+                    pdf.set_text_color(95, 99, 104)
+                pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+                pdf.set_text_color(33, 37, 41)
+                pdf.ln(1.5)
+    return bytes(pdf.output())
+
+
+def test_paragraphs_write_as_multi_cell() -> None:
+    """Paragraphs (one longer than a page, split as multi_cell splits it): same pages, text, pixels."""
+    _same_pages(_paragraphs(True), _paragraphs(False))
