@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib import i18n, overview, preparation, queries
+from lib import derived, i18n, overview, preparation, queries
 from lib.briefing.action2 import action2_section
 from lib.briefing.action_points import action_point_sections
 from lib.briefing.annex import annex_section, sources_section
@@ -63,7 +63,7 @@ def build_pack(
     stored for the round (lib.preparation), else those defaults; staff's edits of the key
     messages are applied on page 2. ``progress(fraction, message)`` is told how far
     the build is. ``round_overview``: the round's overview if the caller has it (the
-    briefing page does), else it is computed here. Raises ``ValueError`` for an unknown
+    briefing page does), else the one shared by the servers (lib.derived), computed if none is. Raises ``ValueError`` for an unknown
     round or too many countries.
     """
     if countries and len(countries) > MAX_COUNTRIES:
@@ -85,7 +85,8 @@ def build_pack(
     if round_id not in known:
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(sorted(known)) or 'none'}")
     report(0.1, _("Comparing with the previous round"))
-    ov = round_overview if round_overview is not None else overview.compute(engine, round_id)
+    # Else the overview every server shares (lib.derived): the briefing page has usually computed it.
+    ov = round_overview if round_overview is not None else derived.round_overview(engine, round_id, version)
     if mdg_indicators is None:
         mdg_indicators = stored.indicators or default_indicators(ov)
     mdg_indicators = tuple(mdg_indicators)

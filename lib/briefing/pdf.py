@@ -14,6 +14,7 @@ from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 
 from lib.briefing.fmt import shorten
+from lib.briefing.layout import draw_table, paragraph_lines, write_lines
 from lib.i18n import _
 from lib.paths import FONT_DIR
 
@@ -27,6 +28,12 @@ ACCENT = (0, 114, 178)  # the charts' first Okabe-Ito blue
 HEAD_FILL = (226, 234, 242)
 ZEBRA = (245, 247, 250)
 NOTE_FILL = (255, 246, 220)
+#: The tables' look (lib.briefing.layout.draw_table), besides widths, alignment and line height.
+TABLE_ARGS = {
+    "padding": (0.8, 1.2),
+    "headings_style": FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+    "cell_fill_color": ZEBRA,
+}
 
 # --- The PDF ------------------------------------------------------------------------------------
 
@@ -119,11 +126,19 @@ class PackPDF(FPDF):
     def para(self, text: str, size: float = 9.5, muted: bool = False) -> None:
         """A paragraph, moved whole to the next page rather than split (they are all short)."""
         self.set_font(FONT, size=size)
-        height = self.multi_cell(0, size * 0.5, text, dry_run=True, output="HEIGHT")
-        self.need(float(height))  # type: ignore[arg-type]
+        h = size * 0.5
+        lines = paragraph_lines(self, text)  # None: fpdf2 lays it out (lib.briefing.layout)
+        if lines is None:
+            height = float(self.multi_cell(0, h, text, dry_run=True, output="HEIGHT"))  # type: ignore[arg-type]
+        else:
+            height = len(lines) * h
+        self.need(height)
         if muted:
             self.set_text_color(*MUTED)
-        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if lines is None:
+            self.multi_cell(0, h, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            write_lines(self, lines, h)
         self.set_text_color(*INK)
         self.ln(1.5)
 
@@ -198,24 +213,17 @@ class PackPDF(FPDF):
         self.set_font(FONT, size=size)
         self.set_fill_color(255, 255, 255)  # rows without zebra fill stay white
         self.need(size * 0.5 * 3 + 4)
-        with self.table(
-            col_widths=widths,
-            width=self.epw if widths is None else min(self.epw, float(sum(widths))),
-            align="LEFT",
-            text_align=align,
+        draw_table(
+            self,
+            [[str(c) for c in df.columns]]
+            # Any cell, whatever the data: no row may be taller than a page ("row too high").
+            + [[shorten(str(v)) for v in record] for record in df.itertuples(index=False)],
+            widths,
+            self.epw if widths is None else min(self.epw, float(sum(widths))),
+            align,
+            **TABLE_ARGS,  # type: ignore[arg-type]
             line_height=size * 0.52,
-            padding=(0.8, 1.2),
-            borders_layout="HORIZONTAL_LINES",
-            headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-            cell_fill_color=ZEBRA,
-            cell_fill_mode="ROWS",
-            repeat_headings=1,
-            v_align="TOP",
-        ) as t:
-            t.row([str(c) for c in df.columns])
-            for record in df.itertuples(index=False):
-                # Any cell, whatever the data: no row may be taller than a page (fpdf2 "row too high").
-                t.row([shorten(str(v)) for v in record])
+        )
         self.ln(3)
 
 
