@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true, union_all
 
+from lib.db import driver_rows
 from lib.db import frame as _frame
 from lib.domains.mdg.rating import RATING_INSUFFICIENT, RATING_NOT_RATED
 from lib.models import Observation, ObservationEnd, ObservationEndYear, ObservationRating
@@ -70,7 +71,7 @@ def stored_end_points(engine: Engine, years: Sequence[int]) -> pd.DataFrame | No
         stmt = select(*[e.c[k] for k in keys], e.c.cutoff_year, *[e.c[c] for c in points]).where(
             e.c.cutoff_year.in_(wanted)
         )
-        ends = pd.DataFrame(_driver_rows(conn, stmt), columns=[*keys, "cutoff_year", *points])
+        ends = pd.DataFrame(driver_rows(conn, stmt), columns=[*keys, "cutoff_year", *points])
     last = ends.loc[ends["cutoff_year"] == wanted[-1]]
     if len(wanted) == 1:
         # One year: a series' points coincide only when their years do (same row), so no sort.
@@ -150,25 +151,10 @@ def stored_ratings(engine: Engine, now_year: int, before_year: int | None) -> St
                     b.c.rating.not_in(unrated),
                 )
             )
-            moved = pd.DataFrame(_driver_rows(conn, stmt), columns=[*keys, "rating_before", "rating"])
+            moved = pd.DataFrame(driver_rows(conn, stmt), columns=[*keys, "rating_before", "rating"])
     # rating_moves' order (progress_rating's: by series), whatever the database's collation.
     moved = moved.astype(str).sort_values(keys, kind="stable").reset_index(drop=True)
     return StoredRatings(counts, moved)
-
-
-def _driver_rows(conn, stmt) -> list[tuple]:
-    """The rows of ``stmt`` as the driver's own tuples (SQLAlchemy's Row objects cost 2 s for 130k rows)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    if compiled.positional:
-        params = [compiled.params[n] for n in compiled.positiontup]
-    else:
-        params = compiled.params
-    cur = conn.connection.dbapi_connection.cursor()
-    try:
-        cur.execute(str(compiled), params)
-        return cur.fetchall()
-    finally:
-        cur.close()
 
 
 def rating_observations(engine: Engine, years: Sequence[int]) -> pd.DataFrame:

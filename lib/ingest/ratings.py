@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Column, Connection, Table, Update, and_, delete, exists, func, select, update
 
+from lib.db import driver_rows
 from lib.domains.mdg.rating import progress_rating
 from lib.domains.mdg.texts import SUCCESSOR_MARK
 from lib.ingest.ends import POINTS, SERIES, covered_years
@@ -61,18 +62,6 @@ def _indicators(conn: Connection) -> pd.DataFrame:
     return pd.DataFrame(conn.execute(select(*cols)).all(), columns=[c.name for c in cols])
 
 
-def _driver_rows(conn: Connection, stmt) -> list[tuple]:
-    """The rows of ``stmt`` as the driver's tuples (SQLAlchemy's Row objects are slow by the 100,000)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[n] for n in compiled.positiontup] if compiled.positional else compiled.params
-    cur = conn.connection.driver_connection.cursor()
-    try:
-        cur.execute(str(compiled), params)
-        return cur.fetchall()
-    finally:
-        cur.close()
-
-
 def _rows_of(ratings: pd.DataFrame) -> Iterable[tuple]:
     """``ratings`` as driver tuples in the table's column order (fill_staging's)."""
     cols = [
@@ -93,7 +82,7 @@ def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None
         stmt = stmt.select_from(e.join(groups, and_(*[e.c[k] == groups.c[k] for k in SERIES])))
     if years is not None:
         stmt = stmt.where(e.c.cutoff_year.in_(years))
-    ends = pd.DataFrame(_driver_rows(conn, stmt), columns=END_COLUMNS)
+    ends = pd.DataFrame(driver_rows(conn, stmt), columns=END_COLUMNS)
     if not ends.empty:
         _insert(conn, rate_ends(ends, _indicators(conn)), groups)
     else:
