@@ -117,12 +117,9 @@ def fill_columns(conn: Connection, table: Table, names: list[str], cols: list[Se
     NULL; a float is written in its shortest exact form. Columns of any other kind, or a
     connection not in UTF-8, go row by row (:func:`fill_staging`).
     """
+    named = Table(table.name, MetaData(), *[Column(n) for n in names])  # the columns given, in order
     if is_sqlite(conn):
-        compiled = table.insert().compile(dialect=conn.dialect, column_keys=names)
-        by_name = dict(zip(names, cols, strict=True))  # in the order of the statement's parameters
-        cur = conn.connection.driver_connection.cursor()
-        cur.executemany(str(compiled), zip(*[by_name[n] for n in compiled.positiontup], strict=True))
-        cur.close()
+        fill_staging(conn, named, zip(*cols, strict=True))  # executemany: already by columns
         return
     import pyarrow as pa
     import pyarrow.csv as pa_csv
@@ -138,8 +135,7 @@ def fill_columns(conn: Connection, table: Table, names: list[str], cols: list[Se
         or raw.info.encoding != "utf-8"
         or any(str(t) not in _CSV_TYPES for t in frame.schema.types)
     ):
-        target = Table(table.name, MetaData(), *[Column(n) for n in names])
-        fill_staging(conn, target, zip(*cols, strict=True))
+        fill_staging(conn, named, zip(*cols, strict=True))
         return
     copy_sql = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
