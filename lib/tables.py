@@ -48,6 +48,10 @@ CODE_COLUMNS = (
 #: Headers tables show for the frames' columns (English, marked; lib.webapp shows them translated).
 COLUMN_LABELS: dict[str, str] = {
     "round_id": N_("Round"),
+    "recommendation_id": N_("Recommendation"),
+    "addressees": N_("Addressees"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
     "action_point_id": N_("Action point"),
     "cluster": N_("Cluster"),
     "cluster_title": N_("Cluster title"),
