@@ -313,3 +313,32 @@ def header(column: str) -> str:
     if column in COLUMN_LABELS:
         return _(COLUMN_LABELS[column])
     return column.replace("_", " ").strip().capitalize() if "_" in column else column
+
+
+# The data grid sizes a column to its values and cuts a longer header ("Punto de acció"): a column
+# whose header is the wider gets the header's width. Conservative: a bold 14 px character at most,
+# plus the grid's cell padding and the room its sort arrow and column menu take.
+HEADER_CHAR_PX = 8.5
+HEADER_PAD_PX = 48
+CELL_CHAR_PX = 7.5
+CELL_PAD_PX = 24
+SAMPLED_ROWS = 500  # values measured per column: the grid itself measures only the first rows
+
+
+def header_width(header: str) -> int:
+    """Pixels a header needs to be read whole (sort arrow and menu included)."""
+    return int(len(header) * HEADER_CHAR_PX + HEADER_PAD_PX)
+
+
+def column_widths(shown: pd.DataFrame, headers: dict[str, str]) -> dict[str, int]:
+    """The width of each column whose header is wider than its values (the others stay sized by
+    the grid): ``shown`` as the table draws it, ``headers`` by column."""
+    widths = {}
+    for col, header in headers.items():
+        if col not in shown.columns:
+            continue
+        values = shown[col].head(SAMPLED_ROWS).dropna().astype(str)
+        content = int((values.str.len().max() if len(values) else 0) * CELL_CHAR_PX + CELL_PAD_PX)
+        if header_width(header) > content:
+            widths[col] = header_width(header)
+    return widths

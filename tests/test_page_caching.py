@@ -96,3 +96,57 @@ def test_every_cache_of_the_glue_is_bounded():
                     assert "max_entries" in names, f"{path.name}:{node.name} has no max_entries"
                     if Path(path).name == "pageviews.py":
                         assert "ttl" in names, f"{path.name}:{node.name} has no ttl"
+
+
+def test_the_due_page_reruns_from_its_view_and_sees_a_new_submission(make_app, monkeypatch):
+    """A rerun of What is due recomputes none of its tables; a submission sent since (it changes no
+    data version) shows on the next run, as awaiting review."""
+    import pandas as pd
+
+    from lib import auth, due, submissions
+    from lib.db import make_engine
+    from lib.exports import to_csv_bytes
+
+    calls = {"n": 0}
+    real = due.action2_due
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(due, "action2_due", counted)
+    at = make_app("pages/due.py", role="staff")
+    at.run()
+    assert not at.exception, at.exception
+    assert calls["n"] == 1
+    first = at.dataframe[0].value
+    at.run()
+    assert calls["n"] == 1 and at.dataframe[0].value.equals(first)  # from the cache
+
+    late = first.loc[first["action 2 report"] == "overdue", "agency"].iloc[0]
+    engine = make_engine()
+    try:
+        auth.create_user(engine, "late1", "partner", "a long enough password", agency=late)
+        row = {
+            "id": "A2-2008-990",
+            "agency": late,
+            "country_iso3": "NPL",
+            "type": "training",
+            "start_date": "2008-09-01",
+            "end_date": "2008-09-05",
+            "participants_trained": 12,
+            "advisers_deployed": 0,
+            "status": "completed",
+            "round_id": "2008-H2",
+            "description": "Training",
+        }
+        raw = to_csv_bytes(pd.DataFrame([row]), for_import=True)
+        submissions.submit(engine, auth.get_user(engine, "late1"), "action2", raw, "late.csv", "2008-H2")
+    finally:
+        engine.dispose()
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("agency")
+    assert calls["n"] == 2
+    assert table.loc[late, "submissions awaiting review"] == 1
+    assert table.loc[late, "action 2 report"] == "submitted, awaiting review"

@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from lib.webapp import widgets
+from lib import tables
 
 #: A conservative width of one header character (bold 14 px): what a header must have at least.
 MIN_CHAR_PX = 8.0
@@ -17,7 +17,7 @@ MIN_CHAR_PX = 8.0
 
 def test_a_header_wider_than_its_values_gets_its_width():
     shown = pd.DataFrame({"action_point_id": ["V.1", "V.12"], "text": ["A long text that is wider than its header"]*2})
-    widths = widgets.column_widths(shown, {"action_point_id": "Punto de acción", "text": "Texto"})
+    widths = tables.column_widths(shown, {"action_point_id": "Punto de acción", "text": "Texto"})
     assert widths["action_point_id"] >= len("Punto de acción") * MIN_CHAR_PX
     assert "text" not in widths  # sized by its values, as the grid does
 

@@ -74,6 +74,8 @@ from lib.webapp.pageviews import (  # noqa: F401
     action_point_history,
     action_points_round,
     action_points_shown,
+    due_round,
+    pending_key,
     recommendations_round,
     workload_hours,
     workload_monthly,

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import i18n, tables
+from lib import due, i18n, tables
 from lib.domains.action2 import charts as a2_charts
 from lib.domains.action2 import headline as a2_headline
 from lib.domains.action2 import metrics as a2_metrics
@@ -73,16 +73,32 @@ def shown(chart: alt.TopLevelMixin, table: pd.DataFrame, name: str, caption: str
     return Shown(finished(chart), table, name, caption)
 
 
+class TableView(NamedTuple):
+    """A table as ``webapp.show_table`` draws it: the frame shown (codes as labels, plain dates),
+    each column's header, and the widths of the columns whose header is wider than their values."""
+
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    widths: dict[str, int]
+
+
+def table_view(df: pd.DataFrame) -> TableView:
+    """The frame as read, its headers and widths (in the current language; not cached)."""
+    frame, headers = tables.labelled(tables.plain_dates(df)), tables.column_labels(df)
+    return TableView(frame, headers, tables.column_widths(frame, headers))
+
+
 @st.cache_data(show_spinner=False, max_entries=256, ttl=TTL)
-def _table_as_read(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    return tables.labelled(tables.plain_dates(df)), tables.column_labels(df)
+def _table_as_read(df: pd.DataFrame, lang: str) -> TableView:
+    return table_view(df)
 
 
-def table_as_read(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A table's frame as shown (codes as labels, plain dates) and its headers, made once per frame
-    (Streamlit hashes its content) and language: a rerun shows the same tables."""
+def table_as_read(df: pd.DataFrame) -> TableView:
+    """:func:`table_view`, made once per frame (Streamlit hashes its content) and language: a rerun
+    shows the same tables. A page's cached view can hold the result instead, so that a rerun
+    does not even hash the frame (``due_round``)."""
     if len(df) >= ROWS_HASHED_WHOLE:  # Streamlit hashes a sample of larger frames: never cached
-        return tables.labelled(tables.plain_dates(df)), tables.column_labels(df)
+        return table_view(df)
     return _table_as_read(df, i18n.get_language())
 
 
@@ -306,3 +322,44 @@ def recommendations_round(version: int, round_id: str, internal: bool, lang: str
             _("status by round made"),
         )
     return RecommendationsRound(figures, stand, status)
+
+
+# --- What is due ----------------------------------------------------------------------------------
+
+
+class DueRound(NamedTuple):
+    """The due page's round: the agencies' action 2 reports (the CSV, and as shown), how many still
+    owe theirs, the overdue points and the follow-up reports owed, each as shown."""
+
+    action2: pd.DataFrame
+    action2_shown: TableView
+    owed: int
+    points: TableView | None  # None: no point is overdue at the cut-off
+    recommendations: TableView
+
+
+def pending_key(pending: pd.DataFrame) -> tuple[tuple, ...]:
+    """The pending submissions as a cache key: the columns the due tables read, row by row."""
+    return tuple(pending[["agency", "round_id", "dataset", "status"]].itertuples(index=False, name=None))
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)
+def due_round(version: int, round_id: str, pending: tuple[tuple, ...], today: str, lang: str) -> DueRound:
+    """What is due for ``round_id`` as of ``today`` (ISO date: a report is overdue from the day after
+    the cut-off), given the pending submissions (:func:`pending_key`; they change outside the data
+    version)."""
+    waiting = pd.DataFrame(list(pending), columns=["agency", "round_id", "dataset", "status"])
+    rounds = load_rounds(version)
+    agencies = load_agencies(version)["code"]
+    action2 = due.action2_due(load_activities(version), agencies, rounds, round_id, today, pending=waiting)
+    points = due.overdue_points(load_reports(version, False), rounds, round_id)
+    recs = due.recommendations_due(
+        load_recommendations(version), load_recommendation_statuses(version), rounds, round_id, today, waiting
+    )
+    return DueRound(
+        action2,
+        table_view(due.action2_for_display(action2)),
+        len(due.owed_by(action2)),
+        None if points.empty else table_view(points),
+        table_view(due.recommendations_for_display(due.owed_by(recs))),
+    )

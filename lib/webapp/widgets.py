@@ -20,7 +20,7 @@ from lib.i18n import N_, _
 from lib.rounds import round_caption
 from lib.webapp.data import load_agencies, load_briefing_pack, log
 from lib.webapp.links import linked
-from lib.webapp.pageviews import table_as_read
+from lib.webapp.pageviews import TableView, table_as_read
 
 ILLUSTRATIVE_NOTE = N_(
     "Progress reports, New York workload and action 2 figures in the seed data are **illustrative** "
@@ -53,47 +53,18 @@ def round_picker(rounds: pd.DataFrame, key: str = "round") -> pd.Series:
     return row
 
 
-# The data grid sizes a column to its values and cuts a longer header ("Punto de acció"): a column
-# whose header is the wider gets the header's width. Conservative: a bold 14 px character at most,
-# plus the grid's cell padding and the room its sort arrow and column menu take.
-HEADER_CHAR_PX = 8.5
-HEADER_PAD_PX = 48
-CELL_CHAR_PX = 7.5
-CELL_PAD_PX = 24
-SAMPLED_ROWS = 500  # values measured per column: the grid itself measures only the first rows
-
-
-def header_width(header: str) -> int:
-    """Pixels a header needs to be read whole (sort arrow and menu included)."""
-    return int(len(header) * HEADER_CHAR_PX + HEADER_PAD_PX)
-
-
-def column_widths(shown: pd.DataFrame, headers: dict[str, str]) -> dict[str, int]:
-    """The width of each column whose header is wider than its values (the others stay sized by
-    the grid): ``shown`` as the table draws it, ``headers`` by column."""
-    widths = {}
-    for col, header in headers.items():
-        if col not in shown.columns:
-            continue
-        values = shown[col].head(SAMPLED_ROWS).dropna().astype(str)
-        content = int((values.str.len().max() if len(values) else 0) * CELL_CHAR_PX + CELL_PAD_PX)
-        if header_width(header) > content:
-            widths[col] = header_width(header)
-    return widths
-
-
-def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
+def show_table(df: pd.DataFrame | TableView, **kwargs: Any) -> None:
     """A table as people read it: translated headers (never cut), stored codes as labels, dates
-    without a time of day (the frame is unchanged)."""
+    without a time of day (the frame is unchanged). ``df`` may be a view made ahead
+    (``pageviews.table_view``, kept in a page's cached view)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    shown, headers = table_as_read(df)  # made once per frame and language
+    view = df if isinstance(df, TableView) else table_as_read(df)  # made once per frame and language
     config: dict[str, Any] = {
-        col: st.column_config.Column(headers[col], width=width)
-        for col, width in column_widths(shown, headers).items()
+        col: st.column_config.Column(view.headers[col], width=width) for col, width in view.widths.items()
     }
-    config = {**headers, **config, **kwargs.pop("column_config", {})}
-    st.dataframe(shown, column_config=config, **kwargs)
+    config = {**view.headers, **config, **kwargs.pop("column_config", {})}
+    st.dataframe(view.frame, column_config=config, **kwargs)
 
 
 def download_csv(
