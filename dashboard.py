@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import auth, i18n
 from lib.i18n import _
-from lib.navigation import page_urls, pages_for
+from lib.navigation import PAGES, page_urls, pages_for, url_of
 
 
 def no_access() -> None:
@@ -53,7 +53,18 @@ def main() -> None:
         st.navigation(pages, position="hidden").run()
         return
 
-    pages = [st.Page(p.path, title=_(p.title), icon=p.icon) for p in pages_for(user["role"])]
+    menu = pages_for(user["role"])
+    pages = [st.Page(p.path, title=_(p.title), icon=p.icon) for p in menu]
+    # Every page's own address answers, not Streamlit's "Page not found" over the first page. A page
+    # the role may not open gets its guard's refusal (the page file checks the role and shows no
+    # data). The first page is served at /, and Streamlit reserves its name without serving it: when
+    # that name is asked for, the first page answers there and a hidden page holds the root.
+    pages += [st.Page(p.path, title=_(p.title), visibility="hidden") for p in PAGES if p not in menu]
+    if menu and w.requested_page() == url_of(menu[0]):
+        pages[0] = st.Page(menu[0].path, title=_(menu[0].title), icon=menu[0].icon, default=False)
+        pages.append(
+            st.Page(menu[0].path, title=_(menu[0].title), url_path="home", default=True, visibility="hidden")
+        )
     with st.sidebar:
         # Markdown, not a caption: a caption's lighter grey fails 4.5:1 contrast on the sidebar.
         st.markdown(

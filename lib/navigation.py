@@ -46,6 +46,11 @@ def pages_for(role: str | None) -> list[PageSpec]:
     return [p for p in PAGES if is_allowed(role, p.action)]
 
 
+def url_of(page: PageSpec) -> str:
+    """A page's URL path: its file name."""
+    return page.path.removeprefix("pages/").removesuffix(".py")
+
+
 def page_urls() -> list[str]:
     """The URL path of every page (its file name): the addresses a link or a bookmark may hold."""
-    return [p.path.removeprefix("pages/").removesuffix(".py") for p in PAGES]
+    return [url_of(p) for p in PAGES]

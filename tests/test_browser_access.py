@@ -77,3 +77,30 @@ def test_a_fresh_server_shows_no_menu_before_sign_in(live_app, page, first_url):
     for title in [*MENU_TITLES, "Signin", "Setup"]:
         assert title not in body, f"{first_url}: menu entry {title!r} shown before sign-in"
     assert "sign in" in body.lower()
+
+
+def test_every_page_address_answers_once_signed_in(live_app, page):
+    """The first page also answers at its own name (/briefing used to show "Page not found" over
+    the root), and a page the role may not open shows the refusal, no data and no "Page not found"."""
+    sign_in(page, live_app, "staff")
+    page.goto(f"{live_app.url}/briefing?round=2008-H1")
+    page.get_by_role("heading", name="Briefing overview").first.wait_for()
+    wait_idle(page)
+    body = page.locator("body").inner_text()
+    assert "Page not found" not in body and "Showing round 2008-H1" in body
+    assert "/briefing" in page.url
+
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    try:
+        sign_in(p, live_app, "partner")
+        for slug in ("briefing", "users", "history"):
+            p.goto(f"{live_app.url}/{slug}")
+            p.get_by_text("Your role does not give access to this page.").wait_for()
+            wait_idle(p)
+            body = p.locator("body").inner_text()
+            assert "Page not found" not in body and "Traceback" not in body, slug
+            for sel in DATA_SELECTORS:
+                assert p.locator(sel).count() == 0, f"{slug}: {sel} shown to a partner"
+    finally:
+        context.close()

@@ -53,6 +53,7 @@ from lib.webapp.links import (  # noqa: F401
     linked_tabs,
     open_requested,
     remember_request,
+    requested_page,
 )
 from lib.webapp.mdgviews import (  # noqa: F401
     mdg_all_indicators,

@@ -64,11 +64,16 @@ def link_to_view() -> None:
         st.code(links.view_url(st.context.url or "", params), language=None, wrap_lines=True)
 
 
+def requested_page() -> str | None:
+    """The page name this run's address asks for (None: the root, or a page chosen in the menu)."""
+    ctx = get_script_run_ctx()
+    return ctx.pages_manager.intended_page_name if ctx else None
+
+
 def remember_request() -> None:
     """On the sign-in page, before its form: the page and choices this browser asked for, to be
     shown after sign-in (lib.links.remember_request; :func:`open_requested` shows them)."""
-    ctx = get_script_run_ctx()
-    asked = ctx.pages_manager.intended_page_name if ctx else None
+    asked = requested_page()
     query = {k: st.query_params.get_all(k) for k in list(st.query_params)[: links.MAX_PARAMETERS]}
     links.remember_request(st.session_state, asked, query)
 
