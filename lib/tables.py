@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lib import i18n, reference
+from lib.datasets import DATASETS
 from lib.i18n import N_, _
 
 # --- What tables show on screen (the frames and their downloads keep names and codes) ----------
@@ -215,18 +216,28 @@ def labelled(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
 
     Values that are not known codes (free text, numbers, missing values) stay as they are. A
     ``source`` column shows the sources' short names (lib.reference.source_name), not the labels
-    the data stores.
+    the data stores, and a ``dataset`` column the datasets' titles (:func:`dataset_title`).
     """
     cols = [c for c in (CODE_COLUMNS if columns is None else columns) if c in df.columns]
     sources = columns is None and "source" in df.columns
-    if not cols and not sources:
+    datasets = columns is None and "dataset" in df.columns
+    if not cols and not sources and not datasets:
         return df
     out = df.copy()
     for c in cols:
         out[c] = out[c].map(lambda v: i18n.label(v) if isinstance(v, str) else v)
     if sources:
         out["source"] = out["source"].map(lambda v: reference.source_name(v) if isinstance(v, str) else v)
+    if datasets:
+        out["dataset"] = out["dataset"].map(dataset_title)
     return out
+
+
+def dataset_title(code: object) -> object:
+    """A dataset's title in the current language ("New York office workload", not "ny-workload");
+    anything that is not a dataset's code stays as it is."""
+    spec = DATASETS.get(code) if isinstance(code, str) else None
+    return _(spec.title) if spec is not None else code
 
 
 def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
@@ -255,6 +266,25 @@ def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
             # column is then text (ISO dates sort in date order): dates mixed with a dash fail the
             # conversion to Arrow, and Streamlit logs a traceback at every draw of the table.
             out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), "—")
+    return out
+
+
+def dash_empty_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose empty cells in text columns show as a dash, not Streamlit's "None" (a footnote
+    nobody wrote, say). Only columns whose values are all text: a dash among numbers would fail
+    the conversion to Arrow."""
+
+    def text(col: pd.Series) -> bool:
+        if isinstance(col.dtype, pd.StringDtype):
+            return True
+        return col.dtype == object and all(isinstance(v, str) for v in col.dropna())
+
+    cols = [c for c in df.columns if df[c].isna().any() and text(df[c])]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].astype(object).where(out[c].notna(), "—")
     return out
 
 

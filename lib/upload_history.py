@@ -76,12 +76,22 @@ def revert_notice(upload_id: int, done: dict) -> tuple[str, str]:
 
 
 def upload_label(row: pd.Series) -> str:
-    """One line naming an upload of :func:`history_table`, for a select box."""
+    """One line naming an upload of :func:`history_table`, for a select box, in words."""
+    from lib.tables import dataset_title
+
     n = i18n.fmt_number
-    return (
-        f"{row['upload']}: {row['file name']} ({row['dataset']}, {row['uploaded by']}, "
-        f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}; +{n(row['new'])} ~{n(row['modified'])} "
-        f"={n(row['unchanged'])}) — {row['status']}"
+    return _(
+        "{upload}: {file} ({dataset}), by {user} on {at}: {new} new, {modified} modified, "
+        "{unchanged} unchanged rows; {status}",
+        upload=row["upload"],
+        file=row["file name"],
+        dataset=dataset_title(row["dataset"]),
+        user=row["uploaded by"],
+        at=f"{pd.Timestamp(row['uploaded at (UTC)']):%Y-%m-%d %H:%M}",
+        new=n(row["new"]),
+        modified=n(row["modified"]),
+        unchanged=n(row["unchanged"]),
+        status=row["status"],
     )
 
 

@@ -82,3 +82,56 @@ def test_times_show_without_a_utc_offset_and_dates_without_midnight():
     shown = tables.plain_dates(df)
     assert [str(v) for v in shown["at"]] == ["2026-12-01 10:00:01", "2026-12-01 10:00:00"]
     assert [str(v) for v in shown["due"]] == ["2007-06-30", "—"]
+
+
+def test_empty_text_cells_show_a_dash_and_numbers_stay_numbers():
+    import pandas as pd
+
+    from lib import tables
+
+    df = pd.DataFrame(
+        {
+            "footnote": [None, "Estimate"],
+            "nature": pd.array([None, None], dtype="string"),
+            "value": [1.5, float("nan")],
+            "mixed": [3, None],  # numbers among empty cells: left for the grid
+        },
+    )
+    df["mixed"] = df["mixed"].astype(object)
+    shown = tables.dash_empty_text(df)
+    assert list(shown["footnote"]) == ["—", "Estimate"] and list(shown["nature"]) == ["—", "—"]
+    assert shown["value"].isna().iloc[1] and shown["mixed"].isna().iloc[1]
+    assert df["footnote"].isna().iloc[0], "the caller's frame is unchanged"
+
+
+def test_datasets_read_as_their_titles_in_every_language():
+    import pandas as pd
+
+    from lib import i18n, tables
+
+    df = pd.DataFrame({"dataset": ["ny-workload", "mdg", "something else", None]})
+    assert list(tables.labelled(df)["dataset"])[:3] == [
+        "New York office workload",
+        "MDG indicator observations",
+        "something else",
+    ]
+    with i18n.language("fr"):
+        fr = tables.labelled(df)["dataset"].iloc[0]
+    assert fr != "New York office workload" and fr != "ny-workload"
+
+
+def test_the_upload_history_names_datasets_and_counts_in_words(make_app):
+    """The history showed "ny-workload" and "(mdg, seed, …; +25,609 ~0 =0)"; the revert sample
+    showed "None" for an empty footnote."""
+    at = make_app("pages/history.py", role="staff")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    datasets = set(at.dataframe[0].value["dataset"])
+    assert "MDG indicator observations" in datasets and "mdg" not in datasets
+    mdg = next(o for o in at.selectbox(key="history_upload").options if "mdg_observations.csv" in o)
+    assert "MDG indicator observations" in mdg and "25,210 new, 0 modified, 0 unchanged rows" in mdg
+    assert "+" not in mdg and "~" not in mdg
+    at.selectbox(key="history_upload").set_value(3).run(timeout=120)
+    assert not at.exception, at.exception
+    sample = at.dataframe[1].value
+    assert "footnote" in sample.columns and set(sample["footnote"]) == {"—"}

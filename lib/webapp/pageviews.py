@@ -84,7 +84,8 @@ class TableView(NamedTuple):
 
 def table_view(df: pd.DataFrame) -> TableView:
     """The frame as read, its headers and widths (in the current language; not cached)."""
-    frame, headers = tables.labelled(tables.plain_dates(df)), tables.column_labels(df)
+    frame = tables.dash_empty_text(tables.labelled(tables.plain_dates(df)))
+    headers = tables.column_labels(df)
     return TableView(frame, headers, tables.column_widths(frame, headers))
 
 
