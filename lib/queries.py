@@ -219,7 +219,15 @@ def observations(
         .where(o.c.indicator_code.in_(list(indicator_codes)))
     )
     if countries:
-        stmt = stmt.where(o.c.country_iso3.in_(list(countries)))
+        # The key is (indicator, series, country, ...): naming the indicator's series (every row's
+        # series is one of its indicator's in the catalogue: lib.ingest.rules) lets both databases
+        # seek each country's rows instead of reading every row of the indicator (73,536 for 4.1
+        # at 2M observations, to draw 1,783).
+        s = MdgSeries.__table__
+        stmt = stmt.where(
+            o.c.series_code.in_(select(s.c.code).where(s.c.indicator_code.in_(list(indicator_codes)))),
+            o.c.country_iso3.in_(list(countries)),
+        )
     if sources:
         stmt = stmt.where(o.c.source.in_(list(sources)))
     if totals_only:

@@ -81,3 +81,26 @@ def test_observations_of_chosen_sources_only(engine):
     chosen = queries.observations(engine, ["4.1"], ["AFG", "BRA", "IND"], [source])
     expected = every.loc[every["source"] == source].reset_index(drop=True)
     pd.testing.assert_frame_equal(chosen, expected)
+
+
+@BACKENDS
+def test_observations_of_chosen_countries_are_every_row_of_those_countries(engine):
+    """The read names the indicator's series to seek each country (the key's order): it must still
+    return every observation of the indicators and countries, the successor series' included."""
+    init(engine)
+    inds = queries.indicators(engine)
+    everything = queries.observations(engine, list(inds["code"]))
+    for codes, countries in ((["4.1"], ["BRA", "IND", "NGA"]), (["1.1", "7.8", "2.1"], ["ETH", "EGY", "BGD"])):
+        chosen = queries.observations(engine, codes, countries)
+        expected = everything.loc[
+            everything["indicator_code"].isin(codes) & everything["country_iso3"].isin(countries)
+        ]
+        assert len(chosen) == len(expected) > 0
+        assert chosen["series_code"].nunique() == expected["series_code"].nunique()
+        keys = ["indicator_code", "series_code", "country_iso3", "year", "sex", "location", "source"]
+        cols = [*keys, "value", "unit", "country_name"]
+        pd.testing.assert_frame_equal(
+            chosen.sort_values(keys).reset_index(drop=True)[cols],
+            expected.sort_values(keys).reset_index(drop=True)[cols],
+            check_dtype=False,
+        )
