@@ -184,7 +184,8 @@ def state_label(state: str) -> str:
 def recommendations_for_display(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`recommendations_due` with its states and headers in the current language."""
     out = table.assign(
-        state=table["state"].map(state_label), last_status=table["last_status"].map(i18n.label)
+        state=table["state"].map(state_label),
+        last_status=table["last_status"].map(lambda v: i18n.label(v) if isinstance(v, str) else v),
     )
     return out.rename(
         columns={

@@ -201,7 +201,8 @@ VOCABULARY = {
 def label(code: object) -> str:
     """The display label of a stored code in the current language (unknown codes as they are)."""
     if not isinstance(code, str):
-        return "" if code is None else str(code)
+        text = "" if code is None else str(code)
+        return "" if text in ("nan", "NaT", "<NA>") else text  # no code at all: never "nan"
     key = VOCABULARY.get(code)
     return gettext(key) if key else code
 

@@ -135,3 +135,28 @@ def test_the_upload_history_names_datasets_and_counts_in_words(make_app):
     assert not at.exception, at.exception
     sample = at.dataframe[1].value
     assert "footnote" in sample.columns and set(sample["footnote"]) == {"—"}
+
+
+def test_a_missing_code_reads_as_nothing_not_nan():
+    import pandas as pd
+
+    from lib import i18n
+
+    assert [i18n.label(v) for v in (float("nan"), pd.NaT, pd.NA, None)] == ["", "", "", ""]
+    assert i18n.label("limited") == "limited" and i18n.label(3) == "3"
+
+
+def test_my_agency_in_french_shows_no_nan_and_no_english_empty_grid(make_app):
+    """A recommendation with no status yet read "nan" under "last status reported"; an agency with
+    no submission got an empty grid saying "empty" (Streamlit's word, in English)."""
+    at = make_app("pages/my_agency.py", role="partner")
+    at.session_state["language"] = "fr"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    for df in at.dataframe:
+        cells = {str(v) for v in df.value.astype(str).to_numpy().ravel()}
+        assert not cells & {"nan", "None", "NaT"}, cells & {"nan", "None", "NaT"}
+        assert len(df.value), "an empty table is said in words, not drawn empty"
+    recs = next(df.value for df in at.dataframe if "dernier état signalé" in df.value.columns)
+    assert "—" in set(recs["dernier état signalé"]), "a status not yet reported shows a dash"
+    assert "Rien à lister." in [c.value for c in at.caption]

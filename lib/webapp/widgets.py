@@ -60,6 +60,9 @@ def show_table(df: pd.DataFrame | TableView, **kwargs: Any) -> None:
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     view = df if isinstance(df, TableView) else table_as_read(df)  # made once per frame and language
+    if view.frame.empty:  # the grid's own "empty" is English in every language: say it in words
+        st.caption(_("Nothing to list."))
+        return
     config: dict[str, Any] = {
         col: st.column_config.Column(view.headers[col], width=width) for col, width in view.widths.items()
     }
