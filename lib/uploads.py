@@ -331,11 +331,15 @@ def upload_file(engine: Engine, upload_id: int) -> bytes:
 AUDIT_KINDS: dict[str, tuple[str, ...]] = {
     N_("Sign-ins"): ("signin.ok",),
     N_("Failed sign-ins"): ("signin.failed", "setup.failed"),
+    N_("Sign-outs"): ("signout", "session.revoke"),
     N_("Uploads"): ("upload",),
     N_("Reverts"): ("revert",),
+    N_("Submissions"): ("submission.create", "submission.refused", "submission.approve", "submission.return"),
+    N_("Reminders"): ("reminder.sent",),
     N_("User changes"): (
         "user.create",
         "user.set_role",
+        "user.set_agency",
         "user.reset_password",
         "user.activate",
         "user.deactivate",

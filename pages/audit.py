@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import i18n, uploads
+from lib import audit, i18n, uploads
 from lib import webapp as w
 from lib.i18n import _
 
@@ -23,5 +23,5 @@ kinds = c1.multiselect(
 limit = c2.selectbox(_("Latest events read"), [200, 1000, 5000, 20000], index=1, format_func=i18n.fmt_number)
 log = uploads.audit_view(engine, kinds, limit)
 st.caption(_("{count} events shown, newest first.", count=i18n.fmt_number(len(log))))
-w.show_table(log)
+w.show_table(audit.for_display(log))  # actions in words; the CSV keeps their codes
 w.download_csv(log, "audit-log.csv", _("Download the audit log"))
