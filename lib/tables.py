@@ -332,8 +332,8 @@ def column_labels(df: pd.DataFrame) -> dict[str, str]:
     """Headers for the frame's columns in the current language (st.dataframe's column_config).
 
     Every language, English too, shows :data:`COLUMN_LABELS`: a reader sees "Days overdue", not
-    ``days_overdue``. A column without a label shows its name with underscores as spaces,
-    capitalised. Only the CSV downloads and upload templates keep the data's column names.
+    ``days_overdue``. A column without a label shows its name with underscores as spaces;
+    every header starts with a capital. Only the CSV downloads and upload templates keep the data's column names.
     """
     return {str(c): header(str(c)) for c in df.columns}
 
@@ -342,7 +342,11 @@ def header(column: str) -> str:
     """The header a table shows for ``column``, translated."""
     if column in COLUMN_LABELS:
         return _(COLUMN_LABELS[column])
-    return column.replace("_", " ").strip().capitalize() if "_" in column else column
+    if "_" in column:
+        return column.replace("_", " ").strip().capitalize()
+    # A header already in words ("organismo", from a page's own renaming) starts with a capital,
+    # as every other header does; the rest stays as written ("SHA-256", "UNDP").
+    return column[:1].upper() + column[1:]
 
 
 # The data grid sizes a column to its values and cuts a longer header ("Punto de acció"): a column

@@ -50,3 +50,20 @@ def test_no_header_on_the_action_points_page_is_narrower_than_its_text(make_app,
         longest_value = max((len(v) for v in values), default=0)
         if len(label) > longest_value:  # the header is what sizes the column
             assert column.get("width", 0) >= len(label) * MIN_CHAR_PX, (label, column)
+
+
+def test_every_header_starts_with_a_capital_and_keeps_the_rest():
+    assert tables.header("organismo") == "Organismo"
+    assert tables.header("last status reported") == "Last status reported"
+    assert tables.header("SHA-256") == "SHA-256" and tables.header("days_overdue") == "Days overdue"
+
+
+@pytest.mark.parametrize("page", ["pages/due.py", "pages/my_agency.py"])
+def test_the_due_tables_headers_start_with_a_capital(make_app, page):
+    """The due tables read "agency", "action 2 report" beside tables headed "Upload", "Dataset"."""
+    at = make_app(page, role="partner" if "agency" in page else "staff")
+    at.session_state["language"] = "es"
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    headers = [h for _c, cfg in _configured_columns(at) if (h := cfg.get("label"))]
+    assert headers and all(h[:1] == h[:1].upper() for h in headers), headers
