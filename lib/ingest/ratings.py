@@ -47,7 +47,7 @@ def end_rows(ends: pd.DataFrame) -> pd.DataFrame:
 def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """The rating of every series and cut-off year of ``ends`` (columns :data:`END_COLUMNS`):
     ``progress_rating`` on its end points, per year; columns :data:`RATING_COLUMNS`, sorted by
-    year and series.
+    year and series (the same rows as :func:`rate_ends_by_rows`, the key columns of ``ends``'s dtype).
 
     The end points are already one row per series: they go straight to the rating rules
     (``rating.rate_points``) instead of through ``progress_rating``'s sort and group-by over six
@@ -86,7 +86,8 @@ def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
             "desired_direction": code.map(meta["desired_direction"]).to_numpy(),
         }
     )
-    out = ends[list(SERIES)].reset_index(drop=True).astype(dict.fromkeys(SERIES, "str"))
+    # The key columns as they came (their texts shared with the frame, cheap to bind).
+    out = ends[list(SERIES)].reset_index(drop=True)
     out["cutoff_year"] = ends["cutoff_year"].to_numpy(dtype="int64")
     out["rating"] = rate_points(points)["rating"].to_numpy()
     order = out.sort_values(["cutoff_year", *SERIES], kind="stable").index
