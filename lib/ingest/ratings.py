@@ -72,8 +72,10 @@ def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     b90 = np.argmin(since, axis=1)
     has_b90 = np.isfinite(since[rows, b90])
     meta = indicators.drop_duplicates("code").set_index("code")
-    code = ends["indicator_code"]
-    ratio = code.map(pd.to_numeric(meta["target_ratio_2015"], errors="coerce")).astype(float)
+    # Each indicator's target and direction looked up once, not once per series.
+    code, codes = pd.factorize(ends["indicator_code"], use_na_sentinel=False)
+    ratio = pd.to_numeric(meta["target_ratio_2015"], errors="coerce").reindex(codes).to_numpy(dtype=float)
+    direction = meta["desired_direction"].reindex(codes).to_numpy(dtype=object)
     points = pd.DataFrame(
         {
             "first_year": years[rows, lo],
@@ -82,8 +84,8 @@ def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
             "b90_value": np.where(has_b90, values[rows, b90], np.nan),
             "latest_year": years[rows, hi],
             "latest_value": values[rows, hi],
-            "target_ratio_2015": ratio.to_numpy(),
-            "desired_direction": code.map(meta["desired_direction"]).to_numpy(),
+            "target_ratio_2015": ratio[code],
+            "desired_direction": direction[code],
         }
     )
     # The key columns as they came (their texts shared with the frame, cheap to bind).
