@@ -833,3 +833,43 @@ def test_kept_files_are_stored_compressed_and_given_back_as_uploaded(db):
     with writer(db).begin() as conn:
         conn.execute(up.update().where(up.c.id == res.upload_id).values(content=raw, content_encoding=None))
     assert upload_file(db, res.upload_id) == ("mdg.csv", raw)
+
+
+def test_codes_missing_from_the_catalogues_fail_the_import_and_change_nothing(db, monkeypatch):
+    """An MDG import checks the country and indicator codes it writes against the catalogues,
+    inside its transaction (on SQLite in place of the per-row foreign-key checks, which its
+    connection skips): a code the validation took for known (a catalogue changed without a new
+    data version) fails the import, fresh rows or staged, and leaves every table as it was. The
+    connection checks foreign keys again afterwards."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.exc import IntegrityError
+
+    from lib import reference
+    from lib.db import is_sqlite
+    from lib.models import Observation
+
+    imp(db, "mdg", csv_bytes(MDG_HEADER, MDG_ROWS[:2]))
+    load_refs = reference.load_refs
+
+    def stale(conn):
+        refs = load_refs(conn)
+        return refs | {"country": refs["country"] | {"QQQ"}}
+
+    monkeypatch.setattr(reference, "load_refs", stale)
+    failed = (sqlite3.IntegrityError, psycopg.IntegrityError, IntegrityError)
+    changed = mdg_with(value="12.5")
+    for rows in ([mdg_with(country_iso3="QQQ")], [changed, mdg_with(country_iso3="QQQ", year="1999")]):
+        before = snapshot(db)
+        with pytest.raises(failed):
+            import_bytes(db, "mdg", csv_bytes(MDG_HEADER, rows), "stale.csv")
+        assert snapshot(db) == before
+    o = Observation.__table__
+    with writer(db).begin() as conn:
+        if is_sqlite(conn):
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        row = dict(zip(MDG_HEADER, MDG_ROWS[0], strict=True)) | {"country_iso3": "QQQ", "value": 1.0}
+        row["year"] = int(row["year"])
+        with pytest.raises(IntegrityError):
+            conn.execute(o.insert().values(**row))

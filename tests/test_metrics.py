@@ -852,7 +852,7 @@ def test_vectorised_rating_equals_the_rule_applied_series_by_series(seed):
         }
     )
     want = _ratings_one_by_one(ends)
-    got = mdg_rating._rate_frame(ends)[want.columns]
+    got = mdg_rating.rate_points(ends)[want.columns]
     assert set(got["rating"]) >= {
         mdg_rating.RATING_NOT_RATED,
         mdg_rating.RATING_INSUFFICIENT,

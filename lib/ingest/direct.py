@@ -14,6 +14,7 @@ fresh rows' test, the summary's counts and the end points (``ends``).
 
 from __future__ import annotations
 
+import sqlite3
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, func, select
 
 from lib.datasets import Dataset
 from lib.db import is_sqlite
@@ -156,6 +157,20 @@ def fresh_rows(
         count=len(heads),
     )
     return ~known[series.codes]
+
+
+def check_references(conn: Connection, target: Table, rows: pd.DataFrame) -> None:
+    """Every code ``rows`` hold in a column of ``target`` with a foreign key exists in the table
+    it refers to, as SQLite's per-row check would find (a write under
+    :func:`lib.db.checked_writer` calls it inside its transaction, under the write lock, so no
+    other write can remove one meanwhile); else ``sqlite3.IntegrityError``, SQLite's own."""
+    for fk in target.foreign_keys:
+        codes = pd.unique(rows[fk.parent.name].dropna()).tolist()
+        if not codes:
+            continue
+        found = conn.execute(select(func.count()).where(fk.column.in_(codes))).scalar_one()
+        if found != len(codes):
+            raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed ({target.name}.{fk.parent.name})")
 
 
 def insert_rows(

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, insert, update
 from lib import reference
 from lib.audit import audit
 from lib.datasets import MDG, Dataset, get_dataset
-from lib.db import bump_data_version, get_data_version, writer
+from lib.db import bump_data_version, checked_writer, get_data_version, writer
 from lib.ingest import direct, ends, ratings
 from lib.ingest.decode import decode
 from lib.ingest.readers import parse
@@ -127,7 +127,10 @@ def import_bytes(
     if typed is None:
         return res
     step(0.5, "comparing with the database")
-    with (engine if dry_run else writer(engine)).begin() as conn:
+    # Observations reference only the country and indicator catalogues: the write checks those
+    # codes itself (direct.check_references) instead of SQLite checking them row by row.
+    own_checks = dataset.table == Observation.__tablename__ and after_write is None
+    with (engine if dry_run else (checked_writer if own_checks else writer)(engine)).begin() as conn:
         if not dry_run:
             lock_writes(conn)
         now = get_data_version(conn)
@@ -146,6 +149,8 @@ def import_bytes(
             conn.rollback()
             return res
         step(0.7, "writing")
+        if own_checks:
+            direct.check_references(conn, target_table(dataset), typed)
         with direct.write_cache(conn):
             _write(
                 conn,

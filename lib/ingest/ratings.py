@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Column, Connection, Table, Update, and_, delete, exists, func, select, update
 
 from lib.db import driver_rows
-from lib.domains.mdg.rating import progress_rating
+from lib.domains.mdg.rating import BASELINE_YEAR, progress_rating, rate_points
 from lib.domains.mdg.texts import SUCCESSOR_MARK
 from lib.ingest.ends import POINTS, SERIES, covered_years
 from lib.ingest.staging import fill_staging, temp_table
@@ -46,7 +46,58 @@ def end_rows(ends: pd.DataFrame) -> pd.DataFrame:
 
 def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """The rating of every series and cut-off year of ``ends`` (columns :data:`END_COLUMNS`):
-    ``progress_rating`` on its end points, per year; columns :data:`RATING_COLUMNS`."""
+    ``progress_rating`` on its end points, per year; columns :data:`RATING_COLUMNS`, sorted by
+    year and series (the same rows as :func:`rate_ends_by_rows`, the key columns of ``ends``'s dtype).
+
+    The end points are already one row per series: they go straight to the rating rules
+    (``rating.rate_points``) instead of through ``progress_rating``'s sort and group-by over six
+    text columns (0.4 s of 100,000 series, on the import's critical path). Points with a missing
+    value or year, which ``progress_rating`` would drop, take the path through it.
+    """
+    if ends.empty:
+        return pd.DataFrame(columns=RATING_COLUMNS)
+    # One (year, value) pair per end point and series: first, base, latest.
+    years = np.column_stack([ends[f"{p}_year"].to_numpy(dtype=float, na_value=np.nan) for p in POINTS])
+    values = np.column_stack([ends[f"{p}_value"].to_numpy(dtype=float, na_value=np.nan) for p in POINTS])
+    dated = ~np.isnan(years)
+    if not (dated[:, 0].all() and dated[:, 2].all() and np.isfinite(values[dated]).all()):
+        return rate_ends_by_rows(ends, indicators)
+    # progress_rating keeps one point per year (the first of first, base, latest) and sorts them
+    # by year: its first is the earliest, its latest the last, its base the earliest from 1990 on
+    # (argmin and argmax take the first of equal years, as drop_duplicates keeps it).
+    rows = np.arange(len(ends))
+    lo = np.argmin(np.where(dated, years, np.inf), axis=1)
+    hi = np.argmax(np.where(dated, years, -np.inf), axis=1)
+    since = np.where(dated & (years >= BASELINE_YEAR), years, np.inf)
+    b90 = np.argmin(since, axis=1)
+    has_b90 = np.isfinite(since[rows, b90])
+    meta = indicators.drop_duplicates("code").set_index("code")
+    # Each indicator's target and direction looked up once, not once per series.
+    code, codes = pd.factorize(ends["indicator_code"], use_na_sentinel=False)
+    ratio = pd.to_numeric(meta["target_ratio_2015"], errors="coerce").reindex(codes).to_numpy(dtype=float)
+    direction = meta["desired_direction"].reindex(codes).to_numpy(dtype=object)
+    points = pd.DataFrame(
+        {
+            "first_year": years[rows, lo],
+            "first_value": values[rows, lo],
+            "b90_year": np.where(has_b90, years[rows, b90], np.nan),
+            "b90_value": np.where(has_b90, values[rows, b90], np.nan),
+            "latest_year": years[rows, hi],
+            "latest_value": values[rows, hi],
+            "target_ratio_2015": ratio[code],
+            "desired_direction": direction[code],
+        }
+    )
+    # The key columns as they came (their texts shared with the frame, cheap to bind).
+    out = ends[list(SERIES)].reset_index(drop=True)
+    out["cutoff_year"] = ends["cutoff_year"].to_numpy(dtype="int64")
+    out["rating"] = rate_points(points)["rating"].to_numpy()
+    order = out.sort_values(["cutoff_year", *SERIES], kind="stable").index
+    return out.loc[order, RATING_COLUMNS].reset_index(drop=True)
+
+
+def rate_ends_by_rows(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rate_ends` through ``progress_rating`` on the end points as observation rows."""
     out = []
     for year, part in ends.groupby("cutoff_year", sort=True):
         rated = progress_rating(end_rows(part), indicators)

@@ -194,7 +194,7 @@ def _cagr_array(x0: np.ndarray, xt: np.ndarray, years: np.ndarray) -> np.ndarray
     return out
 
 
-def _rate_frame(ends: pd.DataFrame) -> pd.DataFrame:
+def rate_points(ends: pd.DataFrame) -> pd.DataFrame:
     """:func:`_rate_series` for every row of ``ends`` at once (same rules, vectorised).
 
     ``ends`` has first_year/value, b90_year/value, latest_year/value, target_ratio_2015 and
@@ -294,7 +294,8 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
         *RATING_VERDICT,
         "rating_order",
     ]
-    counted = "n_points" in obs.columns  # pre-aggregated inputs (rating_reads.rating_inputs) carry the full count
+    # Pre-aggregated inputs (rating_reads.rating_inputs) carry the full count.
+    counted = "n_points" in obs.columns
     extra = ["n_points"] if counted else []
     d = obs.loc[obs["value"].notna(), [*SERIES_KEYS, "year", "value", "unit", *extra]].copy()
     d["value"] = d["value"].astype(float)
@@ -315,7 +316,7 @@ def progress_rating(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     ratios = pd.to_numeric(meta["target_ratio_2015"], errors="coerce")
     ends["target_ratio_2015"] = ends["indicator_code"].map(ratios).astype(float)
     ends["desired_direction"] = ends["indicator_code"].map(meta["desired_direction"])
-    res = _rate_frame(ends)
+    res = rate_points(ends)
     out = pd.concat([ends.drop(columns=["latest_year", "latest_value"]), res], axis=1)
     out = out.reindex(columns=[c for c in out_cols if c not in ("arrow", "rating_order")])
     out["arrow"] = out["rating"].map(RATING_ARROWS)
