@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from lib import i18n
 from lib.datasets import DATASETS
 from lib.paths import ROOT
 
@@ -253,7 +254,8 @@ def cmd_briefing(args) -> int:
 
     # The pack shows what staff stored for the round on "Prepare the briefing", else the defaults.
     chosen = preparation.stored_choice(engine, args.round)
-    pdf = build_pack(engine, args.round, progress=progress)
+    with i18n.language(args.language):  # the pack's words, dates and numbers (and its progress lines)
+        pdf = build_pack(engine, args.round, progress=progress)
     out.write_bytes(pdf)
     print(
         f"MDG indicators: {'; '.join(chosen.indicators) or 'those whose ratings moved (default)'}; "
@@ -364,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("round", help="round id, e.g. 2008-H2")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--quiet", action="store_true", help="no progress messages on standard error")
+    p.add_argument(
+        "--language", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE, help="the pack's language"
+    )
     p.set_defaults(func=cmd_briefing)
 
     return parser

@@ -366,3 +366,16 @@ def test_a_change_previewed_for_one_round_is_not_confirmed_for_another(make_app,
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.label == "Confirm and save"]
     assert preparation.stored_edits(db, ROUND) == []
+
+
+def test_the_cli_writes_the_pack_in_the_language_asked_for(db, tmp_path):
+    """The command line built English packs only; a principal reading French gets the French pack."""
+    from lib import cli
+
+    out = tmp_path / "pack-fr.pdf"
+    assert cli.main(["briefing", ROUND, "--out", str(out), "--quiet", "--language", "fr"]) == 0
+    first = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    assert "Dossier d'information" in first and f"Cycle de consultations {ROUND}" in first
+    assert "Briefing pack" not in first
+    with pytest.raises(SystemExit):
+        cli.main(["briefing", ROUND, "--out", str(out), "--language", "de"])
