@@ -30,7 +30,7 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from lib import overview, queries
-from lib.db import SQLITE_BUSY_TIMEOUT_MS, get_data_version, is_sqlite
+from lib.db import SQLITE_BUSY_TIMEOUT_MS, get_data_version, is_sqlite, refresh_statistics
 from lib.models import DerivedResult
 from lib.storage import frame_from_bytes, frame_to_bytes
 
@@ -173,6 +173,10 @@ def warm(engine: Engine, version: int) -> list[str]:
     of the newer version warms its own results.
     """
     done: list[str] = []
+    # First the planner's statistics of the tables a bulk write changed (PostgreSQL), so that
+    # what follows, and the first page views, read them through the indexes (lib.db).
+    if analysed := refresh_statistics(engine):
+        log.info("statistics gathered again for %s", ", ".join(analysed))
     # Not the whole catalogue: every page reads one indicator's (0.5 s at 2 million observations).
     steps: list[tuple[str, Callable[[], object]]] = [
         ("disaggregation_counts", partial(disaggregation_counts, engine, version)),
