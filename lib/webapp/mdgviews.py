@@ -19,7 +19,7 @@ from lib.domains.mdg import choices, sections, texts, views
 from lib.i18n import _
 from lib.webapp.data import country_names, get_engine, load_indicators, load_observations, load_series
 from lib.webapp.links import linked
-from lib.webapp.pageviews import ENTRIES, TTL, Shown, finished
+from lib.webapp.pageviews import ENTRIES, TTL, Shown, finished, table_view
 from lib.webapp.widgets import table_with_downloads
 
 
@@ -92,7 +92,9 @@ def mdg_observations(
 
 
 def _finished(shown: Any) -> Shown | None:
-    return None if shown is None else Shown(finished(shown.chart), *shown[1:])
+    if shown is None:
+        return None
+    return Shown(finished(shown.chart), shown.table, shown.name, shown.caption, table_view(shown.table))
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES, ttl=TTL)

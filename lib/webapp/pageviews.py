@@ -61,16 +61,19 @@ def finished(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 
 class Shown(NamedTuple):
-    """What ``webapp.chart_with_table`` draws: a finished spec, its table, download name and caption."""
+    """What ``webapp.chart_with_table`` draws: a finished spec, its table, download name and
+    caption, and the table as shown (made with the view, so that a rerun does not hash the table
+    to find it: a fifth of a cached rerun of the action 2 page)."""
 
     chart: dict[str, Any]
     table: pd.DataFrame
     name: str
     caption: str
+    view: TableView | None = None
 
 
 def shown(chart: alt.TopLevelMixin, table: pd.DataFrame, name: str, caption: str) -> Shown:
-    return Shown(finished(chart), table, name, caption)
+    return Shown(finished(chart), table, name, caption, table_view(table))
 
 
 class TableView(NamedTuple):

@@ -181,11 +181,14 @@ def all_placeholder() -> str:
     return _("All (choose to filter)")
 
 
-def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
+def chart_with_table(
+    chart: Any, table: pd.DataFrame, name: str, caption: str | None = None, view: TableView | None = None
+) -> None:
     """A chart (Altair, or its finished Vega-Lite spec) and its PNG download, then its table (for
     screen readers and exact figures) with CSV and Excel.
 
     ``caption`` is already translated. The table shows labels; its downloads keep the stored codes.
+    ``view``: the table as shown, made ahead (``pageviews.Shown``).
     """
     if isinstance(chart, dict) or theme.uses_named_data(chart):
         # A finished spec (lib.webapp.pageviews) is drawn as it is, not converted and validated on
@@ -209,7 +212,7 @@ def chart_with_table(chart: Any, table: pd.DataFrame, name: str, caption: str | 
         on_click="ignore",
     )
     with st.expander(_("Table: {caption}", caption=caption or name)):
-        show_table(table)
+        show_table(view if view is not None else table)
         download_csv(table, f"{name}.csv", key=f"dl-{name}", label_of=caption)
 
 
