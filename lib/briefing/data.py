@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 
 from lib import derived, overview, queries
 from lib.briefing.pdf import CHART_SCALE
-from lib.briefing.render import WORKERS, rasterise
+from lib.briefing.render import WORKERS, rasterise, static_spec
 from lib.domains.mdg import choices as mdg_choices
 
 ProgressFn = Callable[[float, str], None]
@@ -86,11 +87,16 @@ class Context:
     mdg_sources: set[str] = field(default_factory=set)  # observation sources the MDG pages show
     engine: Engine | None = None  # with version: charts kept for every server (lib.derived.chart_png)
     version: int | None = None
+    # This pack's charts by spec: a chart asked for twice is drawn once (the pack's own, so bounded).
+    drawn: dict[str, Future[bytes]] = field(default_factory=dict)
 
     def render(self, chart: Any) -> tuple[Future[bytes], str]:
         """Start rendering a chart in the pool; returns the PNG's future and the chart's description."""
-        spec = chart.to_dict()  # validated here, once; the pool only rasterises
-        return self.pool.submit(self._png, spec), str(spec.get("description", ""))
+        spec = static_spec(chart)  # validated here, once; the pool only rasterises
+        key = json.dumps(spec, sort_keys=True, default=str)
+        if key not in self.drawn:
+            self.drawn[key] = self.pool.submit(self._png, spec)
+        return self.drawn[key], str(spec.get("description", ""))
 
     def _png(self, spec: dict[str, Any]) -> bytes:
         if self.engine is None or self.version is None:

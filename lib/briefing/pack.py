@@ -105,17 +105,19 @@ def build_pack(
             version=version,
         )
         report(0.2, _("Computing the figures and drawing the charts"))
+        # The sections with charts first, the slowest charts first: the workers draw them while the
+        # other sections are computed, instead of starting late and keeping the PDF waiting.
+        workload = [workload_section(ctx)]
+        action2 = [action2_section(ctx)]
+        mdg = mdg_sections(ctx, tuple(mdg_indicators), list(countries) if countries else None)
         parts: list[tuple[str, list[Writer]]] = [
             (_("Writing the summary"), [brief_section(ctx, preparation.stored_edits(engine, round_id))]),
             # The follow-up part opens with the last consultation's recommendations (issue 13).
             (_("Writing the recommendations"), [recommendations_section(ctx)]),
             (_("Writing the action points"), action_point_sections(ctx)),
-            (
-                _("Writing the MDG indicators"),
-                mdg_sections(ctx, tuple(mdg_indicators), list(countries) if countries else None),
-            ),
-            (_("Writing the New York workload"), [workload_section(ctx)]),
-            (_("Writing action 2 activity"), [action2_section(ctx)]),
+            (_("Writing the MDG indicators"), mdg),
+            (_("Writing the New York workload"), workload),
+            (_("Writing action 2 activity"), action2),
             (_("Writing the annex"), [annex_section(ctx)]),
             (_("Crediting the sources"), [sources_section(ctx)]),
         ]

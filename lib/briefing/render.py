@@ -99,6 +99,58 @@ def worker_pids() -> list[int]:
     return [w.proc.pid for w in list(_idle.queue)]
 
 
+def _drop_tooltips(node: Any) -> Any:
+    """``node`` without its tooltip encodings and mark properties (a PNG draws no tooltip); inline
+    data (``data``, ``datasets``, ``values``) is left as it is."""
+    if isinstance(node, list):
+        return [_drop_tooltips(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("data", "datasets", "values"):
+            out[key] = value
+        elif key in ("encoding", "mark") and isinstance(value, dict):
+            out[key] = {k: _drop_tooltips(v) for k, v in value.items() if k != "tooltip"}
+        else:
+            out[key] = _drop_tooltips(value)
+    return out
+
+
+def _strings(node: Any) -> list[str]:
+    """Every key and string value in ``node``."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (str(k), *_strings(v))]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return [node] if isinstance(node, str) else []
+
+
+def static_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of an Altair chart as a PNG draws it, validated: without tooltips, and its
+    datasets without the columns nothing else in the spec names (those only the tooltips showed).
+
+    The same marks at the same places as ``chart.to_dict()`` draws, from a fraction of the data:
+    validating, hashing, sending and parsing a spec cost in proportion to its data. A column is
+    kept when its name appears anywhere in the rest of the spec (fields, transforms, expressions).
+    """
+    spec = chart.to_dict(validate=False)
+    datasets = spec.pop("datasets", None)
+    out = _drop_tooltips(spec)
+    if datasets is not None:
+        text = "\n".join(_strings(out)).replace("\\", "")  # "a\\.b" names the column "a.b"
+        kept = {}
+        for name, rows in datasets.items():
+            columns = {c for row in rows if isinstance(row, dict) for c in row}
+            named = {c for c in columns if c in text}
+            kept[name] = [
+                {c: v for c, v in row.items() if c in named} if isinstance(row, dict) else row for row in rows
+            ]
+        out["datasets"] = kept
+    type(chart).validate(out)
+    return out
+
+
 def png_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec as lib.exports.chart_png draws it (TopoJSON inlined, the shipped font)."""
     out = vega_spec(spec)
