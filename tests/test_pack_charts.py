@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 import pandas as pd
@@ -254,7 +253,7 @@ def test_a_chart_asked_for_twice_in_a_pack_is_drawn_once(monkeypatch):
     real = pack_data.rasterise
     monkeypatch.setattr(pack_data, "rasterise", lambda spec, scale: drawn.append(1) or real(spec, scale))
     chart = alt.Chart(pd.DataFrame(SPEC["data"]["values"])).mark_bar().encode(x="k:N", y="v:Q")
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with render.ChartPool(2) as pool:
         ctx = pack_data.Context(
             None, None, "r", pd.Series(dtype=object), None, pd.Timestamp("2008-01-01"), pool
         )

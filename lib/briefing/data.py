@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,15 +13,13 @@ from sqlalchemy import Engine
 
 from lib import derived, overview, queries
 from lib.briefing.pdf import CHART_SCALE
-from lib.briefing.render import WORKERS, rasterise, static_spec
+from lib.briefing.render import ChartPool, rasterise, static_spec
 from lib.domains.mdg import choices as mdg_choices
 
 ProgressFn = Callable[[float, str], None]
 
 DEFAULT_INDICATORS = ("4.1", "5.1", "7.8", "2.1", "3.1")
 MAX_COUNTRIES = 8  # as on the MDG page (its country picker's limit), so grids and tables fit a page
-
-CHART_WORKERS = WORKERS  # threads waiting on the chart workers (lib.briefing.render)
 
 # --- Data ---------------------------------------------------------------------------------------
 
@@ -83,19 +81,20 @@ class Context:
     round_row: pd.Series
     prev: str | None
     cutoff: pd.Timestamp
-    pool: ThreadPoolExecutor
+    pool: ChartPool
     mdg_sources: set[str] = field(default_factory=set)  # observation sources the MDG pages show
     engine: Engine | None = None  # with version: charts kept for every server (lib.derived.chart_png)
     version: int | None = None
     # This pack's charts by spec: a chart asked for twice is drawn once (the pack's own, so bounded).
     drawn: dict[str, Future[bytes]] = field(default_factory=dict)
+    rank: int = 0  # the place in the pack of the section being computed: its charts are drawn in that order
 
     def render(self, chart: Any) -> tuple[Future[bytes], str]:
         """Start rendering a chart in the pool; returns the PNG's future and the chart's description."""
         spec = static_spec(chart)  # validated here, once; the pool only rasterises
         key = json.dumps(spec, sort_keys=True, default=str)
         if key not in self.drawn:
-            self.drawn[key] = self.pool.submit(self._png, spec)
+            self.drawn[key] = self.pool.submit(self.rank, self._png, spec)
         return self.drawn[key], str(spec.get("description", ""))
 
     def _png(self, spec: dict[str, Any]) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -14,7 +12,6 @@ from lib.briefing.annex import annex_section, sources_section
 from lib.briefing.brief import brief_section
 from lib.briefing.cover import cover
 from lib.briefing.data import (
-    CHART_WORKERS,
     DEFAULT_INDICATORS,
     MAX_COUNTRIES,
     Context,
@@ -25,7 +22,7 @@ from lib.briefing.fmt import fmt_date
 from lib.briefing.mdg import mdg_sections
 from lib.briefing.pdf import PackPDF, Writer, render_toc
 from lib.briefing.recommendations import recommendations_section
-from lib.briefing.render import start_workers
+from lib.briefing.render import ChartPool, start_workers
 from lib.briefing.workload import workload_section
 from lib.db import get_data_version
 from lib.i18n import _
@@ -92,7 +89,7 @@ def build_pack(
     mdg_indicators = tuple(mdg_indicators)
     data = load_data(engine, mdg_indicators, chosen)
     row = data.rounds.set_index("id").loc[round_id]
-    with ThreadPoolExecutor(max_workers=CHART_WORKERS, thread_name_prefix="pack-chart") as pool:
+    with ChartPool() as pool:
         ctx = Context(
             data,
             ov,
@@ -105,11 +102,15 @@ def build_pack(
             version=version,
         )
         report(0.2, _("Computing the figures and drawing the charts"))
-        # The sections with charts first, the slowest charts first: the workers draw them while the
-        # other sections are computed, instead of starting late and keeping the PDF waiting.
+        # The sections with charts first, so that the workers draw while the others are computed;
+        # each chart ranked by its section's place in the pack, so that the PDF waits the least.
+        ctx.rank = 2
         workload = [workload_section(ctx)]
+        ctx.rank = 3
         action2 = [action2_section(ctx)]
+        ctx.rank = 1
         mdg = mdg_sections(ctx, tuple(mdg_indicators), list(countries) if countries else None)
+        ctx.rank = 0
         parts: list[tuple[str, list[Writer]]] = [
             (_("Writing the summary"), [brief_section(ctx, preparation.stored_edits(engine, round_id))]),
             # The follow-up part opens with the last consultation's recommendations (issue 13).

@@ -9,14 +9,18 @@ A worker that dies is replaced; its chart is drawn in this process instead.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import math
 import os
 import queue
 import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from lib.chart_theme import vega_spec
@@ -178,3 +182,53 @@ def rasterise(spec: dict[str, Any], scale: float) -> bytes:
         raise
     _idle.put(worker)
     return png
+
+
+class ChartPool:
+    """Threads that wait on the chart workers, taking the chart the pack writes first before the others.
+
+    A first-in-first-out pool drew the charts in the order the sections were computed: a chart
+    of an early page computed late waited behind the later pages' charts while the PDF waited
+    on it. Here each chart has a rank (its section's place in the pack); the lowest is drawn
+    first, then in the order asked.
+    """
+
+    def __init__(self, threads: int = WORKERS) -> None:
+        self._queue: queue.PriorityQueue[tuple[float, int, Any]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"pack-chart-{i}", daemon=True) for i in range(threads)
+        ]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, rank: float, fn: Callable[..., bytes], *args: Any) -> Future[bytes]:
+        future: Future[bytes] = Future()
+        self._queue.put((rank, next(self._order), (future, fn, args)))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            _, _, job = self._queue.get()
+            if job is None:
+                return
+            future, fn, args = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits on the chart  # noqa: BLE001
+                future.set_exception(exc)
+
+    def shutdown(self) -> None:
+        """Stop the threads once every chart asked for is drawn."""
+        for _ in self._threads:
+            self._queue.put((math.inf, next(self._order), None))
+        for t in self._threads:
+            t.join()
+
+    def __enter__(self) -> ChartPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
