@@ -431,6 +431,35 @@ def test_equity_gaps_by_sex(sex_obs):
     assert gaps[(gaps["country_iso3"] == "BGD")]["source"].tolist() == ["UNSD"]
 
 
+def test_equity_gaps_key_every_row_as_series_key_does():
+    # Keys are worked out once per distinct code: every row still gets its own code's key,
+    # a missing code included, whatever the column's dtype.
+    codes = [("S, girls", "female"), ("S, boys", "male"), (None, "female"), (None, "male")]
+    rows = [
+        {
+            "indicator_code": "x",
+            "series_code": code,
+            "country_iso3": iso3,
+            "year": year,
+            "value": float(year - 1990 + (sex == "male")),
+            "unit": "%",
+            "sex": sex,
+            "location": "total",
+            "source": "UNSD",
+        }
+        for code, sex in codes
+        for iso3 in ("NPL", "MOZ")
+        for year in (2000, 2005, 2010)
+    ]
+    for obs in (pd.DataFrame(rows), pd.DataFrame(rows).astype({"series_code": object})):
+        gaps = mdg_metrics.equity_gaps(obs, "sex")
+        assert len(gaps) == 12
+        assert gaps["series_key"].tolist() == [mdg_metrics.series_key(c, "sex") for c in gaps["series_code"]]
+        assert set(gaps["series_key"]) == {"s", "none"} or set(gaps["series_key"]) == {"s", "nan"}
+        assert (gaps["difference"] == -1.0).all()
+    assert mdg_metrics.equity_gaps(pd.DataFrame(rows).iloc[:0], "sex").empty
+
+
 def test_equity_gaps_pair_un_style_series_per_group():
     # The UN MDG database names each group's series apart; they pair on the rest of the label.
     rows = [

@@ -58,7 +58,9 @@ def equity_gaps(obs: pd.DataFrame, dimension: str) -> pd.DataFrame:
     group_a, group_b, other = _equity_groups(dimension)
     keys = ["indicator_code", "series_key", "country_iso3", "source", other, "year"]
     d = obs.loc[obs["value"].notna() & obs[dimension].isin([group_a, group_b])].copy()
-    d["series_key"] = d["series_code"].map(lambda code: series_key(code, dimension))
+    # Each distinct code's key once (series_key reads the code as text), not a regex per row.
+    codes = d["series_code"].map(str)
+    d["series_key"] = codes.map({code: series_key(code, dimension) for code in codes.unique()}.__getitem__)
     d = d[[*keys, "series_code", dimension, "value", "unit"]]
     a = d.loc[d[dimension] == group_a].drop(columns=dimension).rename(columns={"value": "value_a"})
     b = d.loc[d[dimension] == group_b, [*keys, "series_code", "value"]]
