@@ -59,9 +59,9 @@ def action2_section(ctx: Context) -> Writer:
             _("Countries with advisers"): over_time["countries"].map(fmt_count),
         }
     )
-    stale = ctx.ov.stale
 
     def write(pdf: PackPDF) -> None:
+        stale = ctx.ov.stale  # the overview is known by the time the pack is written
         pdf.opening(
             _("Action 2 activity"),
             _(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -40,15 +40,32 @@ class PackData:
     counts: pd.DataFrame  # the chosen indicators' values per country, sex and location
 
 
-def load_data(
-    engine: Engine, codes: tuple[str, ...] | list[str] = (), countries: list[str] | None = None
-) -> PackData:
-    """The pack's frames, read as the pages read them (internal notes are never included).
+def load_frames(engine: Engine) -> PackData:
+    """The pack's frames but the MDG observations (empty until :func:`with_mdg`), read as the pages
+    read them (internal notes are never included): the workload and action 2 pages need no more."""
+    return PackData(
+        rounds=queries.rounds(engine),
+        reports=queries.progress_reports(engine),
+        indicators=queries.indicators(engine),
+        series=queries.series(engine),
+        obs=pd.DataFrame(),
+        last_year={},
+        items=queries.work_items(engine),
+        acts=queries.activities(engine),
+        agencies=queries.agencies(engine),
+        counts=pd.DataFrame(),
+    )
 
-    Observations as the MDG page reads them: each chosen indicator for its shown countries only.
-    """
-    inds = queries.indicators(engine)
-    rounds = queries.rounds(engine)
+
+def with_mdg(
+    engine: Engine,
+    data: PackData,
+    codes: tuple[str, ...] | list[str] = (),
+    countries: list[str] | None = None,
+) -> PackData:
+    """``data`` with the chosen indicators' observations, as the MDG page reads them: each chosen
+    indicator for its shown countries only."""
+    inds = data.indicators
     shown = [code for code in dict.fromkeys(codes) if code in set(inds["code"])]
     # The chosen indicators' part of the catalogue only: its cost does not grow with the others.
     counts = queries.disaggregation_counts(engine, shown)
@@ -59,24 +76,25 @@ def load_data(
         for code in shown
     ]
     catalogue = queries.observation_catalogue(engine, shown)
-    return PackData(
-        rounds=rounds,
-        reports=queries.progress_reports(engine),
-        indicators=inds,
-        series=queries.series(engine),
+    return replace(
+        data,
         obs=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
         last_year={str(k): int(v) for k, v in catalogue.groupby("indicator_code")["last_year"].max().items()},
-        items=queries.work_items(engine),
-        acts=queries.activities(engine),
-        agencies=queries.agencies(engine),
         counts=counts,
     )
+
+
+def load_data(
+    engine: Engine, codes: tuple[str, ...] | list[str] = (), countries: list[str] | None = None
+) -> PackData:
+    """Every frame of the pack (:func:`load_frames`, then :func:`with_mdg`)."""
+    return with_mdg(engine, load_frames(engine), codes, countries)
 
 
 @dataclass
 class Context:
     data: PackData
-    ov: overview.Overview
+    ov: overview.Overview | None  # None while the workload and action 2 pages, which need none, are computed
     round_id: str
     round_row: pd.Series
     prev: str | None

@@ -16,7 +16,8 @@ from lib.briefing.data import (
     MAX_COUNTRIES,
     Context,
     ProgressFn,
-    load_data,
+    load_frames,
+    with_mdg,
 )
 from lib.briefing.fmt import fmt_date
 from lib.briefing.mdg import mdg_sections
@@ -81,33 +82,31 @@ def build_pack(
     known = set(queries.rounds(engine)["id"])
     if round_id not in known:
         raise ValueError(f"unknown round {round_id!r}; rounds: {', '.join(sorted(known)) or 'none'}")
-    report(0.1, _("Comparing with the previous round"))
-    # Else the overview every server shares (lib.derived): the briefing page has usually computed it.
-    ov = round_overview if round_overview is not None else derived.round_overview(engine, round_id, version)
-    if mdg_indicators is None:
-        mdg_indicators = stored.indicators or default_indicators(ov)
-    mdg_indicators = tuple(mdg_indicators)
-    data = load_data(engine, mdg_indicators, chosen)
+    data = load_frames(engine)
     row = data.rounds.set_index("id").loc[round_id]
     with ChartPool() as pool:
-        ctx = Context(
-            data,
-            ov,
-            round_id,
-            row,
-            ov.previous_round_id,
-            pd.Timestamp(row["cutoff_date"]),
-            pool,
-            engine=engine,
-            version=version,
-        )
-        report(0.2, _("Computing the figures and drawing the charts"))
-        # The sections with charts first, so that the workers draw while the others are computed;
-        # each chart ranked by its section's place in the pack, so that the PDF waits the least.
+        cutoff = pd.Timestamp(row["cutoff_date"])
+        ctx = Context(data, None, round_id, row, None, cutoff, pool, engine=engine, version=version)
+        # The sections with charts first, so that the workers draw while the rest is computed (the
+        # workload and action 2 pages need neither the overview nor the MDG data); each chart ranked
+        # by its section's place in the pack, so that the PDF waits the least.
         ctx.rank = 2
         workload = [workload_section(ctx)]
         ctx.rank = 3
         action2 = [action2_section(ctx)]
+        report(0.1, _("Comparing with the previous round"))
+        # Else the overview every server shares (lib.derived): the briefing page has usually computed it.
+        ov = (
+            round_overview
+            if round_overview is not None
+            else derived.round_overview(engine, round_id, version)
+        )
+        ctx.ov, ctx.prev = ov, ov.previous_round_id
+        if mdg_indicators is None:
+            mdg_indicators = stored.indicators or default_indicators(ov)
+        mdg_indicators = tuple(mdg_indicators)
+        ctx.data = with_mdg(engine, data, mdg_indicators, chosen)
+        report(0.2, _("Computing the figures and drawing the charts"))
         ctx.rank = 1
         mdg = mdg_sections(ctx, tuple(mdg_indicators), list(countries) if countries else None)
         ctx.rank = 0
