@@ -379,3 +379,32 @@ def test_the_cli_writes_the_pack_in_the_language_asked_for(db, tmp_path):
     assert "Briefing pack" not in first
     with pytest.raises(SystemExit):
         cli.main(["briefing", ROUND, "--out", str(out), "--language", "de"])
+
+
+def _messages_file(*rows: tuple[str, str, str, int | None]) -> bytes:
+    lines = ["round_id,message_key,action,text,position"]
+    for key, action, text, position in rows:
+        lines.append(f"{ROUND},{key},{action},{text},{'' if position is None else position}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_file_cannot_add_more_messages_than_the_form_allows(db):
+    """The form refused a fifth added message for a round; a file of six imported (upload page and
+    command line). Counted with the round's stored added messages the file does not change."""
+    adds = [(f"staff-{i}", "add", f"Message {i} for the principals.", i) for i in range(1, 7)]
+    before = snapshot(db)
+    res = ingest.import_bytes(db, "briefing-messages", _messages_file(*adds), "six.csv", user="t")
+    assert not res.ok and res.new == 0 and snapshot(db) == before
+    problems = [p for p in res.problems if p.column == "action"]
+    assert [p.row for p in problems] == [2, 3, 4, 5, 6, 7]  # the file's lines of the added messages
+    assert "would have 6 added messages" in problems[0].message and "at most 4" in problems[0].message
+
+    assert ingest.import_bytes(db, "briefing-messages", _messages_file(*adds[:3]), "three.csv", user="t").ok
+    two_more = _messages_file(*adds[3:5])  # 3 stored and 2 new: 5
+    res = ingest.import_bytes(db, "briefing-messages", two_more, "two.csv", user="t")
+    assert not res.ok and "(2 in this file, 3 stored and not changed by it)" in res.problems[0].message
+    # Withdrawing one stored message (action none) makes room; the same file again counts once.
+    withdraw = _messages_file(("staff-1", "none", "", None), *adds[3:5])
+    assert ingest.import_bytes(db, "briefing-messages", withdraw, "swap.csv", user="t").ok
+    again = _messages_file(*adds[1:5])
+    assert ingest.import_bytes(db, "briefing-messages", again, "again.csv", user="t").ok

@@ -20,6 +20,7 @@ from lib.datasets import MDG, Dataset, get_dataset
 from lib.db import bump_data_version, checked_writer, get_data_version, writer
 from lib.ingest import direct, ends, ratings
 from lib.ingest.decode import decode
+from lib.ingest.limits import stored_limits
 from lib.ingest.readers import parse
 from lib.ingest.results import (
     INPUT_ERRORS,
@@ -84,6 +85,8 @@ def read_file(
     problems = Problems.merge(parsed.problems, problems)
     if any(p.severity == "error" for p in problems):
         return None, parsed, problems
+    if beside := stored_limits(conn, dataset, typed):  # the file with what is stored beside it
+        return None, parsed, Problems.merge(problems, beside)
     return typed, parsed, problems
 
 
