@@ -10,6 +10,7 @@ from lib import i18n, ingest
 from lib.i18n import N_, _
 from lib.ingest import RevertRefused
 from lib.models import Upload
+from lib.tables import dataset_title
 
 ACTIVE = N_("active")  # the status of an upload that was not reverted
 
@@ -77,8 +78,6 @@ def revert_notice(upload_id: int, done: dict) -> tuple[str, str]:
 
 def upload_label(row: pd.Series) -> str:
     """One line naming an upload of :func:`history_table`, for a select box, in words."""
-    from lib.tables import dataset_title
-
     n = i18n.fmt_number
     return _(
         "{upload}: {file} ({dataset}), by {user} on {at}: {new} new, {modified} modified, "

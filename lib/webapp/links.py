@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import filters, links
 from lib.i18n import N_, _
-from lib.navigation import PAGES
+from lib.navigation import page_urls
 
 NOT_ALLOWED = N_("Your role does not give access to this page.")
 
@@ -81,7 +81,7 @@ def remember_request() -> None:
 def open_requested(pages: list) -> None:
     """Right after sign-in (``pages``: the st.Page objects of the user's menu, navigation built):
     the view asked for before it. A page the role may not open gets the guard's refusal, no data."""
-    known = [p.path.removeprefix("pages/").removesuffix(".py") for p in PAGES]
+    known = page_urls()
     request = links.take_request(st.session_state, known)
     if request is None:
         return
