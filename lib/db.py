@@ -196,7 +196,6 @@ BULK_TABLES = (
     "observation_summary",
     "observation_end",
     "observation_end_year",
-    "observation_rating",
 )
 STALE_FRACTION = 0.1  # autovacuum's own default (autovacuum_analyze_scale_factor)
 

@@ -157,42 +157,6 @@ class ObservationSummary(SQLModel, table=True):
     last_year: int
 
 
-class ObservationEnd(SQLModel, table=True):
-    """Each series' end points up to a round's data cut-off year: its first value, its first value
-    from 1990 (the rating's base) and its latest.
-
-    Derived data like :class:`ObservationSummary`, kept by ``lib.ingest.ends`` in the same
-    transaction as every import and revert, so the briefing's ratings read one row per series
-    and year instead of grouping and sorting the whole observation table.
-    """
-
-    __tablename__ = "observation_end"
-    __table_args__ = {"sqlite_with_rowid": False}  # one B-tree (the key): half the writes
-    cutoff_year: int = Field(primary_key=True)
-    indicator_code: str = Field(primary_key=True)
-    series_code: str = Field(primary_key=True, max_length=120)
-    country_iso3: str = Field(primary_key=True)
-    sex: str = Field(primary_key=True, max_length=6)
-    location: str = Field(primary_key=True, max_length=5)
-    source: str = Field(primary_key=True, max_length=120)
-    first_year: int
-    first_value: float
-    first_unit: str
-    base_year: int | None = None
-    base_value: float | None = None
-    base_unit: str | None = None
-    latest_year: int
-    latest_value: float
-    latest_unit: str
-
-
-class ObservationEndYear(SQLModel, table=True):
-    """The cut-off years :class:`ObservationEnd` holds (the rounds' data years)."""
-
-    __tablename__ = "observation_end_year"
-    year: int = Field(primary_key=True)
-
-
 class WorkItem(SQLModel, table=True):
     """One request handled by the New York office."""
 
@@ -447,4 +411,4 @@ class ReminderSent(SQLModel, table=True):
 
 
 from lib.models_briefing import BriefingChoice, BriefingMessage  # noqa: E402, F401
-from lib.models_derived import ObservationRating  # noqa: E402, F401  (kept apart: size limit)
+from lib.models_derived import ObservationEnd, ObservationEndYear  # noqa: E402, F401  (kept apart: size limit)

@@ -1,6 +1,6 @@
 """Reads for the MDG progress ratings: their inputs (series end points, kept at write time in
 ``observation_end`` or scanned from the observation table) and the ratings kept at write time
-(``observation_rating``), counted and compared in SQL. Split from :mod:`lib.queries` by concern.
+(``observation_end.rating``), counted and compared in SQL. Split from :mod:`lib.queries` by concern.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, tr
 from lib.db import driver_rows
 from lib.db import frame as _frame
 from lib.domains.mdg.rating import RATING_INSUFFICIENT, RATING_NOT_RATED
-from lib.models import Observation, ObservationEnd, ObservationEndYear, ObservationRating
+from lib.models import Observation, ObservationEnd, ObservationEndYear
 
 
 def rating_inputs(
@@ -108,7 +108,7 @@ class StoredRatings:
 
 
 def _rated_first(r):
-    """The rows of ``r`` (observation_rating or an alias) that the headline rates: the MDG series
+    """The rows of ``r`` (observation_end or an alias) that the headline rates: the MDG series
     first, as ``lib.domains.mdg.rating.mdg_first`` chooses them, kept at write time in ``counted``
     (lib.ingest.ratings.recount_statement). An equality, so the counts read its index in order."""
     return r.c.counted == true()
@@ -116,20 +116,20 @@ def _rated_first(r):
 
 def stored_ratings(engine: Engine, now_year: int, before_year: int | None) -> StoredRatings | None:
     """The headline's ratings up to ``now_year`` and ``before_year`` as kept at write time in
-    ``observation_rating`` (lib.ingest.ratings), or None when it does not hold both years.
+    ``observation_end`` (lib.ingest.ratings), or None when it does not hold both years.
 
     Counted and compared in SQL: how many series have each rating per year, and the series whose
     rating differs between the two (both rated), so no row per series leaves the database.
     """
     keys = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
-    r, held = ObservationRating.__table__, ObservationEndYear.__table__
+    r, held = ObservationEnd.__table__, ObservationEndYear.__table__
     wanted = sorted({int(y) for y in (now_year, before_year) if y is not None})
     with engine.connect() as conn:  # on one connection: the years held, then their ratings
         if not set(wanted) <= set(conn.execute(select(held.c.year)).scalars()):
             return None
         tallied = conn.execute(
             select(r.c.cutoff_year, r.c.rating, func.count())
-            .where(r.c.cutoff_year.in_(wanted), _rated_first(r))
+            .where(r.c.cutoff_year.in_(wanted), _rated_first(r), r.c.rating.is_not(None))
             .group_by(r.c.cutoff_year, r.c.rating)
         ).all()
         counts: dict[int, dict[str, int]] = {y: {} for y in wanted}

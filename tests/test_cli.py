@@ -154,8 +154,8 @@ def test_cli_end_to_end(tmp_path):
         # Only the template's import wrote (they ran together): one round, one upload, one audit event.
         after = snapshot(engine)
         # derived_result: results prepared after the write for the app servers (lib.derived), not data;
-        # observation_end(_year): the series' end points at the new round's cut-off year (lib.ingest.ends);
-        # observation_rating: their progress ratings up to that year (lib.ingest.ratings).
+        # observation_end(_year): the series' end points at the new round's cut-off year (lib.ingest.ends)
+        # and their progress ratings up to that year (lib.ingest.ratings).
         unchanged = set(before) - {
             "consultation_round",
             "upload",
@@ -164,7 +164,6 @@ def test_cli_end_to_end(tmp_path):
             "derived_result",
             "observation_end",
             "observation_end_year",
-            "observation_rating",
         }
         assert {t: after[t] for t in unchanged} == {t: before[t] for t in unchanged}
         assert [r[0] for r in after["consultation_round"]] == [r[0] for r in before["consultation_round"]] + [

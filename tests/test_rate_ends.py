@@ -87,3 +87,22 @@ def test_points_progress_rating_would_drop_take_its_path():
 def test_no_end_points_no_ratings():
     got = ratings.rate_ends(end_points(10, 5).iloc[:0], INDICATORS)
     assert got.empty and list(got.columns) == ratings.RATING_COLUMNS
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_rated_ends_puts_each_rating_on_its_own_row(odd):
+    """An all-new import inserts each series' end points and rating in one row: rated_ends keeps
+    the end points as they are, in their order, with the rating rate_ends gives that series (also
+    where a point with no value sends the rating through progress_rating)."""
+    ends = end_points(800, 6)
+    if odd:
+        ends["first_value"] = ends["first_value"].astype(float)
+        ends.loc[::5, "first_value"] = np.nan
+    got = ratings.rated_ends(ends, INDICATORS)
+    pd.testing.assert_frame_equal(got.drop(columns="rating"), ends)
+    keys = ["cutoff_year", *SERIES]
+    want = ratings.rate_ends(ends, INDICATORS).astype({k: object for k in SERIES})
+    paired = got.astype({k: object for k in SERIES}).merge(want, on=keys, how="left", suffixes=("", "_want"))
+    assert paired["rating_want"].notna().sum() == len(want)
+    assert paired["rating"].fillna("").tolist() == paired["rating_want"].fillna("").tolist()
+    assert ratings.rated_ends(ends.iloc[:0], INDICATORS).empty

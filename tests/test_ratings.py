@@ -1,4 +1,4 @@
-"""observation_rating, each series' progress rating per cut-off year kept at write time, holds
+"""observation_end.rating, each series' progress rating per cut-off year kept at write time, holds
 exactly what rating the whole observation table gives (SQLite and PostgreSQL): after seeding,
 all-new imports, re-imports, imports that modify rows, reverts, rounds that add or drop a
 cut-off year, and the migration; and the briefing overview reads it instead of rating anew.
@@ -16,7 +16,7 @@ from lib import ingest, overview, queries, rating_reads
 from lib.domains.mdg import rating
 from lib.domains.mdg.texts import is_successor_source
 from lib.ingest import ends, import_bytes, ratings, revert, to_csv_bytes
-from lib.models import Observation, ObservationRating
+from lib.models import Observation, ObservationEnd
 from lib.seed import init
 from tests.conftest import BACKENDS
 from tests.test_ends import ROUND_2010, moved_ends_file
@@ -25,13 +25,17 @@ from tests.test_summary import alembic, imp, modifying_file, new_rows_file, new_
 pytestmark = BACKENDS
 
 SERIES = ["indicator_code", "series_code", "country_iso3", "sex", "location", "source"]
+#: The columns of a stored rating (the key of observation_end, its rating, whether the headline counts it).
+RATING = ["cutoff_year", *SERIES, "rating", "counted"]
 
 
 def rating_rows(engine: Engine) -> list[tuple]:
-    """observation_rating as stored, in key order."""
-    r = ObservationRating.__table__
+    """The ratings as stored in observation_end, in key order."""
+    r = ObservationEnd.__table__
     with engine.connect() as conn:
-        return [tuple(x) for x in conn.execute(select(r).order_by(*r.primary_key.columns))]
+        return [
+            tuple(x) for x in conn.execute(select(*[r.c[c] for c in RATING]).order_by(*r.primary_key.columns))
+        ]
 
 
 def recomputed(engine: Engine, year: int) -> pd.DataFrame:
@@ -47,7 +51,7 @@ def assert_ratings_exact(engine: Engine) -> None:
         held = ends.covered_years(conn)
         assert ratings.rated_years(conn) == held
     assert held
-    stored = pd.DataFrame(rating_rows(engine), columns=[c.name for c in ObservationRating.__table__.columns])
+    stored = pd.DataFrame(rating_rows(engine), columns=RATING)
     for year in held:
         full = recomputed(engine, year)
         assert len(full) > 0
@@ -177,7 +181,7 @@ def mdg_water_file(countries: list[str]) -> bytes:
 
 
 def counted_of(engine: Engine, country: str) -> set[tuple[str, bool]]:
-    r = ObservationRating.__table__
+    r = ObservationEnd.__table__
     with engine.connect() as conn:
         got = conn.execute(
             select(r.c.source, r.c.counted).where(r.c.indicator_code == "7.8", r.c.country_iso3 == country)

@@ -44,6 +44,8 @@ BASE_YEAR = 1990
 POINTS = ("first", "base", "latest")
 #: The share of all series at which a write rebuilds the whole table rather than its series.
 REBUILD_SHARE = 0.25
+#: observation_end's end-point columns: all but the rating of them (lib.ingest.ratings sets it).
+POINT_COLUMNS = [c.name for c in ObservationEnd.__table__.columns if c.name not in ("rating", "counted")]
 
 
 def cutoff_years(conn: Connection) -> list[int]:
@@ -66,13 +68,13 @@ def covered_years(conn: Connection) -> list[int]:
 
 def ends_frame(rows: pd.DataFrame, years: Sequence[int], codes: np.ndarray | None = None) -> pd.DataFrame:
     """The end points of every series of ``rows`` (SERIES columns, year, value, unit) up to each of
-    ``years``: one row per series and year that has a value up to it; columns as ``observation_end``.
+    ``years``: one row per series and year that has a value up to it; columns :data:`POINT_COLUMNS`.
 
     One sort of the rows (by series and year, as integer codes: ``codes`` numbers each row's
     series, see direct.series_codes); each year is then a mask and the first and last row of
     each series' run.
     """
-    cols = [c.name for c in ObservationEnd.__table__.columns]
+    cols = POINT_COLUMNS
     if rows.empty or not years:
         return pd.DataFrame(columns=cols)
     if codes is None:
@@ -114,18 +116,18 @@ def ends_frame(rows: pd.DataFrame, years: Sequence[int], codes: np.ndarray | Non
     return out[cols]
 
 
-def _columns_of(frame: pd.DataFrame) -> list[list]:
-    """``frame`` (columns as ``observation_end``) as one list per column, None for missing."""
+def _columns_of(frame: pd.DataFrame, names: Sequence[str] = POINT_COLUMNS) -> list[list]:
+    """The columns ``names`` of ``frame`` (as ``observation_end``'s) as one list each, None for missing."""
     cols = []
-    for c in ObservationEnd.__table__.columns:
-        s = frame[c.name]
-        if c.name.endswith("_value"):
+    for name in names:
+        s = frame[name]
+        if name.endswith("_value"):
             s = s.astype("float64")
-        elif c.name.endswith("_year"):
+        elif name.endswith("_year"):
             s = s.astype("Int64")
         if s.isna().any():
             cols.append(s.astype(object).where(s.notna(), None).tolist())
-        elif c.name.endswith("_year"):
+        elif name.endswith("_year"):
             cols.append(s.to_numpy(dtype="int64").tolist())
         else:
             cols.append(s.tolist())
@@ -133,7 +135,7 @@ def _columns_of(frame: pd.DataFrame) -> list[list]:
 
 
 def _rows_of(frame: pd.DataFrame) -> Iterable[tuple]:
-    """``frame`` (columns as ``observation_end``) as driver tuples, None for missing (by column)."""
+    """``frame`` (columns :data:`POINT_COLUMNS`) as driver tuples, None for missing (by column)."""
     return zip(*_columns_of(frame), strict=True)
 
 
@@ -150,7 +152,8 @@ def add_new_rows(
     Per series and cut-off year the earlier first (and base) and the later latest win, so two
     set-based statements merge them: stored series are updated, others inserted.
     ``new_series``: none of the rows' series has anything stored, so they are only inserted.
-    ``delta``: the rows' :func:`ends_frame` for the years the table covers, if already made.
+    ``delta``: the rows' :func:`ends_frame` for the years the table covers, if already made;
+    with a ``rating`` column (ratings.rated_ends), inserted with their rating in the same rows.
     """
     if delta is None:
         delta = ends_frame(rows, covered_years(conn), codes)
@@ -158,9 +161,11 @@ def add_new_rows(
         return
     e = ObservationEnd.__table__
     if new_series:
-        fill_columns(conn, e, [c.name for c in e.columns], _columns_of(delta))
+        names = [*POINT_COLUMNS, "rating"] if "rating" in delta.columns else POINT_COLUMNS
+        fill_columns(conn, e, names, _columns_of(delta, names))
         return
-    d = temp_table(conn, "end_delta", [Column(c.name, c.type) for c in e.columns])
+    # Merged rows keep their stored rating until lib.ingest.ratings rates their series again.
+    d = temp_table(conn, "end_delta", [Column(n, e.c[n].type) for n in POINT_COLUMNS])
     fill_staging(conn, d, _rows_of(delta))
     same = and_(*[e.c[k] == d.c[k] for k in (*SERIES, "cutoff_year")])
     earlier_first = d.c.first_year < e.c.first_year
@@ -174,9 +179,7 @@ def add_new_rows(
             col = f"{name}_{part}"
             values[col] = case((newer, d.c[col]), else_=e.c[col])
     conn.execute(update(e).where(same).values(**values))
-    conn.execute(
-        insert(e).from_select([c.name for c in e.columns], select(*d.c).where(~exists().where(same)))
-    )
+    conn.execute(insert(e).from_select(POINT_COLUMNS, select(*d.c).where(~exists().where(same))))
     d.drop(conn)
 
 

@@ -257,9 +257,11 @@ def _derive_later(
 
     def derive() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
         end_points = ends.ends_frame(typed, years, series.codes)
-        # New series: rated from their own end points, not read back once inserted.
-        rated = ratings.rate_ends(end_points, indicators) if indicators is not None else None
-        return direct.summary_delta(typed, series), end_points, rated
+        if indicators is None:
+            return direct.summary_delta(typed, series), end_points, None
+        # New series: rated from their own end points and inserted with them, in the same rows.
+        rated = ratings.rated_ends(end_points, indicators)
+        return direct.summary_delta(typed, series), rated, rated
 
     pool = ThreadPoolExecutor(max_workers=1)
     try:

@@ -1,29 +1,28 @@
-"""Upkeep of ``observation_rating``: each series' progress rating up to the cut-off years of
+"""Upkeep of ``observation_end.rating``: each series' progress rating up to the cut-off years of
 ``observation_end`` (the latest round's data year and the previous round's), kept at write time
 so that the briefing overview reads its ratings instead of rating some 130,000 series per view.
 
-Maintained in the same transaction as every import and revert, right after ``observation_end``
-(lib.ingest.ends), and from it: only the series a write touched are rated again, with the
+Maintained in the same transaction as every import and revert, right after the end points
+(lib.ingest.ends), and from them: only the series a write touched are rated again, with the
 briefing's own function (``lib.domains.mdg.rating.progress_rating``) on the same end points the
-overview would read, so a stored rating is the computed one by construction. A change of the
-rounds' cut-off years rates the years added and drops those gone.
+overview would read, so a stored rating is the computed one by construction. The rating is a
+column of the end points' own row: an all-new import inserts both at once (:func:`rated_ends`);
+any other write rebuilds the end points and then rates the rows it rebuilt (:func:`refresh`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Connection, Table, Update, and_, delete, exists, func, select, update
+from sqlalchemy import Column, Connection, Table, Update, and_, exists, func, select, update
 
 from lib.db import driver_rows
 from lib.domains.mdg.rating import BASELINE_YEAR, progress_rating, rate_points
 from lib.domains.mdg.texts import SUCCESSOR_MARK
-from lib.ingest.ends import POINTS, SERIES, covered_years
+from lib.ingest.ends import POINTS, SERIES
 from lib.ingest.staging import fill_staging, temp_table
 from lib.ingest.summary import collect_groups, summary_groups_of
-from lib.models import MdgIndicator, Observation, ObservationEnd, ObservationRating
+from lib.models import MdgIndicator, Observation, ObservationEnd
 
 #: observation_end's columns a rating reads, in the order :func:`rate_ends` takes them.
 END_COLUMNS = [*SERIES, "cutoff_year", *[f"{p}_{x}" for p in POINTS for x in ("year", "value", "unit")]]
@@ -44,10 +43,11 @@ def end_rows(ends: pd.DataFrame) -> pd.DataFrame:
     return rows.astype({"year": "int64", "value": "float64"})
 
 
-def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame, *, sort: bool = True) -> pd.DataFrame:
     """The rating of every series and cut-off year of ``ends`` (columns :data:`END_COLUMNS`):
     ``progress_rating`` on its end points, per year; columns :data:`RATING_COLUMNS`, sorted by
-    year and series (the same rows as :func:`rate_ends_by_rows`, the key columns of ``ends``'s dtype).
+    year and series (the same rows as :func:`rate_ends_by_rows`, the key columns of ``ends``'s dtype;
+    ``sort=False``: in the order of ``ends`` where every row is rated directly).
 
     The end points are already one row per series: they go straight to the rating rules
     (``rating.rate_points``) instead of through ``progress_rating``'s sort and group-by over six
@@ -92,8 +92,23 @@ def rate_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     out = ends[list(SERIES)].reset_index(drop=True)
     out["cutoff_year"] = ends["cutoff_year"].to_numpy(dtype="int64")
     out["rating"] = rate_points(points)["rating"].to_numpy()
+    if not sort:
+        return out[RATING_COLUMNS]
     order = out.sort_values(["cutoff_year", *SERIES], kind="stable").index
     return out.loc[order, RATING_COLUMNS].reset_index(drop=True)
+
+
+def rated_ends(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """``ends`` (end points as lib.ingest.ends.ends_frame makes them) with each row's ``rating``
+    (:func:`rate_ends`), in their own order: the rows an all-new import inserts in one go."""
+    if ends.empty:
+        return ends.assign(rating=pd.Series(dtype=object))
+    rated = rate_ends(ends, indicators, sort=False)
+    if len(rated) == len(ends):  # rate_points' path: row for row
+        return ends.assign(rating=rated["rating"].to_numpy())
+    keys = [*SERIES, "cutoff_year"]
+    merged = ends.astype({"cutoff_year": "int64"}).merge(rated, on=keys, how="left", validate="1:1")
+    return merged.set_axis(ends.index)
 
 
 def rate_ends_by_rows(ends: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -113,21 +128,28 @@ def _indicators(conn: Connection) -> pd.DataFrame:
     return pd.DataFrame(conn.execute(select(*cols)).all(), columns=[c.name for c in cols])
 
 
-def _rows_of(ratings: pd.DataFrame) -> Iterable[tuple]:
-    """``ratings`` as driver tuples in the table's column order (fill_staging's)."""
-    cols = [
-        ratings[c.name].to_numpy(dtype="int64").tolist()
-        if c.name == "cutoff_year"
-        else ratings[c.name].tolist()
-        for c in ObservationRating.__table__.columns
-    ]
-    return zip(*cols, strict=True)
+def _store(conn: Connection, rated: pd.DataFrame) -> None:
+    """Set the rating of each row of ``rated`` (:data:`RATING_COLUMNS`) in ``observation_end``:
+    through a temporary table and one UPDATE ... FROM, not one statement per series."""
+    e = ObservationEnd.__table__
+    t = temp_table(
+        conn,
+        "rating_new",
+        [Column(k, e.c[k].type, primary_key=True) for k in ("cutoff_year", *SERIES)]
+        + [Column("rating", e.c.rating.type)],
+    )
+    cols = [rated[k].tolist() for k in SERIES]
+    years = rated["cutoff_year"].to_numpy(dtype="int64").tolist()
+    fill_staging(conn, t, zip(years, *cols, rated["rating"].tolist(), strict=True))
+    same = and_(*[e.c[k] == t.c[k] for k in ("cutoff_year", *SERIES)])
+    conn.execute(update(e).where(same).values(rating=t.c.rating))
+    t.drop(conn)
 
 
 def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None) -> None:
-    """Rate the series of ``groups`` (None: every series) at the years ``observation_end`` holds
-    (or only ``years``) and insert their ratings (none of them is stored)."""
-    e, r = ObservationEnd.__table__, ObservationRating.__table__
+    """Rate the end points of the series of ``groups`` (None: every series) at the years
+    ``observation_end`` holds (or only ``years``), store their ratings and recount them."""
+    e = ObservationEnd.__table__
     stmt = select(*[e.c[c] for c in END_COLUMNS])
     if groups is not None:
         stmt = stmt.select_from(e.join(groups, and_(*[e.c[k] == groups.c[k] for k in SERIES])))
@@ -135,16 +157,8 @@ def _rate(conn: Connection, groups: Table | None, years: list[int] | None = None
         stmt = stmt.where(e.c.cutoff_year.in_(years))
     ends = pd.DataFrame(driver_rows(conn, stmt), columns=END_COLUMNS)
     if not ends.empty:
-        _insert(conn, rate_ends(ends, _indicators(conn)), groups)
-    else:
-        conn.execute(recount_statement(r, groups))
-
-
-def _insert(conn: Connection, rated: pd.DataFrame, groups: Table | None) -> None:
-    """Insert ``rated`` (:func:`rate_ends` of the series of ``groups``), then recount them."""
-    r = ObservationRating.__table__
-    fill_staging(conn, r, _rows_of(rated.assign(counted=True)))  # recount sets it below
-    conn.execute(recount_statement(r, groups))
+        _store(conn, rate_ends(ends, _indicators(conn)))
+    conn.execute(recount_statement(e, groups))
 
 
 def _successor(source):
@@ -153,7 +167,7 @@ def _successor(source):
 
 
 def recount_statement(r, groups: Table | None = None) -> Update:
-    """The UPDATE that sets ``observation_rating.counted`` (``r``: the table or a migration's
+    """The UPDATE that sets ``observation_end.counted`` (``r``: the table or a migration's
     lightweight copy of it) as ``lib.domains.mdg.rating.mdg_first`` chooses: a successor series'
     rating counts only where no MDG-era series of its indicator and country is rated up to the
     same year. Only successor rows can change, and only those sharing an indicator and a country
@@ -182,12 +196,7 @@ def recount_statement(r, groups: Table | None = None) -> Update:
 
 def refresh(conn: Connection, groups: Table | None) -> None:
     """Rate again the series in ``groups`` (a temporary table of SERIES columns, as ends.refresh
-    takes it) or every series (None), after their end points were rebuilt."""
-    r = ObservationRating.__table__
-    if groups is None:
-        conn.execute(delete(r))
-    else:
-        conn.execute(delete(r).where(exists().where(and_(*[r.c[k] == groups.c[k] for k in SERIES]))))
+    takes it) or every series (None), after their end points were rebuilt (ends.refresh)."""
     _rate(conn, groups)
 
 
@@ -211,8 +220,8 @@ def add_new_rows(
 ) -> None:
     """After an all-new import (ends.add_new_rows): rate again the series of ``rows`` (``codes``
     numbers each row's series, see direct.series_codes). ``new_series``: none was rated before;
-    ``rated``: then their ratings, already made by :func:`rate_ends` from the end points the
-    import inserted (the same ones :func:`_rate` would read back)."""
+    ``rated``: then the end points the import inserted, already with their ratings
+    (:func:`rated_ends`), so only the recount is left."""
     if rows.empty:
         return
     o = Observation.__table__
@@ -223,7 +232,7 @@ def add_new_rows(
         pairs = rated[place].drop_duplicates()
         places = temp_table(conn, "rating_places", [Column(k, o.c[k].type, primary_key=True) for k in place])
         fill_staging(conn, places, zip(*[pairs[k].tolist() for k in place], strict=True))
-        _insert(conn, rated, places)
+        conn.execute(recount_statement(ObservationEnd.__table__, places))
         places.drop(conn)
         return
     if codes is None:
@@ -232,24 +241,20 @@ def add_new_rows(
     heads = rows.iloc[np.sort(first)][list(SERIES)]
     groups = temp_table(conn, "rating_groups", [Column(k, o.c[k].type, primary_key=True) for k in SERIES])
     fill_staging(conn, groups, zip(*[heads[k].tolist() for k in SERIES], strict=True))
-    if new_series:
-        _rate(conn, groups)
-    else:
-        refresh(conn, groups)
+    refresh(conn, groups)
     groups.drop(conn)
 
 
 def rated_years(conn: Connection) -> list[int]:
-    """The cut-off years ``observation_rating`` holds ratings for."""
-    r = ObservationRating.__table__
-    return sorted(conn.execute(select(r.c.cutoff_year).distinct()).scalars())
+    """The cut-off years ``observation_end`` holds ratings for."""
+    e = ObservationEnd.__table__
+    return sorted(conn.execute(select(e.c.cutoff_year).where(e.c.rating.is_not(None)).distinct()).scalars())
 
 
 def sync_years(conn: Connection) -> None:
-    """After ends.sync_years: rate the cut-off years ``observation_end`` gained, drop those it lost."""
-    r = ObservationRating.__table__
-    want, have = set(covered_years(conn)), set(rated_years(conn))
-    if gone := sorted(have - want):
-        conn.execute(delete(r).where(r.c.cutoff_year.in_(gone)))
-    if added := sorted(want - have):
+    """After ends.sync_years: rate the end points of the cut-off years it added (their rows have
+    no rating yet; the rows of years it dropped went with them)."""
+    e = ObservationEnd.__table__
+    unrated = conn.execute(select(e.c.cutoff_year).where(e.c.rating.is_(None)).distinct()).scalars()
+    if added := sorted(unrated):
         _rate(conn, None, added)
