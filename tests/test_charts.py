@@ -397,6 +397,28 @@ def test_action2_world_map_inlines_topojson(topo_path):
     assert "Nepal 2" in spec["description"]
 
 
+def test_the_browser_gets_the_world_map_topology_as_one_data_url(topo_path):
+    """Streamlit parses and re-serialises a spec's JSON several times a run: the browser's spec
+    carries the topology as one string (a data: URL of the file's bytes), not as parsed arcs,
+    and the rest of the spec is the one the pack and the PNG download draw."""
+    import base64
+
+    chart = a2_charts.action2_world_map(a2_metrics.by_country(_acts()), topo_path)
+    finished = _spec(chart)
+    inline, browser = theme.vega_spec(finished), theme.browser_spec(finished)
+    url = browser["data"]["url"]
+    assert url.startswith("data:application/json;base64,")
+    assert base64.b64decode(url.split(",", 1)[1]) == topo_path.read_bytes()
+    assert browser["data"]["format"] == {"type": "topojson", "feature": "countries"}
+    assert inline["data"]["name"] not in browser.get("datasets", {})
+    assert {k: v for k, v in browser.items() if k != "data"} == {
+        k: v for k, v in inline.items() if k not in ("data", "datasets")
+    } | {"datasets": finished["datasets"]}
+    assert theme.browser_spec(_spec(a2_charts.action2_agency_chart(a2_metrics.by_agency_type(_acts())))) == (
+        _spec(a2_charts.action2_agency_chart(a2_metrics.by_agency_type(_acts())))
+    )
+
+
 def test_action2_world_map_leaves_out_countries_without_m49(topo_path):
     by_country = a2_metrics.by_country(_acts())
     by_country.loc[len(by_country)] = ["XKX", "Kosovo", None, 1, 0, 0, 1]

@@ -192,8 +192,8 @@ def chart_with_table(
     """
     if isinstance(chart, dict) or theme.uses_named_data(chart):
         # A finished spec (lib.webapp.pageviews) is drawn as it is, not converted and validated on
-        # every run; a named dataset (the world map's topology) is added to it here.
-        st.vega_lite_chart(theme.vega_spec(chart), width="stretch", theme=None)
+        # every run; a named dataset (the world map's topology) is added to it here, as a data URL.
+        st.vega_lite_chart(theme.browser_spec(chart), width="stretch", theme=None)
     else:
         st.altair_chart(chart, width="stretch", theme=None)  # our theme (lib.chart_theme), not Streamlit's
     lang = i18n.get_language()
