@@ -57,14 +57,18 @@ def test_a_rerun_converts_no_chart_and_draws_the_same_specs(make_app, conversion
     assert specs(at) == first
 
 
-def test_the_world_map_keeps_its_named_topology(make_app):
+def test_the_world_map_keeps_its_topology_from_the_cache(make_app):
+    """A cached rerun draws the map with its whole topology, carried as one data: URL string."""
+    import base64
+
     at = make_app("pages/action2.py", role="admin", timeout=120)
     at.run()
     at.run()  # from the cache
-    maps = [s for s in specs(at) if s.get("data", {}).get("name", "").startswith("topojson-")]
+    maps = [s for s in specs(at) if s.get("data", {}).get("url", "").startswith("data:application/json;base64,")]
     assert len(maps) == 1
-    topology = maps[0]["datasets"][maps[0]["data"]["name"]]
+    topology = json.loads(base64.b64decode(maps[0]["data"]["url"].split(",", 1)[1]))
     assert topology["type"] == "Topology" and "countries" in topology["objects"]
+    assert maps[0]["data"]["format"] == {"type": "topojson", "feature": "countries"}
 
 
 def test_a_new_choice_or_language_computes_the_view_again(make_app, conversions):
