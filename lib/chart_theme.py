@@ -234,15 +234,23 @@ def topojson_name(path: str | Path) -> str:
     return name
 
 
+def _named_topojson(spec: dict[str, Any]) -> tuple[str, str, float] | None:
+    """The TopoJSON a finished spec names (see NAMED_TOPOJSON): (name, resolved path, mtime), the
+    key its cached readers take; None when it names none."""
+    name = spec.get("data", {}).get("name")
+    if name not in NAMED_TOPOJSON:
+        return None
+    p = NAMED_TOPOJSON[name]
+    return name, str(p.resolve()), p.stat().st_mtime
+
+
 def vega_spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
     """The chart's Vega-Lite spec with the TopoJSON it names inlined (see NAMED_TOPOJSON)."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    name = spec.get("data", {}).get("name")
-    if name not in NAMED_TOPOJSON:
+    if (named := _named_topojson(spec)) is None:
         return spec
-    p = NAMED_TOPOJSON[name]
-    topology = _parsed_topojson(str(p.resolve()), p.stat().st_mtime)
-    return {**spec, "datasets": {**spec.get("datasets", {}), name: topology}}
+    name, path, mtime = named
+    return {**spec, "datasets": {**spec.get("datasets", {}), name: _parsed_topojson(path, mtime)}}
 
 
 def uses_named_data(chart: alt.TopLevelMixin) -> bool:
@@ -263,9 +271,8 @@ def browser_spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
     fetched from a server); Streamlit parses and re-serialises a spec's JSON several times on
     every run, and a string is one token where the world map's arcs were 20 ms a rerun."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    data = spec.get("data", {})
-    if data.get("name") not in NAMED_TOPOJSON:
+    if (named := _named_topojson(spec)) is None:
         return spec
-    p = NAMED_TOPOJSON[data["name"]]
-    url = _topojson_data_url(str(p.resolve()), p.stat().st_mtime)
-    return {**spec, "data": {"url": url, **({"format": data["format"]} if "format" in data else {})}}
+    _name, path, mtime = named
+    fmt = spec["data"].get("format")
+    return {**spec, "data": {"url": _topojson_data_url(path, mtime), **({"format": fmt} if fmt else {})}}

@@ -247,21 +247,20 @@ def _compress_later(raw: bytes) -> Future[bytes]:
 
 def _derive_later(
     conn: Connection, typed: pd.DataFrame, series: direct.SeriesCodes, new_series: bool
-) -> Future[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]]:
-    """What an all-new import adds to the summary, the end points and (``new_series``: none of its
-    series is stored) the ratings, computed on a worker thread while the rows are written (the
+) -> Future[tuple[pd.DataFrame, pd.DataFrame]]:
+    """What an all-new import adds to the summary and the end points (``new_series``: none of its
+    series is stored, so with their ratings in the same rows), computed on a worker thread while the rows are written (the
     driver waits on the database meanwhile: SQLite steps and PostgreSQL's COPY release the GIL).
     Reads the cut-off years and the indicators' targets first, on ``conn``."""
     years = ends.covered_years(conn)
     indicators = ratings._indicators(conn) if new_series else None
 
-    def derive() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    def derive() -> tuple[pd.DataFrame, pd.DataFrame]:
         end_points = ends.ends_frame(typed, years, series.codes)
-        if indicators is None:
-            return direct.summary_delta(typed, series), end_points, None
-        # New series: rated from their own end points and inserted with them, in the same rows.
-        rated = ratings.rated_ends(end_points, indicators)
-        return direct.summary_delta(typed, series), rated, rated
+        if indicators is not None:
+            # New series: rated from their own end points and inserted with them, in the same rows.
+            end_points = ratings.rated_ends(end_points, indicators)
+        return direct.summary_delta(typed, series), end_points
 
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -319,12 +318,13 @@ def _write(
         if derived is not None:
             # Every row is new: add the file's own counts and end points (grouped on the
             # series numbers, see _derive_later; SQLite's GROUP BY over the table took 2.7 s).
-            delta, end_points, rated = derived.result()
+            delta, end_points = derived.result()
             if fresh.all():  # series with nothing stored: their rows are only inserted
                 direct.insert_summary(conn, delta)
             else:
                 add_to_summary(conn, typed, delta)
             ends.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()), delta=end_points)
+            rated = end_points if fresh.all() else None  # rated on the worker thread (_derive_later)
             ratings.add_new_rows(conn, typed, series.codes, new_series=bool(fresh.all()), rated=rated)
         else:
             big = rebuild_all_worth(conn, res.new + res.modified)
