@@ -88,7 +88,12 @@ def _cpu() -> float:
 
 
 def measure(fn: Callable[[], T]) -> tuple[Timing, T]:
-    """Time ``fn()`` (wall and CPU); and its result."""
+    """Time ``fn()`` (wall and CPU); and its result.
+
+    The disk is settled first (``os.sync``, untimed): writes an earlier step left pending (a
+    file just generated, a database just deleted) are not charged to whichever runs next.
+    """
+    os.sync()
     c0, t0 = _cpu(), time.perf_counter()
     out = fn()
     return Timing(time.perf_counter() - t0, _cpu() - c0), out

@@ -24,6 +24,7 @@ from lib.ingest.results import (
     Reason,
 )
 from lib.ingest.rules import row_rules
+from lib.ingest.textcols import as_objects, distinct_first
 
 if TYPE_CHECKING:  # pandera is imported when a schema is built, not with this module
     import pandera.pandas as pa
@@ -97,20 +98,6 @@ def coerce(df: pd.DataFrame, dataset: Dataset, delimiter: str = ",") -> tuple[pd
     return typed, problems
 
 
-def _objects(v: pd.Series, factors: dict[str, np.ndarray]) -> pd.Series:
-    """A text column as Python strings (object dtype), None where empty.
-
-    Each distinct text becomes one string shared by its cells (factorized once: a column of
-    300k cells holds a few thousand distinct texts), which is also what makes the later
-    factorizing, ``isin`` and binding of the column cheap: equal cells are the same object.
-    """
-    codes, uniques = pd.factorize(v, use_na_sentinel=True)
-    factors[str(v.name)] = codes  # the series numbering reuses it (direct.remember_factors)
-    objs = np.asarray(uniques, dtype=object)
-    objs = np.append(np.where(objs == "", None, objs), None)  # code -1 (a missing cell): None
-    return pd.Series(objs.take(codes), index=v.index, dtype=object)
-
-
 def _arrow_checked(c: Col) -> bool:
     """Whether the value checks read this text column as Arrow strings (see :func:`_coerce`).
 
@@ -135,6 +122,11 @@ def _coerce(
     problems.unreadable = {}  # column -> rows of its cells that did not convert (see check_values)
     regional = delimiter in REGIONAL_DELIMITERS
     for c in dataset.columns:
+        if c.kind == "str" and not c.multiple and (done := distinct_first(df[c.name], c.lower)):
+            out[c.name], arrow, factors[c.name] = done
+            if _arrow_checked(c):
+                checked[c.name] = arrow
+            continue
         s = df[c.name].fillna("").astype(str).str.strip()
         blank = s.isin(MISSING_TOKENS) if c.kind in ("int", "float", "date") else s.eq("")
         if c.kind == "str":
@@ -147,7 +139,9 @@ def _coerce(
             if v.dtype != "str":  # a list column's stored forms
                 out[c.name] = v.astype(object).where(~blank, None)
                 continue
-            out[c.name] = _objects(v.rename(c.name), factors)
+            codes, uniques = pd.factorize(v, use_na_sentinel=True)
+            factors[c.name] = codes  # the series numbering reuses it (direct.remember_factors)
+            out[c.name] = as_objects(codes, uniques, v.index)
             if _arrow_checked(c):
                 checked[c.name] = v.where(~blank)
             continue
