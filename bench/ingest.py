@@ -139,6 +139,55 @@ def baseline(csv_path: Path, db: Path, ddl: list[str]) -> int:
     return n
 
 
+#: The tables an import keeps beside the observations, in the same transaction (lib.ingest).
+DERIVED_TABLES = ("observation_summary", "observation_end")
+
+
+def derived_rows(db: Path) -> list[tuple[str, list[str], list[tuple]]]:
+    """The derived tables of an imported database: (name, CREATE statements, rows) each."""
+    con = sqlite3.connect(db)
+    try:
+        out = []
+        for name in DERIVED_TABLES:
+            ddl = [
+                r[0]
+                for r in con.execute(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC",
+                    (name,),
+                )
+            ]
+            out.append((name, ddl, con.execute(f"SELECT * FROM {name}").fetchall()))  # noqa: S608
+    finally:
+        con.close()
+    return out
+
+
+def baseline_with_derived(
+    csv_path: Path, db: Path, ddl: list[str], derived: list[tuple[str, list[str], list[tuple]]]
+) -> int:
+    """The keyed baseline, and in its transaction the rows ``derived`` holds (what our import
+    wrote beside the observations), each table by one bare ``executemany`` into the same
+    tables and indexes: the least a load that keeps them in its transaction can take."""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    for stmt in ddl + [s for _, stmts, _ in derived for s in stmts]:
+        con.execute(stmt)
+    cols = ", ".join(HEADER)
+    marks = ", ".join("?" * len(HEADER))
+    with csv_path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        con.execute("BEGIN")
+        n = con.executemany(f"INSERT INTO observation ({cols}) VALUES ({marks})", reader).rowcount  # noqa: S608
+        for name, _, rows in derived:
+            if rows:
+                con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)  # noqa: S608
+        con.execute("COMMIT")
+    con.close()
+    return n
+
+
 def fresh_engine(db: Path) -> Engine:
     """A migrated SQLite database at ``db`` with the catalogues and the rounds loaded (no other seed)."""
     from lib.db import make_engine
