@@ -27,7 +27,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -119,31 +119,21 @@ def _observation_ddl(db: Path) -> list[str]:
     return [r[0] for r in rows]
 
 
-def baseline(csv_path: Path, db: Path, ddl: list[str]) -> int:
-    """csv module + sqlite3 executemany into an equivalent table, one transaction, no checks."""
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    for stmt in ddl:
-        con.execute(stmt)
-    cols = ", ".join(HEADER)
-    marks = ", ".join("?" * len(HEADER))
-    with csv_path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        next(reader)
-        con.execute("BEGIN")
-        cur = con.executemany(f"INSERT INTO observation ({cols}) VALUES ({marks})", reader)  # noqa: S608
-        n = cur.rowcount
-        con.execute("COMMIT")
-    con.close()
-    return n
-
-
 #: The tables an import keeps beside the observations, in the same transaction (lib.ingest).
 DERIVED_TABLES = ("observation_summary", "observation_end")
+#: Each derived table of an imported database: (name, CREATE statements, rows).
+Derived = Sequence[tuple[str, list[str], list[tuple]]]
 
 
-def derived_rows(db: Path) -> list[tuple[str, list[str], list[tuple]]]:
+def quoted_table(name: str) -> str:
+    """``name`` quoted as an SQL identifier, for one of the bench's own tables only (a table name
+    cannot be a bound parameter; nothing from a file or a user reaches here)."""
+    if name not in ("observation", *DERIVED_TABLES):
+        raise ValueError(f"not a table of the bench: {name!r}")
+    return f'"{name}"'
+
+
+def derived_rows(db: Path) -> Derived:
     """The derived tables of an imported database: (name, CREATE statements, rows) each."""
     con = sqlite3.connect(db)
     try:
@@ -156,18 +146,19 @@ def derived_rows(db: Path) -> list[tuple[str, list[str], list[tuple]]]:
                     (name,),
                 )
             ]
-            out.append((name, ddl, con.execute(f"SELECT * FROM {name}").fetchall()))  # noqa: S608
+            out.append((name, ddl, con.execute(f"SELECT * FROM {quoted_table(name)}").fetchall()))  # noqa: S608
     finally:
         con.close()
     return out
 
 
-def baseline_with_derived(
-    csv_path: Path, db: Path, ddl: list[str], derived: list[tuple[str, list[str], list[tuple]]]
-) -> int:
-    """The keyed baseline, and in its transaction the rows ``derived`` holds (what our import
-    wrote beside the observations), each table by one bare ``executemany`` into the same
-    tables and indexes: the least a load that keeps them in its transaction can take."""
+def baseline(csv_path: Path, db: Path, ddl: list[str], derived: Derived = ()) -> int:
+    """csv module + sqlite3 executemany into an equivalent table, one transaction, no checks.
+
+    ``derived`` (see :func:`derived_rows`): what our import wrote beside the observations, each
+    table loaded by one bare ``executemany`` in the same transaction, into the same tables and
+    indexes: the "floor", the least a load that keeps them in its transaction can take.
+    """
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -179,10 +170,12 @@ def baseline_with_derived(
         reader = csv.reader(f)
         next(reader)
         con.execute("BEGIN")
-        n = con.executemany(f"INSERT INTO observation ({cols}) VALUES ({marks})", reader).rowcount  # noqa: S608
+        cur = con.executemany(f"INSERT INTO observation ({cols}) VALUES ({marks})", reader)  # noqa: S608
+        n = cur.rowcount
         for name, _, rows in derived:
-            if rows:
-                con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)  # noqa: S608
+            if rows:  # the values are bound; the name is one of DERIVED_TABLES (quoted_table)
+                insert = f"INSERT INTO {quoted_table(name)} VALUES ({', '.join('?' * len(rows[0]))})"  # noqa: S608
+                con.executemany(insert, rows)
         con.execute("COMMIT")
     con.close()
     return n

@@ -1,4 +1,4 @@
-"""The import bench's floor (bench.ingest.baseline_with_derived) writes exactly what our import
+"""The import bench's floor (bench.ingest.baseline with the derived rows) writes exactly what our import
 wrote: the same observations and the same summary and end-point rows, in the same tables."""
 
 from __future__ import annotations
@@ -6,14 +6,14 @@ from __future__ import annotations
 import sqlite3
 
 from bench import data
-from bench.ingest import DERIVED_TABLES, baseline_with_derived, derived_rows, fresh_engine, ours
+from bench.ingest import DERIVED_TABLES, baseline, derived_rows, fresh_engine, ours, quoted_table
 from bench.ingest import _observation_ddl as observation_ddl
 
 
 def _rows(db, table):
     con = sqlite3.connect(db)
     try:
-        return sorted(con.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
+        return sorted(con.execute(f"SELECT * FROM {quoted_table(table)}").fetchall())  # noqa: S608
     finally:
         con.close()
 
@@ -26,7 +26,7 @@ def test_the_floor_writes_the_rows_our_import_wrote(tmp_path):
     derived = derived_rows(tmp_path / "ours.db")
     assert [name for name, _, _ in derived] == list(DERIVED_TABLES)
     assert all(rows for _, _, rows in derived)
-    n = baseline_with_derived(csv_path, tmp_path / "floor.db", observation_ddl(tmp_path / "ours.db"), derived)
+    n = baseline(csv_path, tmp_path / "floor.db", observation_ddl(tmp_path / "ours.db"), derived)
     assert n == 400
     for table in DERIVED_TABLES:
         assert _rows(tmp_path / "floor.db", table) == _rows(tmp_path / "ours.db", table)
